@@ -1,0 +1,43 @@
+// scxx/scheduler.hpp: what a scheduler module implements. One Scheduler object owns one BPF
+// skeleton through its lifecycle (open -> configure -> load -> attach -> detach). The runner drives
+// it; it never knows which scheduler it runs.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "scxx/exit_info.hpp"
+#include "scxx/result.hpp"
+#include "scxx/stats.hpp"
+#include "scxx/topology.hpp"
+
+namespace scxx {
+
+struct SchedulerContext {
+    const Topology& topology;
+    const nlohmann::json& config;        // defaults <- --config file <- command line, validated
+    unsigned timeout_ms = 0;             // ops.timeout_ms (0 = kernel default)
+    std::filesystem::path verifier_log;  // where to write the verifier log on a rejection
+};
+
+class Scheduler {
+public:
+    virtual ~Scheduler() = default;
+
+    // Open, configure, load and attach. On error nothing stays attached or loaded.
+    virtual Result<void> attach(const SchedulerContext& ctx) = 0;
+    // Lines printed once after attach (e.g. "Pairs: [0,2] [1,3]").
+    virtual std::vector<std::string> banner() const { return {}; }
+    // Current exit record; exited() is false while the scheduler runs.
+    virtual ExitInfo exit_info() const = 0;
+    // Publishes this scheduler's counters and gauges.
+    virtual void collect(Stats& stats) { (void)stats; }
+    // Destroys the struct_ops link first, then reads the exit record. Idempotent.
+    virtual ExitInfo detach() = 0;
+};
+
+}  // namespace scxx

@@ -1,0 +1,1 @@
+// cpumask.cpp: (being written)

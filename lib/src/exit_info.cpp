@@ -1,0 +1,1 @@
+// exit_info.cpp: (being written)

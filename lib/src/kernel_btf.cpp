@@ -1,0 +1,1 @@
+// kernel_btf.cpp: (being written)

@@ -1,0 +1,1 @@
+// probes.cpp: (being written)

@@ -1,0 +1,1 @@
+// skeleton.cpp: (being written)

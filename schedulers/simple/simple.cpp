@@ -1,0 +1,1 @@
+// simple.cpp (being written)

@@ -1,0 +1,2 @@
+// test_config.cpp: (being written)
+#include <gtest/gtest.h>

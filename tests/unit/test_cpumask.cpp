@@ -1,0 +1,2 @@
+// test_cpumask.cpp: (being written)
+#include <gtest/gtest.h>

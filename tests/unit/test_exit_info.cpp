@@ -1,0 +1,2 @@
+// test_exit_info.cpp: (being written)
+#include <gtest/gtest.h>

@@ -1,0 +1,2 @@
+// test_registry.cpp: (being written)
+#include <gtest/gtest.h>

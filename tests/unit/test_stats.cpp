@@ -1,0 +1,2 @@
+// test_stats.cpp: (being written)
+#include <gtest/gtest.h>

@@ -1,0 +1,2 @@
+// test_topology.cpp: (being written)
+#include <gtest/gtest.h>

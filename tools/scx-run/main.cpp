@@ -1,0 +1,2 @@
+// main.cpp: scx-run (being written).
+int main() { return 0; }
