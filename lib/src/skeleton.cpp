@@ -1,1 +1,121 @@
-// skeleton.cpp: (being written)
+// skeleton.cpp: libbpf log routing/capture, verifier-rejection errors, struct_ops attach, resizing.
+#include "scxx/skeleton.hpp"
+
+#include <cstdarg>
+#include <cstdio>
+#include <fstream>
+#include <regex>
+
+#include "scxx/log.hpp"
+
+namespace scxx {
+namespace {
+
+std::string* g_capture = nullptr;
+
+int libbpf_print(enum libbpf_print_level level, const char* format, va_list args) {
+    char buf[4096];
+    va_list copy;
+    va_copy(copy, args);
+    int n = std::vsnprintf(buf, sizeof(buf), format, copy);
+    va_end(copy);
+    std::string text;
+    if (n >= static_cast<int>(sizeof(buf))) {
+        text.resize(static_cast<size_t>(n) + 1);
+        std::vsnprintf(text.data(), text.size(), format, args);
+        text.resize(static_cast<size_t>(n));
+    } else if (n > 0) {
+        text.assign(buf, static_cast<size_t>(n));
+    }
+    if (g_capture) *g_capture += text;
+    // libbpf's warnings are mostly benign or repeated in our own error; show them with -v.
+    LogLevel ours = level == LIBBPF_DEBUG ? LogLevel::debug : LogLevel::info;
+    if (ours <= log_level()) {
+        while (!text.empty() && text.back() == '\n') text.pop_back();
+        log_message(ours, "libbpf: " + text);
+    }
+    return 0;
+}
+
+}  // namespace
+
+void route_libbpf_logs() {
+    static bool done = false;
+    if (!done) {
+        libbpf_set_print(libbpf_print);
+        done = true;
+    }
+}
+
+namespace detail {
+
+LibbpfCapture::LibbpfCapture() {
+    route_libbpf_logs();
+    g_capture = new std::string();
+}
+LibbpfCapture::~LibbpfCapture() {
+    delete g_capture;
+    g_capture = nullptr;
+}
+const std::string& LibbpfCapture::text() const { return *g_capture; }
+
+Error load_error(std::string_view what, int err, const std::string& captured, const std::filesystem::path& log_path) {
+    std::string msg;
+    static const std::regex failed_prog(R"(prog '([^']+)': (BPF program load failed|failed to load))");
+    std::smatch m;
+    if (std::regex_search(captured, m, failed_prog)) {
+        msg = "verifier rejected " + m[1].str();
+        // The verifier's own last words come just before the END marker.
+        auto end = captured.find("-- END PROG LOAD LOG --");
+        if (end != std::string::npos) {
+            auto stop = captured.find_last_not_of("\n", end - 1);
+            auto start = captured.rfind('\n', stop);
+            if (stop != std::string::npos) {
+                std::string last = captured.substr(start == std::string::npos ? 0 : start + 1,
+                                                   stop - (start == std::string::npos ? 0 : start + 1) + 1);
+                if (!last.empty()) msg += ": " + last;
+            }
+        }
+    } else {
+        // Not a verifier rejection (e.g. missing kfunc, BTF mismatch): take libbpf's last error line.
+        std::string last;
+        size_t pos = 0;
+        while (pos < captured.size()) {
+            auto nl = captured.find('\n', pos);
+            std::string line = captured.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+            if (!line.empty()) last = line;
+            if (nl == std::string::npos) break;
+            pos = nl + 1;
+        }
+        msg = last.empty() ? "libbpf failed to load the object" : last;
+    }
+    if (!log_path.empty()) {
+        std::ofstream out(log_path);
+        if (out && (out << captured)) msg += " (full log: " + log_path.string() + ")";
+    }
+    return std::move(Error(err, msg).context(std::string(what)));
+}
+
+Result<bpf_link*> attach_struct_ops(bpf_map* ops_map, std::string_view what) {
+    LibbpfCapture capture;
+    bpf_link* link = bpf_map__attach_struct_ops(ops_map);
+    if (!link) {
+        int err = errno;
+        std::string msg = "attach struct_ops " + std::string(bpf_map__name(ops_map));
+        if (err == EBUSY || err == EEXIST)
+            msg += ": another sched_ext scheduler is already attached";
+        return fail(std::move(Error(err, msg).context(std::string(what))));
+    }
+    return link;
+}
+
+}  // namespace detail
+
+Result<void> resize_array(bpf_map* map, size_t elem_size, size_t count) {
+    if (count == 0) return fail(EINVAL, std::string("resize ") + bpf_map__name(map) + ": zero elements");
+    int err = bpf_map__set_value_size(map, static_cast<__u32>(elem_size * count));
+    if (err) return fail(err, std::string("resize ") + bpf_map__name(map) + " to " + std::to_string(count) + " elements");
+    return {};
+}
+
+}  // namespace scxx

@@ -28,6 +28,37 @@ struct OptionSpec {
     std::vector<std::string> choices;                   // allowed strings (empty = any)
 };
 
+// Builders for OptionSpec lists (designated initialisers with omitted members trip -Wextra).
+inline OptionSpec int_option(std::string name, std::string help, int64_t min, int64_t max) {
+    OptionSpec s;
+    s.name = std::move(name);
+    s.type = OptionSpec::Type::integer;
+    s.help = std::move(help);
+    s.min = min;
+    s.max = max;
+    return s;
+}
+inline OptionSpec number_option(std::string name, std::string help, int64_t min, int64_t max) {
+    OptionSpec s = int_option(std::move(name), std::move(help), min, max);
+    s.type = OptionSpec::Type::number;
+    return s;
+}
+inline OptionSpec flag_option(std::string name, std::string help) {
+    OptionSpec s;
+    s.name = std::move(name);
+    s.type = OptionSpec::Type::boolean;
+    s.help = std::move(help);
+    return s;
+}
+inline OptionSpec string_option(std::string name, std::string help, std::vector<std::string> choices = {}) {
+    OptionSpec s;
+    s.name = std::move(name);
+    s.type = OptionSpec::Type::string;
+    s.help = std::move(help);
+    s.choices = std::move(choices);
+    return s;
+}
+
 // The program_options description for a scheduler's options (no default values in it: defaults
 // come from the JSON so that "not given on the command line" is distinguishable).
 boost::program_options::options_description options_description(const std::string& title,

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "scxx/exit_info.hpp"
+#include "scxx/skeleton.hpp"
 #include "scxx/result.hpp"
 #include "scxx/stats.hpp"
 #include "scxx/topology.hpp"
@@ -39,5 +40,23 @@ public:
     // Destroys the struct_ops link first, then reads the exit record. Idempotent.
     virtual ExitInfo detach() = 0;
 };
+
+// The common attach sequence: open the skeleton, let `configure` set rodata/arrays, set the ops
+// table's timeout, load (verifier), attach the struct_ops map. Nothing stays loaded on error.
+//   attach_skeleton<simple_bpf>("simple", ctx, configure,
+//                               [](auto* s) { return s->struct_ops.simple_ops; },
+//                               [](auto* s) { return s->maps.simple_ops; });
+template <class Skel, class Configure, class OpsStruct, class OpsMap>
+Result<Attached<Skel>> attach_skeleton(const std::string& name, const SchedulerContext& ctx, Configure&& configure,
+                                       OpsStruct&& ops_struct, OpsMap&& ops_map) {
+    auto opened = Opened<Skel>::open(name);
+    if (!opened) return fail(std::move(opened.error()));
+    if (auto ok = configure(opened->skel()); !ok) return fail(std::move(ok.error()).context("configure " + name));
+    ops_struct(opened->skel())->timeout_ms = ctx.timeout_ms;
+    auto loaded = std::move(*opened).load(ctx.verifier_log);
+    if (!loaded) return fail(std::move(loaded.error()));
+    bpf_map* map = ops_map(loaded->skel());
+    return std::move(*loaded).attach(map);
+}
 
 }  // namespace scxx

@@ -1,0 +1,82 @@
+/* bpf-common/scxx/common.bpf.h: the one header a scheduler's BPF includes. It brings vmlinux.h and
+ * libbpf's BPF headers, our kfunc declarations (kfuncs.bpf.h), compat shims for kernel API drift
+ * (compat.bpf.h), struct_ops/loop/array-access macros and the exit-info recorder. */
+#ifndef SCXX_COMMON_BPF_H
+#define SCXX_COMMON_BPF_H
+
+#include <vmlinux.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "scxx/exit_info.h"
+#include "scxx/kfuncs.bpf.h"
+#include "scxx/compat.bpf.h"
+
+/* --- struct_ops ------------------------------------------------------------------------------ */
+/* A sched_ext callback: BPF_STRUCT_OPS(simple_enqueue, struct task_struct *p, u64 enq_flags) */
+#define BPF_STRUCT_OPS(name, args...) SEC("struct_ops/" #name) BPF_PROG(name, ##args)
+#define BPF_STRUCT_OPS_SLEEPABLE(name, args...) SEC("struct_ops.s/" #name) BPF_PROG(name, ##args)
+/* The ops table; attached as a struct_ops link. User space sets timeout_ms etc. before load. */
+#define SCXX_OPS_DEFINE(var, ...) SEC(".struct_ops.link") struct sched_ext_ops var = { __VA_ARGS__ }
+
+/* --- errors ---------------------------------------------------------------------------------- */
+/* scxx_error("bad cpu %d", cpu): ejects the scheduler with a formatted message (SCX_EXIT_ERROR_BPF).
+ * Arguments are packed the way the *_bstr kfuncs expect (u64 array + size). */
+#define scxx_error(fmt, args...)                                                    \
+	({                                                                          \
+		static char ___fmt[] = fmt;                                         \
+		unsigned long long ___param[___bpf_narg(args) + 1] = {};            \
+		_Pragma("GCC diagnostic push")                                      \
+		_Pragma("GCC diagnostic ignored \"-Wint-conversion\"")              \
+		___bpf_fill(___param, ##args);                                      \
+		_Pragma("GCC diagnostic pop")                                       \
+		scx_bpf_error_bstr(___fmt, ___param, sizeof(unsigned long long) * ___bpf_narg(args)); \
+	})
+
+/* --- exit info ------------------------------------------------------------------------------- */
+#define SCXX_EXIT_INFO_DEFINE(var) struct scxx_exit_info var SEC(".data")
+/* Call from ops.exit: copies kind/code/reason/message; kind is written last (compiler barrier: BPF
+ * has no fence instruction; stores are not reordered on x86) so a reader that sees
+ * kind != 0 sees the rest too. */
+#define SCXX_EXIT_INFO_RECORD(var, ei)                                                     \
+	({                                                                                 \
+		bpf_probe_read_kernel_str((var).reason, sizeof((var).reason), (ei)->reason); \
+		bpf_probe_read_kernel_str((var).msg, sizeof((var).msg), (ei)->msg);          \
+		(var).exit_code = (ei)->exit_code;                                         \
+		asm volatile("" ::: "memory");                                                \
+		(var).kind = (ei)->kind;                                                   \
+	})
+
+/* --- loops ----------------------------------------------------------------------------------- */
+/* bpf_for(i, 0, n) { ... }: open-coded numeric iterator; the verifier checks it once, not n times. */
+#ifndef bpf_for
+#define bpf_for(i, start, end)                                                              \
+	for (struct bpf_iter_num ___it __attribute__((aligned(8), cleanup(bpf_iter_num_destroy))), \
+	     *___p __attribute__((unused)) = (bpf_iter_num_new(&___it, (start), (end)), (void *)0); \
+	     ({                                                                             \
+		     int *___t = bpf_iter_num_next(&___it);                                 \
+		     ___t ? ((i) = *___t, 1) : 0;                                          \
+	     });)
+#endif
+
+/* --- bounded access and resizable arrays ------------------------------------------------------ */
+/* Keeps the compiler from folding a value the verifier must see checked. */
+#define scxx_barrier_var(var) asm volatile("" : "+r"(var))
+/* Pointer to arr[i] when i < n, else NULL; works for arrays whose length is set at load time. */
+#define SCXX_ARRAY_ELEM(arr, i, n)                                          \
+	({                                                                  \
+		typeof(&(arr)[0]) ___e = NULL;                              \
+		u64 ___i = (i);                                             \
+		scxx_barrier_var(___i);                                     \
+		if (___i < (u64)(n))                                        \
+			___e = &(arr)[___i];                                \
+		___e;                                                       \
+	})
+/* A global array user space resizes before load (bpf_map__set_value_size on ".data.<name>"):
+ *   SCXX_RESIZABLE_ARRAY(data, cpu_ctx) struct cpu_ctx cpu_ctxs[1];  plus  const volatile u32 nr_cpus; */
+#define SCXX_RESIZABLE_ARRAY(elfsec, name) SEC("." #elfsec "." #name)
+/* Address of a struct member through a pointer the verifier already trusts. */
+#define SCXX_MEMBER_PTR(base, member) (&(base)->member)
+
+#endif /* SCXX_COMMON_BPF_H */
