@@ -128,7 +128,8 @@ public:
     static Result<Opened> open(std::string name, const char* btf_custom_path = nullptr) {
         route_libbpf_logs();
         detail::LibbpfCapture capture;
-        LIBBPF_OPTS(bpf_object_open_opts, opts);
+        bpf_object_open_opts opts{};  // not LIBBPF_OPTS: that trips -Wmissing-field-initializers in C++
+        opts.sz = sizeof(opts);
         opts.btf_custom_path = btf_custom_path;
         Skel* skel = Skel::open(&opts);
         if (!skel) return fail(errno, "open " + name + " BPF object: " + last_line(capture.text()));

@@ -1,0 +1,35 @@
+#!/bin/sh
+# vm: cpus=2 timeout=120
+# simple-attach: `simple` attaches for real (state enabled, root/ops names it), a workload finishes
+# under it, a second scx-run is refused with a clear message while it runs, and SIGTERM detaches it
+# cleanly (state disabled, exit report says "unregistered from user space", exit status 0).
+. /lib/scxx.sh
+
+scx-run --sched simple --stats 1 > /tmp/run.log 2>&1 &
+pid=$!
+wait_scx_state enabled 20 || { cat /tmp/run.log; fail "simple never reached state enabled"; }
+echo "ok: state enabled"
+ops=$(scx_ops)
+[ "$ops" = simple ] || fail "root/ops is '$ops', want 'simple'"
+echo "ok: root/ops = $ops"
+
+check "workload completes under simple" scxx-work mix 3
+[ "$(scx_state)" = enabled ] || { cat /tmp/run.log; fail "scheduler left during the workload"; }
+
+# A second runner must refuse, naming the scheduler that is attached, and change nothing.
+if scx-run --sched simple > /tmp/second.log 2>&1; then fail "second scx-run succeeded"; fi
+cat /tmp/second.log
+grep -q "already attached" /tmp/second.log || fail "second scx-run: no 'already attached' message"
+grep -q "simple" /tmp/second.log || fail "second scx-run: message does not name 'simple'"
+[ "$(wc -l < /tmp/second.log)" -eq 1 ] || fail "second scx-run: error is not one line"
+[ "$(scx_state)" = enabled ] || fail "second scx-run disturbed the attached scheduler"
+echo "ok: second scx-run refused"
+
+kill -TERM "$pid"
+wait "$pid"; rc=$?
+cat /tmp/run.log
+[ "$rc" -eq 0 ] || fail "scx-run exited $rc after SIGTERM, want 0"
+wait_scx_state disabled 10 || fail "state not disabled after SIGTERM"
+grep -q "unregistered from user space" /tmp/run.log || fail "exit report does not say unregistered from user space"
+grep -q "dispatched=" /tmp/run.log || fail "no stats printed"
+echo "ok: clean detach"
