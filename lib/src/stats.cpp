@@ -1,1 +1,86 @@
-// stats.cpp: (being written)
+// stats.cpp: the stats model and its two output formats (one text line, or one JSON object per line).
+#include "scxx/stats.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace scxx {
+namespace {
+
+// Up to two decimals, trailing zeros dropped: 12.5, 3, 0.33.
+std::string format_gauge(double v) {
+    if (!std::isfinite(v)) return fmt::format("{}", v);
+    std::string s = fmt::format("{:.2f}", v);
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+    if (s == "-0") s = "0";
+    return s;
+}
+
+const Stats::Entry* find_counter(const Stats& stats, const std::string& name) {
+    for (const auto& e : stats.entries())
+        if (e.kind == Stats::Entry::Kind::counter && e.name == name) return &e;
+    return nullptr;
+}
+
+std::string format_text(const Stats& stats, double elapsed_s, const Stats* previous) {
+    std::string line = fmt::format("t={:.1f}s", elapsed_s);
+    std::string text_lines;
+    for (const auto& e : stats.entries()) {
+        switch (e.kind) {
+        case Stats::Entry::Kind::counter: {
+            uint64_t v = std::get<uint64_t>(e.value);
+            line += fmt::format(" {}={}{}", e.name, v, e.unit);
+            if (previous) {
+                const Stats::Entry* p = find_counter(*previous, e.name);
+                // A counter below its previous value was reset (new scheduler instance): no delta.
+                if (p && std::get<uint64_t>(p->value) <= v) line += fmt::format(" (+{})", v - std::get<uint64_t>(p->value));
+            }
+            break;
+        }
+        case Stats::Entry::Kind::gauge:
+            line += fmt::format(" {}={}{}", e.name, format_gauge(std::get<double>(e.value)), e.unit);
+            break;
+        case Stats::Entry::Kind::text:
+            text_lines += fmt::format("\n{}: {}", e.name, std::get<std::string>(e.value));
+            break;
+        }
+    }
+    return line + text_lines;
+}
+
+std::string format_json(const Stats& stats, double elapsed_s) {
+    nlohmann::ordered_json j;
+    j["t"] = std::round(elapsed_s * 1000.0) / 1000.0;
+    for (const auto& e : stats.entries()) {
+        switch (e.kind) {
+        case Stats::Entry::Kind::counter: j[e.name] = std::get<uint64_t>(e.value); break;
+        case Stats::Entry::Kind::gauge: j[e.name] = std::get<double>(e.value); break;
+        case Stats::Entry::Kind::text: j[e.name] = std::get<std::string>(e.value); break;
+        }
+    }
+    // Non-UTF-8 bytes in a text entry must not make formatting throw.
+    return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+}  // namespace
+
+void Stats::counter(std::string name, uint64_t value, std::string unit) {
+    entries_.push_back(Entry{Entry::Kind::counter, std::move(name), value, std::move(unit)});
+}
+
+void Stats::gauge(std::string name, double value, std::string unit) {
+    entries_.push_back(Entry{Entry::Kind::gauge, std::move(name), value, std::move(unit)});
+}
+
+void Stats::text(std::string name, std::string value) {
+    entries_.push_back(Entry{Entry::Kind::text, std::move(name), std::move(value), ""});
+}
+
+std::string Stats::format(StatsFormat fmt, double elapsed_s, const Stats* previous) const {
+    return fmt == StatsFormat::json ? format_json(*this, elapsed_s) : format_text(*this, elapsed_s, previous);
+}
+
+}  // namespace scxx

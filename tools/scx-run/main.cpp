@@ -1,2 +1,265 @@
-// main.cpp: scx-run (being written).
-int main() { return 0; }
+// main.cpp: scx-run, the runner CLI. Parses its own options, hands every option it does not know to
+// the chosen scheduler's options description, builds the validated config, runs the pre-load probes
+// and then the run loop. Errors are one line on stderr ("scx-run: error: ..."): exit status 2 for
+// usage errors (bad options, bad config), 1 for runtime failures.
+#include <bpf/libbpf.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include "scxx/config.hpp"
+#include "scxx/log.hpp"
+#include "scxx/probes.hpp"
+#include "scxx/registry.hpp"
+#include "scxx/runner.hpp"
+#include "scxx/topology.hpp"
+
+#ifndef SCXX_VERSION
+#define SCXX_VERSION "0.1.0"
+#endif
+
+namespace po = boost::program_options;
+
+namespace {
+
+// No prefix guessing: "--max" must not silently become --max-restarts when a scheduler has --max.
+constexpr int kStyle = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+
+constexpr int kExitRuntime = 1;
+constexpr int kExitUsage = 2;
+
+// An error ending the program: the one-line message and the exit status.
+struct Failure {
+    int status;
+    std::string message;
+};
+
+int report(const Failure& f) {
+    std::cerr << "scx-run: error: " << f.message << '\n';
+    return f.status;
+}
+
+void install_log_sink() {
+    scxx::set_log_sink([](scxx::LogLevel level, std::string_view text) {
+        switch (level) {
+        case scxx::LogLevel::error: std::cerr << "scx-run: error: " << text << '\n'; break;
+        case scxx::LogLevel::warn: std::cerr << "scx-run: warning: " << text << '\n'; break;
+        default: std::cerr << text << '\n'; break;
+        }
+    });
+}
+
+po::options_description general_options() {
+    po::options_description desc("scx-run options");
+    desc.add_options()
+        ("sched", po::value<std::string>()->value_name("NAME"), "scheduler to run (see --list)")
+        ("list", "list the registered schedulers")
+        ("config", po::value<std::string>()->value_name("FILE"),
+         "JSON object overriding the scheduler's defaults (the command line overrides both)")
+        ("stats", po::value<double>()->default_value(0)->value_name("SECS"), "print stats every SECS seconds (0 = off)")
+        ("stats-format", po::value<std::string>()->default_value("text")->value_name("text|json"),
+         "stats as a text line or one JSON object per line")
+        ("timeout-ms", po::value<int64_t>()->default_value(0)->value_name("N"),
+         "watchdog timeout for runnable tasks, 0..30000 ms (0 = kernel default, 30 s)")
+        ("duration", po::value<double>()->default_value(0)->value_name("SECS"),
+         "detach after SECS seconds (0 = run until SIGINT/SIGTERM)")
+        ("max-restarts", po::value<int64_t>()->default_value(3)->value_name("N"),
+         "restarts allowed when the kernel's exit code asks for one (e.g. CPU hotplug)")
+        ("verifier-log", po::value<std::string>()->default_value("/tmp/scx-run-verifier.log")->value_name("PATH"),
+         "where the verifier log goes when the kernel rejects a program")
+        ("verbose,v", "more output; repeat for more (-v info, -vv debug, also libbpf)")
+        ("version", "print the version and exit")
+        ("help,h", "show this help; with --sched NAME also NAME's options");
+    return desc;
+}
+
+po::options_description scheduler_options(const scxx::SchedulerEntry& e) {
+    return scxx::options_description(
+        fmt::format("{} options (also keys of a --config JSON file)", e.name), e.options);
+}
+
+void print_help(const po::options_description& general, const scxx::SchedulerEntry* entry) {
+    std::cout << "usage: scx-run --sched NAME [scx-run options] [scheduler options]\n"
+                 "       scx-run --list | --version | [--sched NAME] --help\n\n"
+                 "Loads a sched_ext BPF scheduler, prints its stats and exit report, and detaches on\n"
+                 "SIGINT/SIGTERM or after --duration.\n\n"
+              << general;
+    if (entry) {
+        std::cout << '\n' << scheduler_options(*entry);
+    } else {
+        const auto& reg = scxx::Registry::instance();
+        std::cout << "\nschedulers: " << (reg.list().empty() ? std::string("(none)") : reg.names())
+                  << " (scx-run --sched NAME --help shows a scheduler's options)\n";
+    }
+}
+
+void print_list() {
+    auto entries = scxx::Registry::instance().list();
+    if (entries.empty()) {
+        std::cout << "no schedulers registered\n";
+        return;
+    }
+    size_t width = 0;
+    for (const auto* e : entries) width = std::max(width, e->name.size());
+    for (const auto* e : entries) std::cout << fmt::format("{:<{}}  {}\n", e->name, width, e->description);
+}
+
+// Counts -v occurrences and removes them (a repeated option cannot be stored).
+unsigned take_verbosity(po::parsed_options& parsed) {
+    unsigned n = 0;
+    auto& opts = parsed.options;
+    for (auto it = opts.begin(); it != opts.end();) {
+        if (!it->unregistered && it->string_key == "verbose") {
+            ++n;
+            it = opts.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    return n;
+}
+
+scxx::LogLevel level_for(unsigned verbosity) {
+    if (verbosity >= 2) return scxx::LogLevel::debug;
+    if (verbosity == 1) return scxx::LogLevel::info;
+    return scxx::LogLevel::warn;
+}
+
+std::optional<Failure> check_general(const po::variables_map& vm, scxx::RunOptions& run) {
+    run.stats_interval_s = vm["stats"].as<double>();
+    if (!(run.stats_interval_s >= 0)) return Failure{kExitUsage, "--stats must be >= 0 (0 = off)"};
+    const auto& sf = vm["stats-format"].as<std::string>();
+    if (sf == "text")
+        run.stats_format = scxx::StatsFormat::text;
+    else if (sf == "json")
+        run.stats_format = scxx::StatsFormat::json;
+    else
+        return Failure{kExitUsage, fmt::format("--stats-format: \"{}\" is not one of: text, json", sf)};
+    int64_t timeout = vm["timeout-ms"].as<int64_t>();
+    if (timeout < 0 || timeout > 30000)
+        return Failure{kExitUsage, fmt::format("--timeout-ms: {} is out of range (allowed 0..30000)", timeout)};
+    run.timeout_ms = static_cast<unsigned>(timeout);
+    run.duration_s = vm["duration"].as<double>();
+    if (!(run.duration_s >= 0)) return Failure{kExitUsage, "--duration must be >= 0 (0 = until SIGINT/SIGTERM)"};
+    int64_t restarts = vm["max-restarts"].as<int64_t>();
+    if (restarts < 0 || restarts > 1000)
+        return Failure{kExitUsage, fmt::format("--max-restarts: {} is out of range (allowed 0..1000)", restarts)};
+    run.max_restarts = static_cast<unsigned>(restarts);
+    run.verifier_log = vm["verifier-log"].as<std::string>();
+    return std::nullopt;
+}
+
+// Parses the options scx-run did not recognise against the scheduler's own description.
+std::optional<Failure> parse_scheduler_options(const scxx::SchedulerEntry& entry, const po::parsed_options& parsed,
+                                               po::variables_map& svm) {
+    std::vector<std::string> rest = po::collect_unrecognized(parsed.options, po::include_positional);
+    try {
+        // parsed_options keeps a pointer to the description: it must outlive store().
+        const po::options_description sdesc = scheduler_options(entry);
+        po::parsed_options sparsed = po::command_line_parser(rest).options(sdesc).style(kStyle).run();
+        // Without a positional description program_options silently drops bare words: reject them.
+        for (const auto& o : sparsed.options)
+            if (o.string_key.empty())
+                return Failure{kExitUsage,
+                               fmt::format("unexpected argument '{}' (scheduler options take the form --name=value)",
+                                           o.original_tokens.empty() ? std::string() : o.original_tokens.front())};
+        po::store(sparsed, svm);
+        po::notify(svm);
+    } catch (const po::unknown_option& e) {
+        std::string opt = e.get_option_name();
+        opt = opt.substr(0, opt.find('='));  // "--foo=3" -> "--foo"
+        return Failure{kExitUsage, fmt::format("unknown option {} for scheduler {} (see scx-run --sched {} --help)", opt,
+                                               entry.name, entry.name)};
+    } catch (const po::error& e) {
+        return Failure{kExitUsage, fmt::format("{} (scheduler {})", e.what(), entry.name)};
+    }
+    return std::nullopt;
+}
+
+std::optional<Failure> run_probes() {
+    if (auto r = scxx::probe_sched_ext(); !r) return Failure{kExitRuntime, r.error().what()};
+    if (auto r = scxx::probe_privileges(); !r) return Failure{kExitRuntime, r.error().what()};
+    if (auto r = scxx::probe_btf(); !r) return Failure{kExitRuntime, r.error().what()};
+    if (auto r = scxx::probe_no_scheduler_attached(); !r) return Failure{kExitRuntime, r.error().what()};
+    return std::nullopt;
+}
+
+int run(int argc, char** argv) {
+    const po::options_description general = general_options();
+    po::parsed_options parsed(&general);
+    po::variables_map vm;
+    unsigned verbosity = 0;
+    try {
+        parsed = po::command_line_parser(argc, argv).options(general).style(kStyle).allow_unregistered().run();
+        verbosity = take_verbosity(parsed);
+        po::store(parsed, vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        return report({kExitUsage, e.what()});
+    }
+    scxx::set_log_level(level_for(verbosity));
+
+    const auto& registry = scxx::Registry::instance();
+    const scxx::SchedulerEntry* entry = nullptr;
+    if (vm.count("sched")) {
+        const auto& name = vm["sched"].as<std::string>();
+        entry = registry.find(name);
+        if (!entry)
+            return report({kExitUsage, fmt::format("unknown scheduler '{}' (available: {})", name,
+                                                   registry.list().empty() ? std::string("none") : registry.names())});
+    }
+
+    if (vm.count("help")) {
+        print_help(general, entry);
+        return 0;
+    }
+    if (vm.count("version")) {
+        std::cout << "scx-run " << SCXX_VERSION << " (libbpf " << libbpf_version_string() << ")\n";
+        return 0;
+    }
+    if (vm.count("list")) {
+        print_list();
+        return 0;
+    }
+    if (!entry)
+        return report({kExitUsage, fmt::format("no scheduler given: use --sched NAME (available: {}) or --list",
+                                               registry.list().empty() ? std::string("none") : registry.names())});
+
+    scxx::RunOptions run_opts;
+    if (auto f = check_general(vm, run_opts)) return report(*f);
+
+    po::variables_map svm;
+    if (auto f = parse_scheduler_options(*entry, parsed, svm)) return report(*f);
+
+    std::optional<std::filesystem::path> config_file;
+    if (vm.count("config")) config_file = vm["config"].as<std::string>();
+    auto config = scxx::build_config(entry->options, entry->defaults_json, config_file, svm);
+    if (!config) return report({kExitUsage, config.error().what()});
+
+    if (auto f = run_probes()) return report(*f);
+
+    auto topology = scxx::Topology::read("/");
+    if (!topology) return report({kExitRuntime, std::move(topology.error()).context("read CPU topology").what()});
+
+    auto status = scxx::run_scheduler(*entry, *config, *topology, run_opts, std::cout);
+    if (!status) return report({kExitRuntime, status.error().what()});
+    return *status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    install_log_sink();
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        return report({kExitRuntime, e.what()});
+    }
+}

@@ -1,0 +1,36 @@
+// scxx/runner.hpp: the run loop. Creates a scheduler from its registry entry, attaches it, prints
+// stats every interval, watches the exit record, detaches on SIGINT/SIGTERM or after a duration,
+// prints the exit report and restarts (bounded) when the kernel's exit code asks for it.
+#pragma once
+
+#include <filesystem>
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+#include "scxx/registry.hpp"
+#include "scxx/result.hpp"
+#include "scxx/stats.hpp"
+#include "scxx/topology.hpp"
+
+namespace scxx {
+
+struct RunOptions {
+    double stats_interval_s = 0;           // 0 = no stats; resolution is the 100 ms tick
+    StatsFormat stats_format = StatsFormat::text;
+    unsigned timeout_ms = 0;               // ops.timeout_ms (0 = kernel default)
+    double duration_s = 0;                 // 0 = until SIGINT/SIGTERM
+    unsigned max_restarts = 3;             // restarts allowed when the exit code asks for one
+    std::filesystem::path verifier_log = "/tmp/scx-run-verifier.log";
+    std::filesystem::path sysfs_root = "/";  // where /sys/kernel/sched_ext is read from
+};
+
+// Runs `entry` until SIGINT/SIGTERM, the duration, or an exit it cannot restart from. SIGINT and
+// SIGTERM are blocked while it runs (read through a signalfd) and the caller's signal mask is
+// restored on return. Returns the process exit status: 0 after a clean detach (exit kind none,
+// done or unregistered from user space), 1 when the scheduler was ejected (or detached with an
+// error). An Error means it could not run at all (attach failed, event loop setup failed).
+Result<int> run_scheduler(const SchedulerEntry& entry, const nlohmann::json& config, const Topology& topology,
+                          const RunOptions& options, std::ostream& out);
+
+}  // namespace scxx
