@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <regex>
+#include <vector>
 
 #include "scxx/log.hpp"
 
@@ -32,7 +33,7 @@ int libbpf_print(enum libbpf_print_level level, const char* format, va_list args
     LogLevel ours = level == LIBBPF_DEBUG ? LogLevel::debug : LogLevel::info;
     if (ours <= log_level()) {
         while (!text.empty() && text.back() == '\n') text.pop_back();
-        log_message(ours, "libbpf: " + text);
+        log_message(ours, text.rfind("libbpf: ", 0) == 0 ? text : "libbpf: " + text);
     }
     return 0;
 }
@@ -48,6 +49,34 @@ void route_libbpf_logs() {
 }
 
 namespace detail {
+
+// The verifier's complaint: the first line after the last instruction line of the program-load log,
+// skipping statistics ("processed N insns") and hint blocks.
+std::string verifier_reason(const std::string& captured) {
+    auto begin = captured.rfind("-- BEGIN PROG LOAD LOG --");
+    auto end = captured.find("-- END PROG LOAD LOG --", begin == std::string::npos ? 0 : begin);
+    if (begin == std::string::npos || end == std::string::npos) return {};
+    static const std::regex insn(R"(^\d+: \()");
+    std::vector<std::string> lines;
+    size_t pos = captured.find('\n', begin) + 1;
+    while (pos < end) {
+        auto nl = captured.find('\n', pos);
+        if (nl == std::string::npos || nl > end) nl = end;
+        lines.push_back(captured.substr(pos, nl - pos));
+        pos = nl + 1;
+    }
+    size_t after = 0;
+    for (size_t i = 0; i < lines.size(); i++)
+        if (std::regex_search(lines[i], insn)) after = i + 1;
+    for (size_t i = after; i < lines.size(); i++) {
+        const std::string& l = lines[i];
+        if (l.empty() || l[0] == ' ' || l[0] == '\t' || l.rfind("processed ", 0) == 0 || l.rfind("verification time", 0) == 0 ||
+            l.rfind("stack depth", 0) == 0 || l.rfind("Suggestion", 0) == 0 || l.rfind("libbpf:", 0) == 0)
+            continue;
+        return l;
+    }
+    return {};
+}
 
 LibbpfCapture::LibbpfCapture() {
     route_libbpf_logs();
@@ -65,17 +94,8 @@ Error load_error(std::string_view what, int err, const std::string& captured, co
     std::smatch m;
     if (std::regex_search(captured, m, failed_prog)) {
         msg = "verifier rejected " + m[1].str();
-        // The verifier's own last words come just before the END marker.
-        auto end = captured.find("-- END PROG LOAD LOG --");
-        if (end != std::string::npos) {
-            auto stop = captured.find_last_not_of("\n", end - 1);
-            auto start = captured.rfind('\n', stop);
-            if (stop != std::string::npos) {
-                std::string last = captured.substr(start == std::string::npos ? 0 : start + 1,
-                                                   stop - (start == std::string::npos ? 0 : start + 1) + 1);
-                if (!last.empty()) msg += ": " + last;
-            }
-        }
+        std::string reason = verifier_reason(captured);
+        if (!reason.empty()) msg += ": " + reason;
     } else {
         // Not a verifier rejection (e.g. missing kfunc, BTF mismatch): take libbpf's last error line.
         std::string last;

@@ -5,12 +5,14 @@
 // Used by the NR_CPUS guard (vm suite) and to report verifier cost. Needs root and a kernel whose
 // BTF has the object's struct_ops type.
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "scxx/log.hpp"
 #include "scxx/skeleton.hpp"
 
 namespace {
@@ -54,6 +56,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "usage: scx-objcheck OBJ [OBJ ...]\n");
         return 2;
     }
+    scxx::set_log_level(scxx::LogLevel::warn);  // libbpf chatter only with SCXX_DEBUG=1
+    if (std::getenv("SCXX_DEBUG")) scxx::set_log_level(scxx::LogLevel::debug);
     scxx::route_libbpf_logs();
     int failed = 0;
     for (int i = 1; i < argc; i++) failed += check(argv[i]);

@@ -38,6 +38,8 @@ public:
 // Turns a failed bpf_object__load into an Error naming the rejected program; writes the captured
 // log to `log_path` (when non-empty).
 Error load_error(std::string_view what, int err, const std::string& captured, const std::filesystem::path& log_path);
+// The verifier's complaint extracted from a captured program-load log ("" when none).
+std::string verifier_reason(const std::string& captured);
 Result<bpf_link*> attach_struct_ops(bpf_map* ops_map, std::string_view what);
 }  // namespace detail
 
