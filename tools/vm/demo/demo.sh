@@ -1,0 +1,25 @@
+#!/bin/sh
+# vm: cpus=2 timeout=120
+# demo: what `tools/demo` runs in the VM. Kernel command line: scxx.sched=NAME, scxx.secs=N and
+# scxx.args=<base64 of the scheduler options>. Starts a mixed workload, runs the scheduler under it
+# with live stats, then detaches and prints the exit report. Exit status = scx-run's.
+. /lib/scxx.sh
+
+arg() { tr ' ' '\n' < /proc/cmdline | sed -n "s/^$1=//p" | head -1; }
+sched=$(arg scxx.sched); sched=${sched:-simple}
+secs=$(arg scxx.secs); secs=${secs:-6}
+opts=$(arg scxx.args | base64 -d 2>/dev/null)
+
+echo "demo: kernel $(uname -r), $(nproc) CPUs, sched_ext state $(scx_state)"
+echo "demo: scx-run --sched $sched --stats 1 --duration $secs $opts"
+scxx-work mix $((secs + 1)) > /tmp/work.log 2>&1 &
+work=$!
+# shellcheck disable=SC2086 # options are split on purpose
+scx-run --sched "$sched" --stats 1 --duration "$secs" $opts &
+run=$!
+wait_scx_state enabled 10 >/dev/null && echo "demo: state $(scx_state), root/ops '$(scx_ops)'"
+wait "$run"; rc=$?
+wait "$work"
+echo "demo: workload: $(tr '\n' ' ' < /tmp/work.log)"
+echo "demo: scx-run exited $rc; sched_ext state now $(scx_state)"
+exit "$rc"
