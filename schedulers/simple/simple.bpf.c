@@ -11,8 +11,9 @@
  * With `fifo` set the shared DSQ is plain FIFO instead (the shortest possible policy).
  *
  * What the user-space half (simple.cpp) sets before load (rodata): slice_ns (the kernel's
- * SCX_SLICE_DFL unless --slice-us is given), fifo, and fail_after_ns (a test-only knob that makes the
- * scheduler eject itself with scx_bpf_error after that long, proving the error path end to end).
+ * SCX_SLICE_DFL unless --slice-us is given), fifo, and two test-only knobs that prove the error paths
+ * end to end: fail_after_ns (eject with scx_bpf_error after that long) and stall_after_ns (stop
+ * dispatching the shared DSQ, so the kernel's watchdog ejects the scheduler).
  */
 #include <scxx/common.bpf.h>
 
@@ -26,6 +27,7 @@ char _license[] SEC("license") = "GPL";
 const volatile __u64 slice_ns;       /* time slice given to every task */
 const volatile bool fifo;            /* FIFO instead of vtime ordering */
 const volatile __u64 fail_after_ns;  /* test knob: scx_bpf_error() this long after init; 0 = never */
+const volatile __u64 stall_after_ns; /* test knob: stop dispatching the shared DSQ after this long */
 
 /* Read by user space after detach (scxx::ExitInfo). */
 SCXX_EXIT_INFO_DEFINE(uei);
@@ -81,10 +83,14 @@ void BPF_STRUCT_OPS(simple_enqueue, struct task_struct *p, u64 enq_flags)
 /* A CPU has nothing to run: pull the next task from the shared DSQ. */
 void BPF_STRUCT_OPS(simple_dispatch, s32 cpu, struct task_struct *prev)
 {
-	if (fail_after_ns && scxx_now() - started_at >= fail_after_ns) {
+	u64 age = scxx_now() - started_at;
+
+	if (fail_after_ns && age >= fail_after_ns) {
 		scxx_error("simple: test knob fail-after-ms reached (%llu ms)", fail_after_ns / 1000000);
 		return;
 	}
+	if (stall_after_ns && age >= stall_after_ns)
+		return; /* queued tasks starve: the watchdog must notice */
 	if (scxx_dsq_move_to_local(SIMPLE_SHARED_DSQ))
 		stat_inc(SIMPLE_STAT_DISPATCH);
 }

@@ -32,6 +32,7 @@ public:
             skel->rodata->slice_ns = slice_ns;
             skel->rodata->fifo = ctx.config.at("fifo").get<bool>();
             skel->rodata->fail_after_ns = ctx.config.at("fail-after-ms").get<uint64_t>() * 1000000;
+            skel->rodata->stall_after_ns = ctx.config.at("stall-after-ms").get<uint64_t>() * 1000000;
             slice_ns_ = slice_ns;
             return {};
         };
@@ -79,6 +80,9 @@ const scxx::Registrar registrar{scxx::SchedulerEntry{
             scxx::int_option("slice-us", "time slice in microseconds (0 = the kernel's SCX_SLICE_DFL)", 0, 1000000),
             scxx::flag_option("fifo", "FIFO order instead of weighted vtime"),
             scxx::int_option("fail-after-ms", "test only: eject with scx_bpf_error after this many ms (0 = never)", 0,
+                             3600000),
+            scxx::int_option("stall-after-ms",
+                             "test only: stop dispatching after this many ms so the watchdog ejects (0 = never)", 0,
                              3600000),
         },
     .defaults_json = std::string(simple_defaults_json),

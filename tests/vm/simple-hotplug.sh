@@ -1,0 +1,40 @@
+#!/bin/sh
+# vm: cpus=2 timeout=120
+# simple-hotplug: `simple` has no cpu_online/cpu_offline callbacks, so taking a CPU offline makes the
+# kernel unregister it with an exit code that asks for a restart (SCX_ECODE_ACT_RESTART |
+# SCX_ECODE_RSN_HOTPLUG). scx-run must restart it on its own (enabled again, restart reported), again
+# when the CPU comes back, and still detach cleanly on SIGTERM.
+. /lib/scxx.sh
+
+cpu=/sys/devices/system/cpu/cpu1/online
+[ -w "$cpu" ] || fail "cpu1 cannot be taken offline here (no $cpu)"
+scx-run --sched simple --max-restarts 4 > /tmp/run.log 2>&1 &
+pid=$!
+wait_scx_state enabled 20 || { cat /tmp/run.log; fail "never enabled"; }
+seq0=$(cat /sys/kernel/sched_ext/enable_seq)
+
+echo 0 > "$cpu" || fail "offlining cpu1 failed"
+echo "cpu1 offline; online CPUs: $(cat /sys/devices/system/cpu/online)"
+n=0
+while [ "$(cat /sys/kernel/sched_ext/enable_seq)" -le "$seq0" ] && [ $n -lt 100 ]; do usleep 100000; n=$((n + 1)); done
+wait_scx_state enabled 20 || { cat /tmp/run.log; fail "not enabled again after offlining cpu1"; }
+seq1=$(cat /sys/kernel/sched_ext/enable_seq)
+[ "$seq1" -gt "$seq0" ] || { cat /tmp/run.log; fail "scheduler was not re-enabled (enable_seq $seq0 -> $seq1)"; }
+echo "ok: re-enabled after offline (enable_seq $seq0 -> $seq1)"
+
+echo 1 > "$cpu" || fail "onlining cpu1 failed"
+n=0
+while [ "$(cat /sys/kernel/sched_ext/enable_seq)" -le "$seq1" ] && [ $n -lt 100 ]; do usleep 100000; n=$((n + 1)); done
+wait_scx_state enabled 20 || { cat /tmp/run.log; fail "not enabled again after onlining cpu1"; }
+echo "ok: re-enabled after online (enable_seq $(cat /sys/kernel/sched_ext/enable_seq))"
+check "workload completes after the restarts" scxx-work mix 2
+
+kill -TERM "$pid"
+wait "$pid"; rc=$?
+cat /tmp/run.log
+[ "$rc" -eq 0 ] || fail "scx-run exited $rc after SIGTERM"
+grep -q "restarting" /tmp/run.log || fail "no restart reported"
+[ "$(grep -c restarting /tmp/run.log)" -ge 2 ] || fail "expected two restarts (offline, online)"
+grep -qi "hotplug\|going offline\|going online" /tmp/run.log || fail "exit report does not mention the hotplug"
+wait_scx_state disabled 10 || fail "state not disabled at the end"
+echo "ok: restarted twice, clean detach"
