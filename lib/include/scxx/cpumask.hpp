@@ -17,11 +17,18 @@ public:
     Cpumask() = default;
     explicit Cpumask(unsigned nr_cpus);  // empty mask able to hold CPUs [0, nr_cpus)
 
-    // "0-3,8-11:2" style cpulists (stride optional), "all", "none"/"". Errors name the bad token and
-    // the allowed range, e.g. "cpulist '0-3,x': bad token 'x' (expected N or N-M, CPUs 0-7)".
+    // "0-3,8-11:2" style cpulists (stride optional), "all", "none"/"". Whitespace around tokens is
+    // ignored. "N-M:S" takes every S-th CPU from N to M; the kernel's "N-M:U/G" (the first U CPUs
+    // of every group of G) is accepted too. Errors (EINVAL) name the bad token and the allowed
+    // range, e.g. `cpulist "0-3,x": bad token "x" (expected N or N-M with CPUs 0-7)`; a CPU >=
+    // nr_cpus and a reversed range ("5-3") are errors naming them.
     static Result<Cpumask> parse_list(std::string_view text, unsigned nr_cpus);
+    // Highest CPU named by a cpulist + 1 (0 for "", "none"); same syntax errors as parse_list
+    // ("all" is an error: it has no size of its own). Used to size a mask from e.g. cpu/possible.
+    static Result<unsigned> list_span(std::string_view text);
     // Kernel hex format: comma-separated 32-bit hex groups, most significant first ("ff,00000001"),
-    // an optional "0x" prefix is accepted. Bits at or above nr_cpus are an error.
+    // an optional "0x" prefix is accepted. Each group has 1-8 hex digits; without commas any number
+    // of digits is one plain hex number ("0x1ffffffff"). Bits at or above nr_cpus are an error.
     static Result<Cpumask> parse_hex(std::string_view text, unsigned nr_cpus);
     // Accepts either form ("all", "none", cpulist, or 0x-prefixed hex).
     static Result<Cpumask> parse(std::string_view text, unsigned nr_cpus);
@@ -36,6 +43,9 @@ public:
     int first() const;                 // -1 when empty
     int next(unsigned after) const;    // next set CPU > after, -1 when none
 
+    // Masks of different sizes: binary operators, minus(), subset_of(), intersects() and == treat
+    // the smaller mask as zero-extended, and results have the larger nr_cpus. So == compares the
+    // CPU sets only ("0-3" of 8 == "0-3" of 16); compare nr_cpus() too when that matters.
     Cpumask operator&(const Cpumask& o) const;
     Cpumask operator|(const Cpumask& o) const;
     Cpumask operator^(const Cpumask& o) const;
@@ -47,7 +57,11 @@ public:
 
     std::vector<unsigned> cpus() const;           // ascending
     std::string to_list() const;                  // "0-3,8"; "" when empty
-    std::string to_hex() const;                   // kernel format, 32-bit groups
+    // Kernel format: ceil(nr_cpus/32) groups (at least one) of 8 hex digits, most significant
+    // first; the leading group is not zero-padded ("1", "ff,00000001", "0" when empty).
+    std::string to_hex() const;
+    // Same CPUs in a mask of another size; CPUs >= nr_cpus are dropped.
+    Cpumask resized(unsigned nr_cpus) const;
     std::vector<uint64_t> to_u64_words() const;   // ceil(nr_cpus/64) words, bit i of word w = CPU 64w+i
 
     // Range-for support: for (unsigned cpu : mask)

@@ -1,0 +1,40 @@
+# shellcheck shell=sh
+# /lib/scxx.sh: small helpers for VM scenarios (tests/vm/*.sh). Use with `. /lib/scxx.sh`.
+# Installed by tools/vm/build-initramfs. POSIX sh (busybox ash).
+
+SCX_SYSFS=/sys/kernel/sched_ext
+
+# fail MESSAGE...: print "FAIL: MESSAGE" and exit 1 (the scenario fails).
+fail() { echo "FAIL: $*"; exit 1; }
+
+# check DESCRIPTION CMD [ARGS...]: run CMD; print "ok: DESCRIPTION" or fail.
+check() {
+    _d=$1; shift
+    if "$@"; then echo "ok: $_d"; else fail "$_d"; fi
+}
+
+# scx_state: print /sys/kernel/sched_ext/state (enabled, disabled, enabling, disabling).
+scx_state() { cat "$SCX_SYSFS/state" 2>/dev/null || echo missing; }
+
+# scx_ops: name of the attached BPF scheduler, empty when none.
+scx_ops() { cat "$SCX_SYSFS/root/ops" 2>/dev/null; }
+
+# wait_scx_state STATE SECS: poll every 0.1 s until the state is STATE; 1 on timeout.
+wait_scx_state() {
+    _n=$(( $2 * 10 ))
+    while [ "$_n" -gt 0 ]; do
+        [ "$(scx_state)" = "$1" ] && return 0
+        usleep 100000
+        _n=$((_n - 1))
+    done
+    echo "wait_scx_state: still '$(scx_state)' after $2 s (wanted $1)"
+    return 1
+}
+
+# dump_scx: sched_ext sysfs files, for diagnostics.
+dump_scx() {
+    for _f in state switch_all nr_rejected enable_seq hotplug_seq root/ops root/events; do
+        [ -e "$SCX_SYSFS/$_f" ] && echo "$_f: $(tr '\n' ' ' < "$SCX_SYSFS/$_f")"
+    done
+    return 0
+}
