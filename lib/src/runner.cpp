@@ -216,10 +216,11 @@ Result<int> run_scheduler(const SchedulerEntry& entry, const nlohmann::json& con
 
     RestartPolicy policy(options.max_restarts);
     RunState st;
+    Topology current = topology;
     for (;;) {
         std::unique_ptr<Scheduler> sched = entry.create();
         if (!sched) return fail(fmt::format("create {}: the factory returned no scheduler", entry.name));
-        SchedulerContext ctx{topology, config, options.timeout_ms, options.verifier_log};
+        SchedulerContext ctx{current, config, options.timeout_ms, options.verifier_log};
         if (auto r = sched->attach(ctx); !r) return fail(std::move(r.error()).context("attach " + entry.name));
         if (!st.start) {
             st.start = Clock::now();
@@ -253,6 +254,12 @@ Result<int> run_scheduler(const SchedulerEntry& entry, const nlohmann::json& con
         }
         print_restart(out, entry.name, policy.restarts(), policy.max_restarts());
         st.previous.reset();  // the new instance's counters start from zero
+        if (options.reread_topology) {
+            auto fresh = options.reread_topology();
+            if (!fresh) return fail(std::move(fresh.error()).context("restart " + entry.name + ": re-read topology"));
+            current = std::move(*fresh);
+            log(LogLevel::info, "{}: topology now {}", entry.name, current.summary());
+        }
     }
 }
 

@@ -123,6 +123,7 @@ struct FakeState {
     scxx::ExitInfo eject;
     scxx::ExitInfo on_detach;    // what detach() returns when not ejected
     bool fail_attach = false;
+    std::vector<unsigned> seen_nr_cpus;  // ctx.topology.nr_cpu_ids() at each attach
 };
 
 class FakeScheduler : public scxx::Scheduler {
@@ -132,6 +133,7 @@ public:
         if (s_->fail_attach) return scxx::fail(EPERM, "load fake: verifier rejected fake_enqueue");
         EXPECT_EQ(ctx.timeout_ms, 1234u);
         EXPECT_EQ(ctx.config["k"], 1);
+        s_->seen_nr_cpus.push_back(ctx.topology.nr_cpu_ids());
         ++s_->attached;
         return {};
     }
@@ -280,6 +282,24 @@ TEST_F(RunnerTest, RestartsBounded) {
     EXPECT_NE(o.find("fake: restarting (exit code asks for it, restart 2/2)"), std::string::npos) << o;
     EXPECT_EQ(o.find("restart 3/2"), std::string::npos) << o;
     EXPECT_NE(o.find("not restarting"), std::string::npos) << o;
+}
+
+TEST_F(RunnerTest, RestartRereadsTopology) {
+    state->eject_after_polls = 2;
+    state->eject.kind = 66;
+    state->eject.exit_code = static_cast<int64_t>(SCXX_ECODE_ACT_RESTART | SCXX_ECODE_RSN_HOTPLUG);
+    opts.max_restarts = 1;
+    int rereads = 0;
+    opts.reread_topology = [&]() -> scxx::Result<scxx::Topology> {
+        ++rereads;
+        return scxx::Topology::read(std::string(SCXX_FIXTURES) + "/smt-1socket");
+    };
+    auto rc = run();
+    ASSERT_TRUE(rc) << rc.error().what();
+    EXPECT_EQ(rereads, 1);
+    ASSERT_EQ(state->seen_nr_cpus.size(), 2u);
+    EXPECT_EQ(state->seen_nr_cpus[0], 0u);  // the (empty) topology given to run_scheduler
+    EXPECT_EQ(state->seen_nr_cpus[1], 8u);  // the re-read one after the restart
 }
 
 TEST_F(RunnerTest, AttachErrorHasContext) {

@@ -248,6 +248,7 @@ int run(int argc, char** argv) {
     auto topology = scxx::Topology::read("/");
     if (!topology) return report({kExitRuntime, std::move(topology.error()).context("read CPU topology").what()});
 
+    run_opts.reread_topology = [] { return scxx::Topology::read("/"); };
     auto status = scxx::run_scheduler(*entry, *config, *topology, run_opts, std::cout);
     if (!status) return report({kExitRuntime, status.error().what()});
     return *status;

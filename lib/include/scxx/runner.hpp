@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <ostream>
 
 #include <nlohmann/json.hpp>
@@ -23,6 +24,9 @@ struct RunOptions {
     unsigned max_restarts = 3;             // restarts allowed when the exit code asks for one
     std::filesystem::path verifier_log = "/tmp/scx-run-verifier.log";
     std::filesystem::path sysfs_root = "/";  // where /sys/kernel/sched_ext is read from
+    // Called before each restart (a restart usually follows CPU hotplug, so the online CPUs changed);
+    // empty = keep the topology run_scheduler was given.
+    std::function<Result<Topology>()> reread_topology;
 };
 
 // Runs `entry` until SIGINT/SIGTERM, the duration, or an exit it cannot restart from. SIGINT and
