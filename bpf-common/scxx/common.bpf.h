@@ -49,7 +49,8 @@
 	})
 
 /* --- loops ----------------------------------------------------------------------------------- */
-/* bpf_for(i, 0, n) { ... }: open-coded numeric iterator; the verifier checks it once, not n times. */
+/* bpf_for(i, 0, n) { ... }: open-coded numeric iterator; the verifier checks it once, not n times.
+ * libbpf's bpf_helpers.h (>= 1.2) defines it; this fallback is for older libbpf headers only. */
 #ifndef bpf_for
 #define bpf_for(i, start, end)                                                              \
 	for (struct bpf_iter_num ___it __attribute__((aligned(8), cleanup(bpf_iter_num_destroy))), \

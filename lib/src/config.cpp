@@ -15,6 +15,10 @@ using json = nlohmann::json;
 
 namespace {
 
+// JSON text of a value for an error message: never throws (invalid UTF-8 is replaced) and never
+// spans lines (strings are escaped).
+std::string quoted(const nlohmann::json& v) { return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
 constexpr int64_t kNoMin = std::numeric_limits<int64_t>::min();
 constexpr int64_t kNoMax = std::numeric_limits<int64_t>::max();
 
@@ -62,36 +66,36 @@ Result<void> check_value(const OptionSpec& spec, const json& v, const std::strin
     using T = OptionSpec::Type;
     switch (spec.type) {
     case T::integer: {
-        if (!v.is_number_integer()) return fail(fmt::format("{}: expected {}, got {}", label, type_text(spec.type), v.dump()));
+        if (!v.is_number_integer()) return fail(fmt::format("{}: expected {}, got {}", label, type_text(spec.type), quoted(v)));
         bool in_range;
         if (v.is_number_unsigned())
             in_range = spec.max >= 0 && v.get<uint64_t>() <= static_cast<uint64_t>(spec.max) &&
                        (spec.min < 0 || v.get<uint64_t>() >= static_cast<uint64_t>(spec.min));
         else
             in_range = v.get<int64_t>() >= spec.min && v.get<int64_t>() <= spec.max;
-        if (!in_range) return fail(fmt::format("{}: {} is out of range (allowed {})", label, v.dump(), range_text(spec)));
+        if (!in_range) return fail(fmt::format("{}: {} is out of range (allowed {})", label, quoted(v), range_text(spec)));
         break;
     }
     case T::number: {
-        if (!v.is_number()) return fail(fmt::format("{}: expected {}, got {}", label, type_text(spec.type), v.dump()));
+        if (!v.is_number()) return fail(fmt::format("{}: expected {}, got {}", label, type_text(spec.type), quoted(v)));
         double d = v.get<double>();
         bool in_range = std::isfinite(d) && (spec.min == kNoMin || d >= static_cast<double>(spec.min)) &&
                         (spec.max == kNoMax || d <= static_cast<double>(spec.max));
-        if (!in_range) return fail(fmt::format("{}: {} is out of range (allowed {})", label, v.dump(), range_text(spec)));
+        if (!in_range) return fail(fmt::format("{}: {} is out of range (allowed {})", label, quoted(v), range_text(spec)));
         break;
     }
     case T::string: {
-        if (!v.is_string()) return fail(fmt::format("{}: expected {}, got {}", label, type_text(spec.type), v.dump()));
+        if (!v.is_string()) return fail(fmt::format("{}: expected {}, got {}", label, type_text(spec.type), quoted(v)));
         if (!spec.choices.empty()) {
             const auto& s = v.get_ref<const std::string&>();
             bool ok = false;
             for (const auto& c : spec.choices) ok = ok || c == s;
-            if (!ok) return fail(fmt::format("{}: {} is not one of: {}", label, v.dump(), join(spec.choices)));
+            if (!ok) return fail(fmt::format("{}: {} is not one of: {}", label, quoted(v), join(spec.choices)));
         }
         break;
     }
     case T::boolean:
-        if (!v.is_boolean()) return fail(fmt::format("{}: expected {}, got {}", label, type_text(spec.type), v.dump()));
+        if (!v.is_boolean()) return fail(fmt::format("{}: expected {}, got {}", label, type_text(spec.type), quoted(v)));
         break;
     }
     return {};
@@ -103,7 +107,7 @@ Result<void> check_object(const std::vector<OptionSpec>& specs, const json& obj,
     if (!obj.is_object()) return fail(fmt::format("{}: expected a JSON object, got {}", origin, obj.type_name()));
     for (const auto& [key, value] : obj.items()) {
         const OptionSpec* spec = find_spec(specs, key);
-        if (!spec) return fail(fmt::format("{}: unknown key '{}' (known: {})", origin, key, known_keys(specs)));
+        if (!spec) return fail(fmt::format("{}: unknown key {} (known: {})", origin, quoted(nlohmann::json(key)), known_keys(specs)));
         if (auto r = check_value(*spec, value, fmt::format("{}: key '{}'", origin, key)); !r) return r;
     }
     if (complete)
@@ -151,7 +155,7 @@ Result<json> from_cli_string(const OptionSpec& spec, const std::string& s, const
             return fail(fmt::format("{}: {} is out of range (allowed {})", label, s,
                                     has_range(spec) ? range_text(spec) : "64-bit integers"));
         if (ec != std::errc() || ptr != end || s.empty())
-            return fail(fmt::format("{}: expected {}, got {}", label, type_text(spec.type), json(s).dump()));
+            return fail(fmt::format("{}: expected {}, got {}", label, type_text(spec.type), quoted(json(s))));
         return json(v);
     }
     case T::number: {
@@ -159,13 +163,13 @@ Result<json> from_cli_string(const OptionSpec& spec, const std::string& s, const
         const char* end = s.data() + s.size();
         auto [ptr, ec] = std::from_chars(s.data(), end, v);
         if (ec != std::errc() || ptr != end || s.empty() || !std::isfinite(v))
-            return fail(fmt::format("{}: expected {}, got {}", label, type_text(spec.type), json(s).dump()));
+            return fail(fmt::format("{}: expected {}, got {}", label, type_text(spec.type), quoted(json(s))));
         return json(v);
     }
     case T::boolean:
         if (s == "true" || s == "1" || s == "yes" || s == "on") return json(true);
         if (s == "false" || s == "0" || s == "no" || s == "off") return json(false);
-        return fail(fmt::format("{}: expected {} (true/false), got {}", label, type_text(spec.type), json(s).dump()));
+        return fail(fmt::format("{}: expected {} (true/false), got {}", label, type_text(spec.type), quoted(json(s))));
     case T::string: return json(s);
     }
     return json(s);

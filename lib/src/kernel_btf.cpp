@@ -28,7 +28,9 @@ Result<int64_t> KernelBtf::enum_value(std::string_view enumerator) const {
         if (btf_is_enum(t)) {
             const struct btf_enum* e = btf_enum(t);
             for (__u16 i = 0; i < btf_vlen(t); i++, e++)
-                if (enumerator == btf__name_by_offset(b, e->name_off)) return static_cast<int64_t>(e->val);
+                if (enumerator == btf__name_by_offset(b, e->name_off))  // kflag set = signed enum
+                    return btf_kflag(t) ? static_cast<int64_t>(e->val)
+                                        : static_cast<int64_t>(static_cast<uint32_t>(e->val));
         } else if (btf_is_enum64(t)) {
             const struct btf_enum64* e = btf_enum64(t);
             for (__u16 i = 0; i < btf_vlen(t); i++, e++)

@@ -1,6 +1,7 @@
 // runner.cpp: the run loop. An EventLoop (signalfd + 100 ms timerfd + epoll) produces events; the
 // monitor turns them into an outcome for one scheduler instance; run_scheduler chains instances
 // (restarts) and the print_* functions do all the output.
+#include <cmath>
 #include "scxx/runner.hpp"
 
 #include <pthread.h>
@@ -59,7 +60,8 @@ Result<std::unique_ptr<EventLoop>> EventLoop::create() {
     sigemptyset(&mask);
     sigaddset(&mask, SIGINT);
     sigaddset(&mask, SIGTERM);
-    if (int err = pthread_sigmask(SIG_BLOCK, &mask, &loop->old_mask_); err != 0) return fail(err, "block SIGINT/SIGTERM");
+    sigaddset(&mask, SIGHUP);  // a closed terminal detaches cleanly too
+    if (int err = pthread_sigmask(SIG_BLOCK, &mask, &loop->old_mask_); err != 0) return fail(err, "block SIGINT/SIGTERM/SIGHUP");
     loop->mask_changed_ = true;
 
     loop->sfd_ = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -154,6 +156,7 @@ std::string signal_name(int sig) {
     switch (sig) {
     case SIGINT: return "SIGINT";
     case SIGTERM: return "SIGTERM";
+    case SIGHUP: return "SIGHUP";
     default: return fmt::format("signal {}", sig);
     }
 }
@@ -193,7 +196,8 @@ Result<Outcome> monitor(EventLoop& loop, Scheduler& sched, RunState& st, const R
         if (o.duration_s > 0 && t >= o.duration_s) return Outcome::duration;
         if (stats_enabled(o) && t >= st.next_stats_s) {
             emit_stats(sched, st, o, out);
-            while (st.next_stats_s <= t) st.next_stats_s += o.stats_interval_s;
+            // Next multiple of the interval after t: no loop, so no interval can stall the event loop.
+            st.next_stats_s = o.stats_interval_s * (std::floor(t / o.stats_interval_s) + 1);
         }
     }
 }

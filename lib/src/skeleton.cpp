@@ -3,7 +3,8 @@
 
 #include <cstdarg>
 #include <cstdio>
-#include <fstream>
+#include <fcntl.h>
+#include <unistd.h>
 #include <regex>
 #include <vector>
 
@@ -50,6 +51,21 @@ void route_libbpf_logs() {
 
 namespace detail {
 
+// Writes text to path as a new 0600 file; refuses to follow a symlink (we run as root and the default
+// path is in /tmp).
+bool write_private_file(const std::filesystem::path& path, const std::string& text) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) return false;
+    size_t done = 0;
+    while (done < text.size()) {
+        ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n <= 0) break;
+        done += static_cast<size_t>(n);
+    }
+    ::close(fd);
+    return done == text.size();
+}
+
 // The verifier's complaint: the first line after the last instruction line of the program-load log,
 // skipping statistics ("processed N insns") and hint blocks.
 std::string verifier_reason(const std::string& captured) {
@@ -78,15 +94,16 @@ std::string verifier_reason(const std::string& captured) {
     return {};
 }
 
-LibbpfCapture::LibbpfCapture() {
+// Captures nest: an inner one collects its own text and hands it on to the outer one when it ends.
+LibbpfCapture::LibbpfCapture() : outer_(g_capture) {
     route_libbpf_logs();
-    g_capture = new std::string();
+    g_capture = &text_;
 }
 LibbpfCapture::~LibbpfCapture() {
-    delete g_capture;
-    g_capture = nullptr;
+    g_capture = outer_;
+    if (outer_) *outer_ += text_;
 }
-const std::string& LibbpfCapture::text() const { return *g_capture; }
+const std::string& LibbpfCapture::text() const { return text_; }
 
 Error load_error(std::string_view what, int err, const std::string& captured, const std::filesystem::path& log_path) {
     std::string msg;
@@ -110,8 +127,7 @@ Error load_error(std::string_view what, int err, const std::string& captured, co
         msg = last.empty() ? "libbpf failed to load the object" : last;
     }
     if (!log_path.empty()) {
-        std::ofstream out(log_path);
-        if (out && (out << captured)) msg += " (full log: " + log_path.string() + ")";
+        if (write_private_file(log_path, captured)) msg += " (full log: " + log_path.string() + ")";
     }
     return std::move(Error(err, msg).context(std::string(what)));
 }
@@ -133,6 +149,9 @@ Result<bpf_link*> attach_struct_ops(bpf_map* ops_map, std::string_view what) {
 
 Result<void> resize_array(bpf_map* map, size_t elem_size, size_t count) {
     if (count == 0) return fail(EINVAL, std::string("resize ") + bpf_map__name(map) + ": zero elements");
+    if (elem_size != 0 && count > UINT32_MAX / elem_size)
+        return fail(EOVERFLOW, std::string("resize ") + bpf_map__name(map) + " to " + std::to_string(count) +
+                                   " elements of " + std::to_string(elem_size) + " bytes: larger than 4 GiB");
     int err = bpf_map__set_value_size(map, static_cast<__u32>(elem_size * count));
     if (err) return fail(err, std::string("resize ") + bpf_map__name(map) + " to " + std::to_string(count) + " elements");
     return {};

@@ -83,13 +83,14 @@ void BPF_STRUCT_OPS(simple_enqueue, struct task_struct *p, u64 enq_flags)
 /* A CPU has nothing to run: pull the next task from the shared DSQ. */
 void BPF_STRUCT_OPS(simple_dispatch, s32 cpu, struct task_struct *prev)
 {
-	u64 age = scxx_now() - started_at;
+	/* Signed: another CPU's clock may be slightly behind the one init read. */
+	s64 age = (s64)(scxx_now() - started_at);
 
-	if (fail_after_ns && age >= fail_after_ns) {
+	if (fail_after_ns && age >= (s64)fail_after_ns) {
 		scxx_error("simple: test knob fail-after-ms reached (%llu ms)", fail_after_ns / 1000000);
 		return;
 	}
-	if (stall_after_ns && age >= stall_after_ns)
+	if (stall_after_ns && age >= (s64)stall_after_ns)
 		return; /* queued tasks starve: the watchdog must notice */
 	if (scxx_dsq_move_to_local(SIMPLE_SHARED_DSQ))
 		stat_inc(SIMPLE_STAT_DISPATCH);

@@ -1,9 +1,10 @@
 // open_objects.cpp: skel tier. Opens each scheduler's BPF object with libbpf on the host (no root,
-// no sched_ext), and checks it has a struct_ops map with programs and the exit record.
+// no sched_ext), and checks it has programs, exactly one struct_ops map and the exit record (uei).
 // Usage: open_objects NAME OBJ [NAME OBJ ...]. Prints one line per object; exit 1 on any failure.
 #include <cstdio>
 #include <string>
 
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 namespace {
@@ -22,12 +23,12 @@ int check(const std::string& name, const std::string& path) {
     bpf_object__for_each_map(map, obj) {
         if (bpf_map__type(map) == BPF_MAP_TYPE_STRUCT_OPS) ops_maps++;
     }
-    // the exit record lives in .data
-    if (bpf_object__find_map_by_name(obj, ".data")) has_uei = true;
+    // the exit record: a global variable named uei (SCXX_EXIT_INFO_DEFINE) in the object's BTF
+    if (const btf* b = bpf_object__btf(obj); b && btf__find_by_name_kind(b, "uei", BTF_KIND_VAR) > 0) has_uei = true;
     bpf_object__close(obj);
     if (progs == 0 || ops_maps != 1 || !has_uei) {
-        std::printf("FAIL %s: %d programs, %d struct_ops maps, .data %s\n", name.c_str(), progs, ops_maps,
-                    has_uei ? "present" : "missing");
+        std::printf("FAIL %s: %d programs, %d struct_ops maps, exit record (uei) %s\n", name.c_str(), progs,
+                    ops_maps, has_uei ? "present" : "missing");
         return 1;
     }
     std::printf("ok %s: %d programs, 1 struct_ops map\n", name.c_str(), progs);

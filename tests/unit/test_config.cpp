@@ -106,7 +106,7 @@ TEST(Config, UnknownKeyInFile) {
     auto c = scxx::build_config(specs(), kDefaults, std::filesystem::path(f.path), parse({}));
     ASSERT_FALSE(c);
     EXPECT_EQ(c.error().what(),
-              "config " + f.path + ": unknown key 'slice-max' (known: slice-us, fifo, mode, ratio)");
+              "config " + f.path + ": unknown key \"slice-max\" (known: slice-us, fifo, mode, ratio)");
 }
 
 TEST(Config, FileMustBeValidJsonObject) {
@@ -170,6 +170,18 @@ TEST(Config, WrongType) {
     EXPECT_TRUE(scxx::validate_config(specs(), json{{"ratio", 1}}, "x"));  // an integer is a number
 }
 
+TEST(Config, BadBytesAndNewlinesStayOneLineNoThrow) {
+    auto bad = scxx::build_config(specs(), kDefaults, std::nullopt, parse({"--slice-us", "\xff\xfe"}));
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().what().find('\n'), std::string::npos);
+    EXPECT_NE(bad.error().what().find("option --slice-us: expected an integer"), std::string::npos) << bad.error().what();
+
+    TempFile f("{\"a\\nb\": 1}", "nl.json");
+    auto nl = scxx::build_config(specs(), kDefaults, std::filesystem::path(f.path), parse({}));
+    ASSERT_FALSE(nl);
+    EXPECT_EQ(nl.error().what().find('\n'), std::string::npos) << nl.error().what();
+}
+
 TEST(Config, Choices) {
     auto c = scxx::build_config(specs(), kDefaults, std::nullopt, parse({"--mode", "fast"}));
     ASSERT_FALSE(c);
@@ -192,7 +204,7 @@ TEST(Config, MissingOrBadDefault) {
     auto unknown = scxx::build_config(
         specs(), R"({"slice-us": 5000, "fifo": false, "mode": "lat", "ratio": 0.5, "x": 1})", std::nullopt, parse({}));
     ASSERT_FALSE(unknown);
-    EXPECT_EQ(unknown.error().what(), "defaults: unknown key 'x' (known: slice-us, fifo, mode, ratio)");
+    EXPECT_EQ(unknown.error().what(), "defaults: unknown key \"x\" (known: slice-us, fifo, mode, ratio)");
 
     auto range = scxx::build_config(specs(), R"({"slice-us": 5, "fifo": false, "mode": "lat", "ratio": 0.5})",
                                     std::nullopt, parse({}));

@@ -197,7 +197,9 @@ struct RunnerTest : ::testing::Test {
 }  // namespace
 
 TEST_F(RunnerTest, DurationWithStats) {
-    opts.duration_s = 0.45;
+    // One interval snapshot (due at 0.1 s) must fall before the 1.5 s duration, then the final one:
+    // only a host stalled for over a second could miss it.
+    opts.duration_s = 1.5;
     opts.stats_interval_s = 0.1;
     auto rc = run();
     ASSERT_TRUE(rc) << rc.error().what();
@@ -208,7 +210,7 @@ TEST_F(RunnerTest, DurationWithStats) {
     EXPECT_NE(o.find("exit: unregistered from user space (kind 64, code 0x0)"), std::string::npos) << o;
     EXPECT_EQ(state->attached, 1);
     EXPECT_EQ(state->detached, 1);
-    EXPECT_GE(state->counter, 20u);  // ~4 interval snapshots + the final one (>= 2 even when slow)
+    EXPECT_GE(state->counter, 20u);  // at least one interval snapshot + the final one
     EXPECT_FALSE(sigterm_blocked());
 }
 

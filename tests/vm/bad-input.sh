@@ -23,5 +23,6 @@ echo '{"slice-us": ' > /tmp/broken.json
 expect_error "malformed config" "broken.json" scx-run --sched simple --config /tmp/broken.json
 expect_error "missing config file" "missing.json" scx-run --sched simple --config /tmp/missing.json
 expect_error "bad timeout" "timeout" scx-run --sched simple --timeout-ms 99999
+expect_error "stats interval below the tick" "--stats must be" scx-run --sched simple --stats 0.001
 [ -z "$(ls /sys/fs/bpf)" ] || fail "bpffs has leftovers: $(ls /sys/fs/bpf)"
 echo "ok: nothing left behind"

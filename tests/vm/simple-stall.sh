@@ -7,8 +7,12 @@
 
 scx-run --sched simple --timeout-ms 1000 --stall-after-ms 1000 > /tmp/run.log 2>&1 &
 pid=$!
-scxx-work mix 4 >/dev/null
+wait_scx_state enabled 20 || { cat /tmp/run.log; fail "never enabled"; }
+# Enough runnable work for the whole stall window, however slow the host: stopped when scx-run ends.
+scxx-work mix 60 >/dev/null 2>&1 &
+work=$!
 wait "$pid"; rc=$?
+kill "$work" 2>/dev/null; wait "$work" 2>/dev/null
 cat /tmp/run.log
 [ "$rc" -ne 0 ] || fail "scx-run exited 0 after a watchdog ejection"
 grep -q "watchdog stall" /tmp/run.log || fail "exit report does not name the watchdog stall"

@@ -2,6 +2,7 @@
 // the chosen scheduler's options description, builds the validated config, runs the pre-load probes
 // and then the run loop. Errors are one line on stderr ("scx-run: error: ..."): exit status 2 for
 // usage errors (bad options, bad config), 1 for runtime failures.
+#include <csignal>
 #include <bpf/libbpf.h>
 
 #include <cstdint>
@@ -75,6 +76,8 @@ po::options_description general_options() {
         ("verifier-log", po::value<std::string>()->default_value("/tmp/scx-run-verifier.log")->value_name("PATH"),
          "where the verifier log goes when the kernel rejects a program")
         ("verbose,v", "more output; repeat for more (-v info, -vv debug, also libbpf)")
+        ("check", "validate the options and --config file, print the resulting config as JSON, exit "
+                  "(loads nothing)")
         ("version", "print the version and exit")
         ("help,h", "show this help; with --sched NAME also NAME's options");
     return desc;
@@ -134,7 +137,8 @@ scxx::LogLevel level_for(unsigned verbosity) {
 
 std::optional<Failure> check_general(const po::variables_map& vm, scxx::RunOptions& run) {
     run.stats_interval_s = vm["stats"].as<double>();
-    if (!(run.stats_interval_s >= 0)) return Failure{kExitUsage, "--stats must be >= 0 (0 = off)"};
+    if (!(run.stats_interval_s == 0 || (run.stats_interval_s >= 0.1 && run.stats_interval_s <= 86400)))
+        return Failure{kExitUsage, "--stats must be 0 (off) or between 0.1 and 86400 seconds"};
     const auto& sf = vm["stats-format"].as<std::string>();
     if (sf == "text")
         run.stats_format = scxx::StatsFormat::text;
@@ -243,6 +247,10 @@ int run(int argc, char** argv) {
     auto config = scxx::build_config(entry->options, entry->defaults_json, config_file, svm);
     if (!config) return report({kExitUsage, config.error().what()});
 
+    if (vm.count("check")) {
+        std::cout << config->dump(2) << "\n";
+        return 0;
+    }
     if (auto f = run_probes()) return report(*f);
 
     auto topology = scxx::Topology::read("/");
@@ -257,6 +265,7 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    std::signal(SIGPIPE, SIG_IGN);  // `scx-run ... | head`: keep running, detach cleanly later
     install_log_sink();
     try {
         return run(argc, argv);

@@ -66,7 +66,7 @@ boost::program_options::options_description options_description(const std::strin
 
 // Merges defaults_json <- file (if any) <- parsed command line (only options actually given) and
 // validates the result against specs. Errors, e.g.:
-//   "config lavd.json: unknown key 'slice-max' (known: slice-us, ...)"
+//   config lavd.json: unknown key "slice-max" (known: slice-us, ...)
 //   "option --slice-us: 0 is out of range (allowed 100..100000)"
 Result<nlohmann::json> build_config(const std::vector<OptionSpec>& specs, const std::string& defaults_json,
                                     const std::optional<std::filesystem::path>& file,

@@ -13,7 +13,7 @@ enum class LogLevel { error = 0, warn = 1, info = 2, debug = 3 };
 
 void set_log_level(LogLevel level);
 LogLevel log_level();
-// Replaces the sink (default: stderr with a "scx-run: " prefix for warn/error).
+// Replaces the sink (default: stderr, "error: "/"warning: " prefixes for those levels).
 void set_log_sink(std::function<void(LogLevel, std::string_view)> sink);
 void log_message(LogLevel level, std::string_view text);
 

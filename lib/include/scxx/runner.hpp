@@ -33,7 +33,8 @@ struct RunOptions {
 // SIGTERM are blocked while it runs (read through a signalfd) and the caller's signal mask is
 // restored on return. Returns the process exit status: 0 after a clean detach (exit kind none,
 // done or unregistered from user space), 1 when the scheduler was ejected (or detached with an
-// error). An Error means it could not run at all (attach failed, event loop setup failed).
+// error). An Error means an attach failed (the first one, or a re-attach after a restart; nothing
+// is left attached either way) or the event loop could not be set up. SIGHUP detaches like SIGTERM.
 Result<int> run_scheduler(const SchedulerEntry& entry, const nlohmann::json& config, const Topology& topology,
                           const RunOptions& options, std::ostream& out);
 

@@ -26,7 +26,8 @@ namespace scxx {
 void route_libbpf_logs();
 
 namespace detail {
-// While alive, every libbpf message is also appended to text(). Not reentrant (one load at a time).
+// While alive, every libbpf message is also appended to text(). Captures nest (inner text is also
+// given to the outer capture); one thread at a time.
 class LibbpfCapture {
 public:
     LibbpfCapture();
@@ -34,6 +35,10 @@ public:
     LibbpfCapture(const LibbpfCapture&) = delete;
     LibbpfCapture& operator=(const LibbpfCapture&) = delete;
     const std::string& text() const;
+
+private:
+    std::string* outer_;
+    std::string text_;
 };
 // Turns a failed bpf_object__load into an Error naming the rejected program; writes the captured
 // log to `log_path` (when non-empty).

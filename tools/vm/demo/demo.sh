@@ -8,14 +8,15 @@
 arg() { tr ' ' '\n' < /proc/cmdline | sed -n "s/^$1=//p" | head -1; }
 sched=$(arg scxx.sched); sched=${sched:-simple}
 secs=$(arg scxx.secs); secs=${secs:-6}
-opts=$(arg scxx.args | base64 -d 2>/dev/null)
+arg scxx.args | base64 -d > /tmp/demo-args 2>/dev/null   # one option per line
 
 echo "demo: kernel $(uname -r), $(nproc) CPUs, sched_ext state $(scx_state)"
-echo "demo: scx-run --sched $sched --stats 1 --duration $secs $opts"
+set --   # rebuild the options, one per line, so values with spaces stay whole
+while IFS= read -r a; do [ -n "$a" ] && set -- "$@" "$a"; done < /tmp/demo-args
+echo "demo: scx-run --sched $sched --stats 1 --duration $secs $*"
 scxx-work mix $((secs + 1)) > /tmp/work.log 2>&1 &
 work=$!
-# shellcheck disable=SC2086 # options are split on purpose
-scx-run --sched "$sched" --stats 1 --duration "$secs" $opts &
+scx-run --sched "$sched" --stats 1 --duration "$secs" "$@" &
 run=$!
 wait_scx_state enabled 10 >/dev/null && echo "demo: state $(scx_state), root/ops '$(scx_ops)'"
 wait "$run"; rc=$?
