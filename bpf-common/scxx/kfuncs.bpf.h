@@ -15,6 +15,8 @@ const struct cpumask *scx_bpf_get_idle_smtmask(void) __weak __ksym;
 void scx_bpf_put_idle_cpumask(const struct cpumask *idle_mask) __weak __ksym;
 void scx_bpf_kick_cpu(s32 cpu, u64 flags) __weak __ksym;
 u32 scx_bpf_nr_cpu_ids(void) __weak __ksym;
+/* the task a CPU is running right now (rq->curr), RCU protected */
+struct task_struct *scx_bpf_cpu_curr(s32 cpu) __weak __ksym;
 s32 scx_bpf_task_cpu(const struct task_struct *p) __weak __ksym;
 bool scx_bpf_task_running(const struct task_struct *p) __weak __ksym;
 
@@ -49,6 +51,10 @@ u32 bpf_cpumask_weight(const struct cpumask *cpumask) __weak __ksym;
 bool bpf_cpumask_and(struct bpf_cpumask *dst, const struct cpumask *src1, const struct cpumask *src2) __weak __ksym;
 void bpf_cpumask_or(struct bpf_cpumask *dst, const struct cpumask *src1, const struct cpumask *src2) __weak __ksym;
 void bpf_cpumask_copy(struct bpf_cpumask *dst, const struct cpumask *src) __weak __ksym;
+
+/* cgroups: the cgroup a task belongs to from the scheduler's point of view (acquired: release it) */
+struct cgroup *scx_bpf_task_cgroup(struct task_struct *p) __weak __ksym;
+void bpf_cgroup_release(struct cgroup *cgrp) __weak __ksym;
 
 /* RCU and tasks */
 void bpf_rcu_read_lock(void) __weak __ksym;
