@@ -49,6 +49,15 @@ gauge() {
     grep '^t=' /tmp/run.log | tail -1 | sed -n "s/.* $1=\([0-9]*\).*/\1/p"
 }
 
+# wait_gauge NAME VALUE SECS: the kernel tears a removed cgroup down asynchronously (ops.cgroup_exit
+# runs after rmdir returns), so a count settles rather than changing at once. Prints the last value.
+wait_gauge() {
+    _end=$(( $3 * 10 ))
+    _v=$(gauge "$1")
+    while [ "$_v" != "$2" ] && [ "$_end" -gt 0 ]; do _v=$(gauge "$1"); _end=$((_end - 10)); done
+    echo "$_v"
+}
+
 alive() { [ "$(scx_state)" = enabled ] && kill -0 "$pid" 2>/dev/null; }
 
 # --- 1. pre-existing cgroups ---------------------------------------------------------------------
@@ -93,11 +102,11 @@ while [ $i -lt 300 ]; do
     alive || { cat /tmp/run.log; dump_scx; fail "pair left during the churn (round $i)"; }
     i=$((i + 25))
 done
-after=$(gauge cgroups)
+after=$(wait_gauge cgroups "$base" 30)
 echo "after 300 cgroups came and went: tracked $after (baseline $base)"
 [ "$after" = "$base" ] || { cat /tmp/run.log; fail "tracked count $after did not return to $base"; }
 for i in 1 2 3 4 5; do rmdir $P/pre$i || fail "rmdir pre$i"; done
-gone=$(gauge cgroups)
+gone=$(wait_gauge cgroups $((base - 5)) 30)
 [ "$gone" = $((base - 5)) ] || { cat /tmp/run.log; fail "tracked $gone after removing 5 cgroups, want $((base - 5))"; }
 grep -q '^exit:' /tmp/run.log && { cat /tmp/run.log; fail "the scheduler exited during the churn"; }
 echo "ok: churn: no ejection, tracked count back to $after, then $gone"
@@ -119,14 +128,14 @@ for i in 1 2 3 4 5 6; do
 done
 n=0
 while ! grep -q 'warning: pair: --max-cgroups' /tmp/run.log && [ $n -lt 50 ]; do usleep 100000; n=$((n + 1)); done
-untracked=$(gauge untracked)
+untracked=$(wait_gauge untracked 5 30)
 echo "max-cgroups $max with $now existing + 6 new: untracked $untracked"
 [ "$untracked" = 5 ] || { cat /tmp/run.log; fail "untracked is $untracked, want 5"; }
 for p in $OVF; do wait "$p" || { cat /tmp/run.log; fail "a task of an untracked cgroup made no progress"; }; done
 alive || { cat /tmp/run.log; fail "pair left after --max-cgroups ran out"; }
 for i in 1 2 3 4 5 6; do rmdir $P/ovf$i || fail "rmdir ovf$i"; done
-untracked=$(gauge untracked)
-tracked=$(gauge cgroups)
+untracked=$(wait_gauge untracked 0 30)
+tracked=$(wait_gauge cgroups "$now" 30)
 [ "$untracked" = 0 ] || { cat /tmp/run.log; fail "untracked is $untracked after removing the cgroups"; }
 [ "$tracked" = "$now" ] || { cat /tmp/run.log; fail "tracked is $tracked, want $now"; }
 kill -TERM "$pid"; wait "$pid"; rc=$?
