@@ -14,10 +14,9 @@
 
 CG=/sys/fs/cgroup
 P=$CG/churn
-BG=""
 
 cleanup() {
-    for p in $BG; do kill -KILL "$p" 2>/dev/null; done
+    kill_bg KILL
     [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
     for d in "$P"/*/; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
     rmdir "$P" 2>/dev/null
@@ -28,11 +27,6 @@ grep -qw cpu $CG/cgroup.controllers || fail "no cpu controller in $CG/cgroup.con
 echo +cpu > $CG/cgroup.subtree_control || fail "cannot enable the cpu controller"
 mkdir $P && echo +cpu > $P/cgroup.subtree_control || fail "cannot set up $P"
 
-# in_cgroup DIR CMD...: run CMD inside cgroup DIR in the background; pid in $!.
-in_cgroup() {
-    _d=$1; shift
-    sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$_d" "$@" &
-}
 
 # cpu_cgroups: cgroups the kernel's scheduler sees (the cpu controller is enabled in them).
 cpu_cgroups() {
@@ -76,6 +70,7 @@ base=$(gauge cgroups)
 echo "cgroups with the cpu controller: $want, tracked by pair: $base"
 [ "$base" = "$want" ] || { cat /tmp/run.log; fail "pair tracks $base cgroups, $want exist (pre-existing ones missed?)"; }
 for p in $PRE; do wait "$p" || fail "a task of a pre-existing cgroup made no progress"; done
+SCXX_BG=""  # all reaped
 echo "ok: pre-existing cgroups tracked ($base) and their tasks completed"
 
 # --- 2. churn -------------------------------------------------------------------------------------
@@ -91,6 +86,7 @@ while [ $i -lt 300 ]; do
         j=$((j + 1))
     done
     for p in $batch; do wait "$p" || fail "a churn task failed"; done
+    SCXX_BG=""  # all reaped
     j=0
     while [ $j -lt 25 ]; do
         n=0
@@ -132,6 +128,7 @@ untracked=$(wait_gauge untracked 5 30)
 echo "max-cgroups $max with $now existing + 6 new: untracked $untracked"
 [ "$untracked" = 5 ] || { cat /tmp/run.log; fail "untracked is $untracked, want 5"; }
 for p in $OVF; do wait "$p" || { cat /tmp/run.log; fail "a task of an untracked cgroup made no progress"; }; done
+SCXX_BG=""  # all reaped
 alive || { cat /tmp/run.log; fail "pair left after --max-cgroups ran out"; }
 for i in 1 2 3 4 5 6; do rmdir $P/ovf$i || fail "rmdir ovf$i"; done
 untracked=$(wait_gauge untracked 0 30)

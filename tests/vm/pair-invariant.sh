@@ -15,13 +15,10 @@ CG=/sys/fs/cgroup
 A=$CG/corun-a
 B=$CG/corun-b
 FIFO=/tmp/corun.fifo
-WORK_PIDS=""
 SCX_PID=""
 
 stop_workload() {
-    for p in $WORK_PIDS; do kill -TERM "$p" 2>/dev/null; done
-    for p in $WORK_PIDS; do wait "$p" 2>/dev/null; done
-    WORK_PIDS=""
+    kill_bg TERM
     rm -f "$FIFO"
 }
 
@@ -41,13 +38,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# in_cgroup DIR CMD...: run CMD in the background inside cgroup DIR (the child joins it, then
-# execs), and remember its pid.
-in_cgroup() {
-    _cg=$1; shift
-    sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$_cg" "$@" &
-    WORK_PIDS="$WORK_PIDS $!"
-}
 
 # start_workload HOG_CG1 HOG_CG2 PRODUCER_CG CONSUMER_CG: 2 hogs in each of the first two cgroups,
 # a dd | cat pipe from the producer's cgroup to the consumer's.
@@ -58,7 +48,7 @@ start_workload() {
     in_cgroup "$4" sh -c "exec cat $FIFO > /dev/null"
     in_cgroup "$3" sh -c "exec dd if=/dev/zero of=$FIFO bs=64 count=2000000000 2>/dev/null"
     usleep 300000
-    for p in $WORK_PIDS; do kill -0 "$p" 2>/dev/null || fail "workload process $p died at start"; done
+    for p in $SCXX_BG; do kill -0 "$p" 2>/dev/null || fail "workload process $p died at start"; done
 }
 
 # nr_procs DIR: number of processes in cgroup DIR.

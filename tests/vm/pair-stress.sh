@@ -11,11 +11,10 @@
 
 CG=/sys/fs/cgroup
 P=$CG/stress
-BG=""
 pid=""
 
 cleanup() {
-    for p in $BG; do kill -KILL "$p" 2>/dev/null; done
+    kill_bg KILL
     [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
     for d in "$P"/*/; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
     rmdir "$P" 2>/dev/null
@@ -23,11 +22,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-in_cgroup() {
-    _d=$1; shift
-    sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$_d" "$@" &
-    BG="$BG $!"
-}
 
 # xpipe NAME FROM TO BLOCKS: BLOCKS x 4 KiB from a producer in cgroup FROM to a consumer in TO.
 xpipe() {
@@ -51,7 +45,7 @@ finish() {
         fi
     done
     for p in $WORK; do wait "$p" || fail "$1: a scxx-work run starved (pid $p)"; done
-    XP=""; WORK=""; BG=""
+    XP=""; WORK=""; SCXX_BG=""
 }
 
 grep -qw cpu $CG/cgroup.controllers || fail "no cpu controller"

@@ -38,3 +38,20 @@ dump_scx() {
     done
     return 0
 }
+
+# in_cgroup DIR CMD...: run CMD in the background inside cgroup DIR (the child joins DIR, then execs
+# CMD). Its pid is in $! and is remembered in SCXX_BG for kill_bg.
+SCXX_BG=""
+in_cgroup() {
+    _cg=$1; shift
+    sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$_cg" "$@" &
+    SCXX_BG="$SCXX_BG $!"
+}
+
+# kill_bg [SIGNAL]: signal every in_cgroup process (default TERM), wait for them, forget them.
+kill_bg() {
+    for _p in $SCXX_BG; do kill -"${1:-TERM}" "$_p" 2>/dev/null; done
+    for _p in $SCXX_BG; do wait "$_p" 2>/dev/null; done
+    SCXX_BG=""
+    return 0
+}
