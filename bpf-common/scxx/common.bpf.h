@@ -34,6 +34,10 @@
 		scx_bpf_error_bstr(___fmt, ___param, sizeof(unsigned long long) * ___bpf_narg(args)); \
 	})
 
+/* errno values for ops return codes (no libc headers in BPF) */
+#define SCXX_ENOENT 2
+#define SCXX_ENOMEM 12
+
 /* --- exit info ------------------------------------------------------------------------------- */
 #define SCXX_EXIT_INFO_DEFINE(var) struct scxx_exit_info var SEC(".data")
 /* Call from ops.exit: copies kind/code/reason/message; kind is written last (compiler barrier: BPF

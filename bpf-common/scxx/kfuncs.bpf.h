@@ -45,6 +45,8 @@ struct bpf_cpumask *bpf_cpumask_acquire(struct bpf_cpumask *cpumask) __weak __ks
 void bpf_cpumask_set_cpu(u32 cpu, struct bpf_cpumask *cpumask) __weak __ksym;
 void bpf_cpumask_clear_cpu(u32 cpu, struct bpf_cpumask *cpumask) __weak __ksym;
 bool bpf_cpumask_test_cpu(u32 cpu, const struct cpumask *cpumask) __weak __ksym;
+bool bpf_cpumask_test_and_set_cpu(u32 cpu, struct bpf_cpumask *cpumask) __weak __ksym;
+bool bpf_cpumask_test_and_clear_cpu(u32 cpu, struct bpf_cpumask *cpumask) __weak __ksym;
 void bpf_cpumask_clear(struct bpf_cpumask *cpumask) __weak __ksym;
 u32 bpf_cpumask_first(const struct cpumask *cpumask) __weak __ksym;
 u32 bpf_cpumask_weight(const struct cpumask *cpumask) __weak __ksym;

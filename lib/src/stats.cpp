@@ -1,6 +1,7 @@
 // stats.cpp: the stats model and its two output formats (one text line, or one JSON object per line).
 #include "scxx/stats.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -25,9 +26,35 @@ const Stats::Entry* find_counter(const Stats& stats, const std::string& name) {
     return nullptr;
 }
 
+// CPU sets up to this many CPUs print as bars ('*' = in the set), 64 CPUs a row; larger ones as cpulists.
+constexpr unsigned kBarMaxCpus = 256;
+constexpr unsigned kBarRow = 64;
+
+// "primary   (  2/4) |**--|"; rows after the first are indented under the bar with their first CPU.
+std::string format_cpus(const std::string& name, const Cpumask& mask, size_t name_width) {
+    const unsigned n = mask.nr_cpus();
+    const size_t count_width = std::to_string(n).size();
+    std::string head = fmt::format("{:<{}} ({:>{}}/{})", name, name_width, mask.weight(), count_width, n);
+    if (n > kBarMaxCpus) return fmt::format("\n{} {}", head, mask.empty() ? "none" : mask.to_list());
+    std::string out;
+    const bool wrapped = n > kBarRow;
+    const size_t offset_width = std::to_string(n - 1).size();
+    for (unsigned row = 0; row < n; row += kBarRow) {
+        std::string bar;
+        for (unsigned cpu = row; cpu < n && cpu < row + kBarRow; ++cpu) bar += mask.test(cpu) ? '*' : '-';
+        std::string lead = row == 0 ? head : std::string(head.size(), ' ');
+        if (wrapped) lead += fmt::format(" {:>{}}", row, offset_width);
+        out += fmt::format("\n{} |{}|", lead, bar);
+    }
+    return out;
+}
+
 std::string format_text(const Stats& stats, double elapsed_s, const Stats* previous) {
     std::string line = fmt::format("t={:.1f}s", elapsed_s);
     std::string text_lines;
+    size_t cpus_name_width = 0;
+    for (const auto& e : stats.entries())
+        if (e.kind == Stats::Entry::Kind::cpus) cpus_name_width = std::max(cpus_name_width, e.name.size());
     for (const auto& e : stats.entries()) {
         switch (e.kind) {
         case Stats::Entry::Kind::counter: {
@@ -46,6 +73,12 @@ std::string format_text(const Stats& stats, double elapsed_s, const Stats* previ
         case Stats::Entry::Kind::text:
             text_lines += fmt::format("\n{}: {}", e.name, std::get<std::string>(e.value));
             break;
+        case Stats::Entry::Kind::cpus:
+            text_lines += format_cpus(e.name, std::get<Cpumask>(e.value), cpus_name_width);
+            break;
+        case Stats::Entry::Kind::section:
+            line += fmt::format("\n  {}:", e.name);
+            break;
         }
     }
     return line + text_lines;
@@ -59,6 +92,8 @@ std::string format_json(const Stats& stats, double elapsed_s) {
         case Stats::Entry::Kind::counter: j[e.name] = std::get<uint64_t>(e.value); break;
         case Stats::Entry::Kind::gauge: j[e.name] = std::get<double>(e.value); break;
         case Stats::Entry::Kind::text: j[e.name] = std::get<std::string>(e.value); break;
+        case Stats::Entry::Kind::cpus: j[e.name] = std::get<Cpumask>(e.value).to_list(); break;
+        case Stats::Entry::Kind::section: break;
         }
     }
     // Non-UTF-8 bytes in a text entry must not make formatting throw.
@@ -77,6 +112,14 @@ void Stats::gauge(std::string name, double value, std::string unit) {
 
 void Stats::text(std::string name, std::string value) {
     entries_.push_back(Entry{Entry::Kind::text, std::move(name), std::move(value), ""});
+}
+
+void Stats::cpus(std::string name, Cpumask value) {
+    entries_.push_back(Entry{Entry::Kind::cpus, std::move(name), std::move(value), ""});
+}
+
+void Stats::section(std::string name) {
+    entries_.push_back(Entry{Entry::Kind::section, std::move(name), std::string(), ""});
 }
 
 std::string Stats::format(StatsFormat fmt, double elapsed_s, const Stats* previous) const {

@@ -122,8 +122,6 @@ __s64 nr_untracked;          /* cgroups that found no free slot (their tasks use
 __u64 first_untracked_cgid;  /* the first of those, for the report */
 __u64 deepest_queue;         /* most tasks seen waiting in one cgroup */
 
-#define PAIR_ENOMEM 12
-#define PAIR_ENOENT 2
 #define MIN_SLICE_NS 50000ULL
 #define DISPATCH_TRIES 8     /* try_dispatch rounds per ops.dispatch */
 #define PICK_SCAN 32         /* top_q entries one pick may pop */
@@ -823,7 +821,7 @@ s32 BPF_STRUCT_OPS(pair_init_task, struct task_struct *p, struct scx_init_task_a
 	struct task_ctx *tc = bpf_task_storage_get(&task_ctxs, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 
 	if (!tc)
-		return -PAIR_ENOMEM;
+		return -SCXX_ENOMEM;
 	tc->slot = PAIR_NONE;
 	tc->counted = PAIR_NONE;
 	return 0;
@@ -925,7 +923,7 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(pair_init)
 		struct pair_ctx *pc = bpf_map_lookup_elem(&pair_ctxs, &key);
 
 		if (!pc)
-			return -PAIR_ENOENT;
+			return -SCXX_ENOENT;
 		pc->cur = PAIR_NONE;
 		pc->draining = 1;
 	}

@@ -78,3 +78,38 @@ TEST(Stats, JsonIgnoresPreviousAndRoundsTime) {
     EXPECT_EQ(empty.format(StatsFormat::json, 0.0), R"({"t":0.0})");
     EXPECT_EQ(empty.format(StatsFormat::text, 0.0), "t=0.0s");
 }
+
+TEST(Stats, Sections) {
+    Stats s;
+    s.gauge("nr", 2);
+    s.section("wakeup");
+    s.counter("attached", 5);
+    s.section("nest");
+    s.counter("promoted", 1);
+    EXPECT_EQ(s.format(StatsFormat::text, 1.0), "t=1.0s nr=2\n  wakeup: attached=5\n  nest: promoted=1");
+    EXPECT_EQ(s.format(StatsFormat::json, 1.0), R"({"t":1.0,"nr":2.0,"attached":5,"promoted":1})");
+}
+
+// CPU sets: a bar up to 64 CPUs, bars wrapped every 64 CPUs with the row's first CPU up to 256, a
+// cpulist beyond; names aligned; JSON always a cpulist.
+TEST(Stats, CpuSets) {
+    Stats s;
+    s.cpus("primary", *scxx::Cpumask::parse_list("0,2", 4));
+    s.cpus("idle", scxx::Cpumask(4));
+    EXPECT_EQ(s.format(StatsFormat::text, 1.0), "t=1.0s\nprimary (2/4) |*-*-|\nidle    (0/4) |----|");
+    EXPECT_EQ(s.format(StatsFormat::json, 1.0), R"({"t":1.0,"primary":"0,2","idle":""})");
+
+    Stats wide;
+    wide.cpus("primary", *scxx::Cpumask::parse_list("0,64-65,129", 130));
+    const std::string row0 = "*" + std::string(63, '-');
+    const std::string row1 = "**" + std::string(62, '-');
+    EXPECT_EQ(wide.format(StatsFormat::text, 1.0), "t=1.0s\nprimary (  4/130)   0 |" + row0 + "|\n" +
+                                                       std::string(17, ' ') + "  64 |" + row1 + "|\n" +
+                                                       std::string(17, ' ') + " 128 |-*|");
+
+    Stats huge;
+    huge.cpus("primary", *scxx::Cpumask::parse_list("0-3,8000", 8192));
+    huge.cpus("other", scxx::Cpumask(8192));
+    EXPECT_EQ(huge.format(StatsFormat::text, 1.0),
+              "t=1.0s\nprimary (   5/8192) 0-3,8000\nother   (   0/8192) none");
+}

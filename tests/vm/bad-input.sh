@@ -4,16 +4,6 @@
 # exit, and leave the kernel as it was (nothing attached, no pins left in bpffs).
 . /lib/scxx.sh
 
-expect_error() { # description, pattern, command...
-    d=$1; pat=$2; shift 2
-    if "$@" > /tmp/err.log 2>&1; then fail "$d: exited 0"; fi
-    cat /tmp/err.log
-    [ "$(wc -l < /tmp/err.log)" -eq 1 ] || fail "$d: error is not one line"
-    grep -q -- "$pat" /tmp/err.log || fail "$d: message lacks '$pat'"
-    [ "$(scx_state)" = disabled ] || fail "$d: state is $(scx_state) afterwards"
-    echo "ok: $d"
-}
-
 expect_error "unknown scheduler" "available: " scx-run --sched nope
 expect_error "out-of-range option" "out of range" scx-run --sched simple --slice-us 5000000
 expect_error "unknown scheduler option" "unknown option" scx-run --sched simple --bogus 1

@@ -55,3 +55,30 @@ kill_bg() {
     SCXX_BG=""
     return 0
 }
+
+# expect_error DESCRIPTION PATTERN CMD...: CMD must fail with exactly one line of output containing
+# PATTERN and leave sched_ext as it was (state disabled, no scheduler enabled meanwhile).
+expect_error() {
+    _d=$1; _pat=$2; shift 2
+    _seq=$(cat "$SCX_SYSFS/enable_seq")
+    "$@" > /tmp/expect_error.log 2>&1
+    _rc=$?
+    cat /tmp/expect_error.log
+    [ "$_rc" -ne 0 ] || fail "$_d: exited 0"
+    [ "$(wc -l < /tmp/expect_error.log)" -eq 1 ] || fail "$_d: error is not one line"
+    grep -q -- "$_pat" /tmp/expect_error.log || fail "$_d: message lacks '$_pat'"
+    [ "$(scx_state)" = disabled ] || fail "$_d: state is $(scx_state) afterwards"
+    [ "$(cat "$SCX_SYSFS/enable_seq")" = "$_seq" ] || fail "$_d: a scheduler was enabled"
+    echo "ok: $_d (exit $_rc)"
+}
+
+# detach_cleanly PID LOG: SIGTERM the scx-run PID (its output in LOG); it must exit 0, leave state
+# disabled and report "unregistered from user space". Prints LOG on failure.
+detach_cleanly() {
+    kill -TERM "$1"
+    wait "$1"; _rc=$?
+    [ "$_rc" -eq 0 ] || { cat "$2"; fail "scx-run exited $_rc after SIGTERM, want 0"; }
+    wait_scx_state disabled 10 || { cat "$2"; fail "state not disabled after SIGTERM"; }
+    grep -q "unregistered from user space" "$2" || { cat "$2"; fail "exit report does not say unregistered from user space"; }
+    echo "ok: clean detach"
+}

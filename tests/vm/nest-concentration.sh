@@ -1,0 +1,66 @@
+#!/bin/sh
+# vm: cpus=4 timeout=150
+# nest-concentration: a partially busy task (scxx-duty: 30% of every 1.9 ms, so they sleep 1.3 ms:
+# less than the 2 ms compaction delay, the regime Nest is built for; 1.9 ms does not divide the tick,
+# so tick-sampled busy time does not alias with the duty cycle) on 4 vCPUs. Per-CPU busy
+# time from /proc/stat, measured independently of the scheduler, must show the work concentrated on
+# the CPUs of the primary nest: under `nest` the busiest two CPUs do >= 85% of it, and every CPU that
+# did >= 10% of it is in the primary nest the stats sampled during the load. The default kernel
+# scheduler's figures for the same load are printed beside (not judged).
+. /lib/scxx.sh
+
+SECS=8
+# One task: with TCG's single host thread running every vCPU, a second spinning task stretches both
+# busy phases (wall-clock busy time) far past 30%, and the load is no longer light.
+NTASKS=1
+# busy_snapshot FILE: "cpuN busy_ticks" per CPU (user+nice+system+irq+softirq+steal).
+busy_snapshot() { awk '/^cpu[0-9]/ { print $1, $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat > "$1"; }
+# shares BEFORE AFTER: per-CPU share of the busy time between the snapshots, one "cpuN PCT" a line,
+# busiest first.
+shares() {
+    awk 'NR == FNR { b[$1] = $2; next } { d[$1] = $2 - b[$1]; t += d[$1] }
+         END { for (c in d) printf "%s %.1f\n", c, t ? 100 * d[c] / t : 0 }' "$1" "$2" | sort -k2 -rn
+}
+run_load() { # label
+    busy_snapshot /tmp/before
+    pids=""
+    for i in $(seq "$NTASKS"); do scxx-duty 1900 30 $SECS > /tmp/d$i & pids="$pids $!"; done
+    for p in $pids; do wait "$p" || fail "$1: scxx-duty failed"; done
+    echo "$1: $(cat /tmp/d*)"
+    busy_snapshot /tmp/after
+    shares /tmp/before /tmp/after > "/tmp/shares.$1"
+    echo "$1: busy ticks $(awk 'NR == FNR { b[$1] = $2; next } { t += $2 - b[$1] } END { print t }' /tmp/before /tmp/after)"
+    top1=$(awk 'NR == 1 { print $2 }' "/tmp/shares.$1")
+    top2=$(awk 'NR <= 2 { s += $2 } END { print s }' "/tmp/shares.$1")
+    echo "$1: per-CPU share of busy time: $(tr '\n' ' ' < "/tmp/shares.$1")"
+    echo "$1: busiest CPU ${top1}%, busiest two CPUs ${top2}%"
+}
+
+run_load default
+dflt_top2=$top2
+
+scx-run --sched nest --stats 1 --sampling-ms 100 > /tmp/run.log 2>&1 &
+pid=$!
+wait_scx_state enabled 20 || { cat /tmp/run.log; fail "nest never enabled"; }
+sleep 1
+: > /tmp/run.log.mark; lines0=$(wc -l < /tmp/run.log)
+run_load nest
+lines1=$(wc -l < /tmp/run.log)
+kill -TERM $pid; wait $pid || { cat /tmp/run.log; fail "scx-run failed"; }
+
+# Every primary-nest sample taken during the load (skip the first, taken as it started).
+sed -n "$((lines0 + 1)),${lines1}p" /tmp/run.log | grep '^primary ' | sed 1d > /tmp/primary.samples
+[ -s /tmp/primary.samples ] || { cat /tmp/run.log; fail "no primary samples during the load"; }
+echo "primary nest samples during the load: $(sort /tmp/primary.samples | uniq -c | tr -s ' ' | tr '\n' ';')"
+# CPUs ever in the primary nest during the load, from the bars.
+ever=$(awk -F'|' '{ for (i = 1; i <= length($2); i++) if (substr($2, i, 1) == "*") print "cpu" (i - 1) }' \
+    /tmp/primary.samples | sort -u | tr '\n' ' ')
+echo "CPUs in the primary nest during the load: $ever"
+
+echo "RESULT busiest two CPUs: nest ${top2}% vs default scheduler ${dflt_top2}%"
+awk -v t="$top2" 'BEGIN { exit !(t >= 85) }' || fail "nest: busiest two CPUs did only ${top2}% of the work"
+while read -r cpu pct; do
+    awk -v p="$pct" 'BEGIN { exit !(p >= 10) }' || continue
+    case " $ever " in *" $cpu "*) ;; *) fail "$cpu did ${pct}% of the work but was never in the primary nest";; esac
+done < /tmp/shares.nest
+echo "ok: the work ran on the primary nest"

@@ -1,0 +1,32 @@
+#!/bin/sh
+# vm: cpus=4 timeout=150
+# nest-timer-race: hammer wakeups while cores are being compacted. With a compaction delay of 0 and
+# then 50 us, nearly every time a primary core idles its timer fires while sleepers (10 ms timer
+# wakeups), a pipe and fork churn wake tasks onto that core, so cancellations and timer callbacks race all the time. The
+# upstream scheduler died here ("Failed to cancel pcpu timer": bpf_timer_cancel fails inside sched_ext
+# callbacks). nest must stay attached, count both sides of the race, and record no timer error.
+. /lib/scxx.sh
+
+race() { # DELAY_US
+    scx-run --sched nest --delay-us "$1" --stats 1 > /tmp/run.log 2>&1 &
+    pid=$!
+    wait_scx_state enabled 20 || { cat /tmp/run.log; fail "nest never enabled"; }
+    scxx-work sleep 6 12 > /tmp/w1 & w1=$!
+    scxx-work pipe 1 12 > /tmp/w2 & w2=$!
+    scxx-work fork 1 12 > /tmp/w3 & w3=$!
+    for w in $w1 $w2 $w3; do wait $w || { cat /tmp/w1 /tmp/w2 /tmp/w3; fail "delay $1: a workload made no progress"; }; done
+    [ "$(scx_state)" = enabled ] || { cat /tmp/run.log; fail "delay $1: nest was ejected"; }
+    sleep 1
+    detach_cleanly "$pid" /tmp/run.log
+    c() { grep -o " $1=[0-9]*" /tmp/run.log | tail -1 | cut -d= -f2; }
+    echo "RESULT delay $1 us: scheduled_compaction=$(c scheduled_compaction) cancelled_compaction=$(c cancelled_compaction)" \
+         "callback_compacted=$(c callback_compacted) eagerly_compacted=$(c eagerly_compacted) timer_errors=$(c timer_errors)"
+    echo "  workloads: $(cat /tmp/w1) | $(cat /tmp/w2) | $(cat /tmp/w3)"
+    [ "$(c timer_errors)" = 0 ] || fail "delay $1: timer errors"
+    [ "$(c scheduled_compaction)" -ge 200 ] || fail "delay $1: fewer than 200 compactions armed: no hammering"
+    [ "$(c cancelled_compaction)" -ge 1 ] || fail "delay $1: no compaction was ever cancelled"
+    [ "$(c callback_compacted)" -ge 1 ] || fail "delay $1: no timer ever compacted a core"
+}
+race 0
+race 50
+echo "ok: no ejection while wakeups race compaction timers"
