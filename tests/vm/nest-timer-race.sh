@@ -23,9 +23,11 @@ race() { # DELAY_US
          "callback_compacted=$(c callback_compacted) eagerly_compacted=$(c eagerly_compacted) timer_errors=$(c timer_errors)"
     echo "  workloads: $(cat /tmp/w1) | $(cat /tmp/w2) | $(cat /tmp/w3)"
     [ "$(c timer_errors)" = 0 ] || fail "delay $1: timer errors"
-    [ "$(c scheduled_compaction)" -ge 200 ] || fail "delay $1: fewer than 200 compactions armed: no hammering"
-    [ "$(c cancelled_compaction)" -ge 1 ] || fail "delay $1: no compaction was ever cancelled"
-    [ "$(c callback_compacted)" -ge 1 ] || fail "delay $1: no timer ever compacted a core"
+    # Both sides of the race, many times (counts depend on how fast TCG runs on a busy host: 190-450
+    # armed in 12 s were seen).
+    [ "$(c scheduled_compaction)" -ge 100 ] || fail "delay $1: fewer than 100 compactions armed: no hammering"
+    [ "$(c cancelled_compaction)" -ge 10 ] || fail "delay $1: fewer than 10 compactions cancelled"
+    [ "$(c callback_compacted)" -ge 10 ] || fail "delay $1: fewer than 10 cores compacted by their timers"
 }
 race 0
 race 50
