@@ -2,6 +2,8 @@
 // printing, set algebra.
 #include "scxx/cpumask.hpp"
 
+#include "scxx/text.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cerrno>
@@ -10,19 +12,14 @@ namespace scxx {
 
 namespace {
 
+using text::take_number;
+using text::trim;
+
 constexpr unsigned kWordBits = 64;
 // Upper bound for list_span(): keeps a corrupt cpulist from sizing a gigantic mask.
 constexpr uint64_t kMaxSpan = uint64_t{1} << 22;
 
 unsigned words_for(unsigned nr) { return (nr + kWordBits - 1) / kWordBits; }
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-    return s;
-}
 
 std::string quote(std::string_view s) {
     std::string out = "\"";
@@ -48,20 +45,6 @@ struct Span {
         return std::min(end, last_group + used - 1);
     }
 };
-
-// Parses [0-9]+ at the front of s; returns false when there is no digit. Saturates huge values.
-bool take_number(std::string_view& s, uint64_t& out) {
-    size_t i = 0;
-    uint64_t v = 0;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-        v = std::min<uint64_t>(v * 10 + static_cast<uint64_t>(s[i] - '0'), uint64_t{1} << 40);
-        ++i;
-    }
-    if (i == 0) return false;
-    out = v;
-    s.remove_prefix(i);
-    return true;
-}
 
 bool take_char(std::string_view& s, char c) {
     if (s.empty() || s.front() != c) return false;

@@ -12,6 +12,7 @@
 #include <ostream>
 
 #include "scxx/topology.hpp"
+#include "temp_dir.hpp"
 
 namespace scxx {
 void PrintTo(const Cpumask& m, std::ostream* os) { *os << "{" << m.to_list() << "}/" << m.nr_cpus(); }
@@ -37,32 +38,6 @@ Topology load(const std::string& name) {
     return t ? std::move(*t) : Topology();
 }
 
-// A scratch directory (in /dev/shm when possible: the 8192-CPU tree is ~10k inodes), removed at
-// the end. SCXX_TEST_TMPDIR overrides the location.
-class TempDir {
-public:
-    TempDir() {
-        fs::path base = fs::temp_directory_path();
-        if (const char* env = std::getenv("SCXX_TEST_TMPDIR"); env && *env)
-            base = env;
-        else if (::access("/dev/shm", W_OK) == 0)
-            base = "/dev/shm";
-        std::string tmpl = (base / "scxx-topo-XXXXXX").string();
-        if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp " + tmpl + " failed");
-        path_ = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
-
 // A writable copy of a fixture, to break.
 class Copy {
 public:
@@ -78,7 +53,7 @@ public:
     }
 
 private:
-    TempDir dir_;
+    scxx_test::TempDir dir_{"scxx-topo"};
     fs::path root_;
 };
 
@@ -259,7 +234,7 @@ TEST(Topology, OfflineCpus) {
 class Topology8192 : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
-        dir_ = new TempDir();
+        dir_ = new scxx_test::TempDir("scxx-topo");
         const fs::path script = fixtures() / "gen-fixtures.py";
         const std::string cmd = "python3 '" + script.string() + "' 8192 '" + (dir_->path() / "m").string() + "'";
         ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
@@ -275,10 +250,10 @@ protected:
     }
     void SetUp() override { ASSERT_NE(topo_, nullptr) << "8192-CPU fixture failed to generate/read"; }
 
-    static TempDir* dir_;
+    static scxx_test::TempDir* dir_;
     static Topology* topo_;
 };
-TempDir* Topology8192::dir_ = nullptr;
+scxx_test::TempDir* Topology8192::dir_ = nullptr;
 Topology* Topology8192::topo_ = nullptr;
 
 TEST_F(Topology8192, Counts) {

@@ -1,0 +1,15 @@
+// scxx/text.hpp: the small text-scanning pieces the option and cpulist parsers share.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace scxx::text {
+
+// s without leading and trailing ASCII whitespace.
+std::string_view trim(std::string_view s);
+// Consumes [0-9]+ at the front of s into out; false (s untouched) when s does not start with a digit.
+// Values saturate at 2^40, which every caller treats as out of range.
+bool take_number(std::string_view& s, uint64_t& out);
+
+}  // namespace scxx::text
