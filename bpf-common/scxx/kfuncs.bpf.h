@@ -7,6 +7,8 @@
 
 /* sched_ext: CPU selection and idle tracking */
 s32 scx_bpf_select_cpu_dfl(struct task_struct *p, s32 prev_cpu, u64 wake_flags, bool *is_idle) __weak __ksym;
+/* the default idle policy restricted to cpus_allowed (claims the CPU it returns; < 0: none idle) */
+s32 scx_bpf_select_cpu_and(struct task_struct *p, s32 prev_cpu, u64 wake_flags, const struct cpumask *cpus_allowed, u64 flags) __weak __ksym;
 s32 scx_bpf_pick_idle_cpu(const struct cpumask *cpus_allowed, u64 flags) __weak __ksym;
 s32 scx_bpf_pick_any_cpu(const struct cpumask *cpus_allowed, u64 flags) __weak __ksym;
 bool scx_bpf_test_and_clear_cpu_idle(s32 cpu) __weak __ksym;
@@ -15,6 +17,8 @@ const struct cpumask *scx_bpf_get_idle_smtmask(void) __weak __ksym;
 void scx_bpf_put_idle_cpumask(const struct cpumask *idle_mask) __weak __ksym;
 void scx_bpf_kick_cpu(s32 cpu, u64 flags) __weak __ksym;
 u32 scx_bpf_nr_cpu_ids(void) __weak __ksym;
+/* CPU frequency targets (0..1024; a hint for schedutil, nothing without cpufreq) */
+void scx_bpf_cpuperf_set(s32 cpu, u32 perf) __weak __ksym;
 /* the task a CPU is running right now (rq->curr), RCU protected */
 struct task_struct *scx_bpf_cpu_curr(s32 cpu) __weak __ksym;
 s32 scx_bpf_task_cpu(const struct task_struct *p) __weak __ksym;
@@ -27,6 +31,8 @@ void scx_bpf_dsq_insert(struct task_struct *p, u64 dsq_id, u64 slice, u64 enq_fl
 void scx_bpf_dsq_insert_vtime(struct task_struct *p, u64 dsq_id, u64 slice, u64 vtime, u64 enq_flags) __weak __ksym;
 bool scx_bpf_dsq_move_to_local(u64 dsq_id) __weak __ksym;
 s32 scx_bpf_dsq_nr_queued(u64 dsq_id) __weak __ksym;
+/* the first task of a DSQ without taking it (RCU protected; NULL when empty) */
+struct task_struct *scx_bpf_dsq_peek(u64 dsq_id) __weak __ksym;
 u32 scx_bpf_reenqueue_local(void) __weak __ksym;
 
 /* sched_ext: task fields and time */
@@ -53,6 +59,9 @@ u32 bpf_cpumask_weight(const struct cpumask *cpumask) __weak __ksym;
 bool bpf_cpumask_and(struct bpf_cpumask *dst, const struct cpumask *src1, const struct cpumask *src2) __weak __ksym;
 void bpf_cpumask_or(struct bpf_cpumask *dst, const struct cpumask *src1, const struct cpumask *src2) __weak __ksym;
 void bpf_cpumask_copy(struct bpf_cpumask *dst, const struct cpumask *src) __weak __ksym;
+bool bpf_cpumask_intersects(const struct cpumask *src1, const struct cpumask *src2) __weak __ksym;
+bool bpf_cpumask_empty(const struct cpumask *cpumask) __weak __ksym;
+u32 bpf_cpumask_any_distribute(const struct cpumask *cpumask) __weak __ksym;
 
 /* cgroups: the cgroup a task belongs to from the scheduler's point of view (acquired: release it) */
 struct cgroup *scx_bpf_task_cgroup(struct task_struct *p) __weak __ksym;

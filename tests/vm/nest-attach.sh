@@ -14,9 +14,7 @@ echo "ok: state enabled, root/ops = nest"
 check "workload completes under nest" scxx-work mix 4
 [ "$(scx_state)" = enabled ] || { cat /tmp/run.log; fail "scheduler left during the workload"; }
 
-if scx-run --sched nest > /tmp/second.log 2>&1; then fail "second scx-run succeeded"; fi
-grep -q "already attached: nest" /tmp/second.log || { cat /tmp/second.log; fail "second scx-run: no 'already attached: nest'"; }
-echo "ok: second scx-run refused"
+expect_second_refused nest
 
 sleep 2
 detach_cleanly "$pid" /tmp/run.log

@@ -40,13 +40,7 @@ echo "ok: banner: $(grep '^Pairs:' /tmp/run.log) / $(grep '^pair: preemption' /t
 check "workload completes under pair" scxx-work mix 3
 [ "$(scx_state)" = enabled ] || { cat /tmp/run.log; fail "scheduler left during the workload"; }
 
-if scx-run --sched pair > /tmp/second.log 2>&1; then fail "second scx-run succeeded"; fi
-cat /tmp/second.log
-grep -q "already attached" /tmp/second.log || fail "second scx-run: no 'already attached' message"
-grep -q "pair" /tmp/second.log || fail "second scx-run: message does not name 'pair'"
-[ "$(wc -l < /tmp/second.log)" -eq 1 ] || fail "second scx-run: error is not one line"
-[ "$(scx_state)" = enabled ] || fail "second scx-run disturbed the attached scheduler"
-echo "ok: second scx-run refused"
+expect_second_refused pair
 
 usleep 1200000 # one more stats line
 stop_pair /tmp/run.log

@@ -16,14 +16,7 @@ echo "ok: root/ops = $ops"
 check "workload completes under simple" scxx-work mix 3
 [ "$(scx_state)" = enabled ] || { cat /tmp/run.log; fail "scheduler left during the workload"; }
 
-# A second runner must refuse, naming the scheduler that is attached, and change nothing.
-if scx-run --sched simple > /tmp/second.log 2>&1; then fail "second scx-run succeeded"; fi
-cat /tmp/second.log
-grep -q "already attached" /tmp/second.log || fail "second scx-run: no 'already attached' message"
-grep -q "simple" /tmp/second.log || fail "second scx-run: message does not name 'simple'"
-[ "$(wc -l < /tmp/second.log)" -eq 1 ] || fail "second scx-run: error is not one line"
-[ "$(scx_state)" = enabled ] || fail "second scx-run disturbed the attached scheduler"
-echo "ok: second scx-run refused"
+expect_second_refused simple
 
 detach_cleanly "$pid" /tmp/run.log
 cat /tmp/run.log

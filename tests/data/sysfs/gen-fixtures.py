@@ -4,6 +4,8 @@
   gen-fixtures.py              regenerate the small committed trees next to this script
   gen-fixtures.py 8192 DIR     write the 8192-CPU machine under DIR (the test does this into a
                                temporary directory; it is too big to commit)
+  gen-fixtures.py many-llc DIR write the 1280-CPU, 4-node, 160-LLC hybrid machine under DIR (lavd's
+                               compute-domain test: more than 64 domains and 512 CPUs)
 
 Each tree holds only what scxx::Topology::read() looks at:
   sys/devices/system/cpu/{possible,online}
@@ -213,18 +215,68 @@ def big_8192(root):
     write_machine(root, cpus, cpus, cpu, nodes=[(0, node(0), [10, 21]), (1, node(1), [21, 10])], dedup=True)
 
 
+def hybrid_smt(root):
+    """Intel hybrid style: 2 P-cores x 2 threads (cpus 0-3, 5.0 GHz) and 4 E-cores (cpus 4-7,
+    3.8 GHz = 76%: little), one L3 shared by all, one node. Big and little share the LLC."""
+    cpus = list(range(8))
+
+    def cpu(n):
+        sib = [n // 2 * 2, n // 2 * 2 + 1] if n < 4 else [n]
+        return dict(package=0, core_id=n // 2 if n < 4 else n, siblings=sib,
+                    caches=per_core_caches(sib, l3=cpus), max_freq=5000000 if n < 4 else 3800000)
+
+    write_machine(root, cpus, cpus, cpu, nodes=[(0, cpus, [10])])
+
+
+def numa_4node(root):
+    """4 nodes of 2 CPUs (one L3 each, no SMT), two nodes per package: distance 12 to the other
+    node of the package, 20 or 22 to the nodes of the other package."""
+    cpus = list(range(8))
+    dist = [[10, 12, 20, 22], [12, 10, 22, 20], [20, 22, 10, 12], [22, 20, 12, 10]]
+
+    def cpu(n):
+        node = n // 2
+        return dict(package=n // 4, core_id=n % 4, siblings=[n],
+                    caches=per_core_caches([n], l3=[2 * node, 2 * node + 1]))
+
+    write_machine(root, cpus, cpus, cpu, nodes=[(i, [2 * i, 2 * i + 1], dist[i]) for i in range(4)])
+
+
+def many_llc(root):
+    """1280 CPUs: 4 nodes (distances as numa-4node) of 40 L3s of 8 CPUs, no SMT; in every L3
+    CPUs 0-5 are big (cpu_capacity 1024) and 6-7 little (512): 320 compute domains for lavd.
+    Only the L3 is described; written with dedup."""
+    nr, per_node = 1280, 320
+    dist = [[10, 12, 20, 22], [12, 10, 22, 20], [20, 22, 10, 12], [22, 20, 12, 10]]
+
+    def cpu(n):
+        first = n // 8 * 8
+        return dict(package=n // (2 * per_node), core_id=n % (2 * per_node), siblings=[n], core_cpus_list=False,
+                    caches=[(3, "Unified", [first + i for i in range(8)])],
+                    capacity=1024 if n % 8 < 6 else 512)
+
+    cpus = list(range(nr))
+    write_machine(root, cpus, cpus, cpu, dedup=True,
+                  nodes=[(i, list(range(per_node * i, per_node * (i + 1))), dist[i]) for i in range(4)])
+
+
 SMALL = {
     "smt-1socket": smt_1socket,
     "numa-2socket": numa_2socket,
     "multi-llc": multi_llc,
     "big-little": big_little,
     "offline-cpus": offline_cpus,
+    "hybrid-smt": hybrid_smt,
+    "numa-4node": numa_4node,
 }
 
 
 def main(argv):
     if len(argv) == 3 and argv[1] == "8192":
         big_8192(argv[2])
+        return 0
+    if len(argv) == 3 and argv[1] == "many-llc":
+        many_llc(argv[2])
         return 0
     if len(argv) != 1:
         print(__doc__, file=sys.stderr)

@@ -56,8 +56,9 @@ kill_bg() {
     return 0
 }
 
-# expect_error DESCRIPTION PATTERN CMD...: CMD must fail with exactly one line of output containing
-# PATTERN and leave sched_ext as it was (state disabled, no scheduler enabled meanwhile).
+# expect_error DESCRIPTION PATTERN CMD...: CMD must fail with exactly one line of output matching
+# PATTERN (an extended regexp: write literal parentheses as \( \)) and leave sched_ext as it was
+# (state disabled, no scheduler enabled meanwhile, nothing left in bpffs).
 expect_error() {
     _d=$1; _pat=$2; shift 2
     _seq=$(cat "$SCX_SYSFS/enable_seq")
@@ -66,9 +67,10 @@ expect_error() {
     cat /tmp/expect_error.log
     [ "$_rc" -ne 0 ] || fail "$_d: exited 0"
     [ "$(wc -l < /tmp/expect_error.log)" -eq 1 ] || fail "$_d: error is not one line"
-    grep -q -- "$_pat" /tmp/expect_error.log || fail "$_d: message lacks '$_pat'"
+    grep -Eq -- "$_pat" /tmp/expect_error.log || fail "$_d: message does not match /$_pat/"
     [ "$(scx_state)" = disabled ] || fail "$_d: state is $(scx_state) afterwards"
     [ "$(cat "$SCX_SYSFS/enable_seq")" = "$_seq" ] || fail "$_d: a scheduler was enabled"
+    [ -z "$(ls /sys/fs/bpf)" ] || fail "$_d: bpffs has leftovers: $(ls /sys/fs/bpf)"
     echo "ok: $_d (exit $_rc)"
 }
 
@@ -81,4 +83,15 @@ detach_cleanly() {
     wait_scx_state disabled 10 || { cat "$2"; fail "state not disabled after SIGTERM"; }
     grep -q "unregistered from user space" "$2" || { cat "$2"; fail "exit report does not say unregistered from user space"; }
     echo "ok: clean detach"
+}
+
+# expect_second_refused NAME: while NAME is attached, another `scx-run --sched NAME` must fail with
+# one line that says "already attached" and names NAME, and leave NAME enabled.
+expect_second_refused() {
+    if scx-run --sched "$1" > /tmp/second.log 2>&1; then fail "second scx-run succeeded"; fi
+    cat /tmp/second.log
+    grep -q "already attached: $1" /tmp/second.log || fail "second scx-run: no 'already attached: $1'"
+    [ "$(wc -l < /tmp/second.log)" -eq 1 ] || fail "second scx-run: error is not one line"
+    [ "$(scx_state)" = enabled ] || fail "second scx-run disturbed the attached scheduler"
+    echo "ok: second scx-run refused"
 }

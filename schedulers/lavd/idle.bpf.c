@@ -1,0 +1,90 @@
+/* schedulers/lavd/idle.bpf.c: where a waking task runs. ops.select_cpu asks lavd_pick_idle for an
+ * idle CPU in the active set (core compaction) and, on big.LITTLE machines, of the core type the
+ * task's performance criticality asks for; a task that finds one goes straight to that CPU's
+ * local DSQ. Otherwise it stays on prev_cpu's domain and ops.enqueue queues it. */
+#include "lavd.bpf.h"
+
+/* The domain of the wanted core type near prev_cpu: prev's own, or its alt domain (same node and
+ * LLC, other core type) when the task's performance criticality says otherwise. */
+static __always_inline u32 wanted_domain(s32 prev_cpu, u32 perf_cri)
+{
+	struct lavd_cpu_ctx *c = get_cpu_ctx(prev_cpu);
+	struct lavd_cpdom_ctx *d;
+	bool want_big;
+
+	if (!c || c->cpdom_id == LAVD_NONE)
+		return LAVD_NONE;
+	d = get_cpdom_ctx(c->cpdom_id);
+	if (!d)
+		return LAVD_NONE;
+	want_big = perf_cri >= sys_stat.thr_perf_cri;
+	if ((bool)d->big != want_big && d->alt_id >= 0)
+		return d->alt_id;
+	return c->cpdom_id;
+}
+
+/* An idle CPU for p (claimed: its idle bit is cleared), or a negative number. */
+int lavd_pick_idle(struct task_struct *p __arg_trusted, s32 prev_cpu, u64 wake_flags, u32 perf_cri)
+{
+	const struct cpumask *active, *dom;
+	struct bpf_cpumask *tmp;
+	u64 flags = no_wake_sync ? wake_flags & ~(u64)SCX_WAKE_SYNC : wake_flags;
+	s32 cpu;
+	u32 d;
+
+	if (p->nr_cpus_allowed == 1)
+		return scx_bpf_test_and_clear_cpu_idle(prev_cpu) ? prev_cpu : -16;
+	active = active_cpumask();
+	if (!active)
+		return -2;
+
+	if (have_little_core) {
+		d = wanted_domain(prev_cpu, perf_cri);
+		dom = d == LAVD_NONE ? NULL : cpdom_cpumask(d);
+		tmp = scratch_cpumask();
+		if (dom && tmp) {
+			bpf_cpumask_and(tmp, dom, active);
+			bpf_cpumask_and(tmp, (const struct cpumask *)tmp, p->cpus_ptr);
+			if (bpf_cpumask_test_cpu(prev_cpu, (const struct cpumask *)tmp) &&
+			    scx_bpf_test_and_clear_cpu_idle(prev_cpu))
+				return prev_cpu;
+			cpu = scx_bpf_pick_idle_cpu((const struct cpumask *)tmp, SCX_PICK_IDLE_CORE);
+			if (cpu >= 0)
+				return cpu;
+			cpu = scx_bpf_pick_idle_cpu((const struct cpumask *)tmp, 0);
+			if (cpu >= 0)
+				return cpu;
+		}
+	}
+
+	/* the kernel's idle policy (prev CPU, SMT, LLC, node, wake sync) within the active set */
+	if (bpf_ksym_exists(scx_bpf_select_cpu_and)) {
+		cpu = scx_bpf_select_cpu_and(p, prev_cpu, flags, active, 0);
+		if (cpu >= 0)
+			return cpu;
+		/* affinitized to CPUs compaction switched off: use those */
+		if (!bpf_cpumask_intersects(p->cpus_ptr, active))
+			return scx_bpf_select_cpu_and(p, prev_cpu, flags, p->cpus_ptr, 0);
+		return -16;
+	}
+	tmp = scratch_cpumask();
+	if (!tmp)
+		return -2;
+	bpf_cpumask_and(tmp, p->cpus_ptr, active);
+	if (bpf_cpumask_test_cpu(prev_cpu, (const struct cpumask *)tmp) && scx_bpf_test_and_clear_cpu_idle(prev_cpu))
+		return prev_cpu;
+	return scx_bpf_pick_idle_cpu((const struct cpumask *)tmp, 0);
+}
+
+s32 BPF_STRUCT_OPS(lavd_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
+{
+	struct task_ctx *t = get_task_ctx(p);
+	s32 cpu = lavd_pick_idle(p, prev_cpu, wake_flags, t ? t->perf_cri : 0);
+
+	if (cpu >= 0) {
+		stat_inc(LAVD_STAT_DIRECT);
+		scxx_dsq_insert(p, SCX_DSQ_LOCAL, slice_max_ns, 0);
+		return cpu;
+	}
+	return prev_cpu;
+}

@@ -1,0 +1,313 @@
+/* schedulers/lavd/lat_cri.bpf.c: per-task accounting and the numbers the policy orders tasks by.
+ * ops.runnable (wake-up: run frequency, boosts, waker -> wakee inheritance, the waker's wake
+ * frequency), ops.quiescent (sleep: wait frequency, runtime per wake-up), ops.running (the logical
+ * clock, the time slice, per-CPU statistics, --monitor samples) and ops.stopping (runtime, service
+ * time). Latency/performance criticality and the virtual deadline are computed whenever the task
+ * is about to be queued: at wake-up and when it stops while still runnable. See main.bpf.c. */
+#include "lavd.bpf.h"
+
+/* the logical clock deadlines are measured against */
+__u64 cur_logical_clk;
+
+/* x86's per-CPU preempt count (int on 7.2, unsigned long on 7.3: libbpf matches any integer type,
+ * and the count sits in the low 32 bits on little-endian; 7.3 keeps NEED_RESCHED in bit 63). */
+extern const int __preempt_count __ksym __weak;
+
+/* Interrupt context: any bit of the interrupt/NMI fields, which start at bit 16 (7.2: hardirq
+ * 16-19, NMI 20-23; 7.3 was seen with a hardirq unit of bit 24), bit 31 excluded (7.2's inverted
+ * NEED_RESCHED), plus the "serving softirq" bit 8. Measured in the VM: a CPU hog interrupted by the
+ * timer that wakes another task reads 0x10006-like values on 7.2 and 0x1000006 on 7.3. */
+#define PREEMPT_IRQ_BITS (0x7fff0000 | 0x00000100)
+
+/* Are we in interrupt context? Then `current` did not wake anybody: it was merely interrupted. */
+static __always_inline bool in_irq_context(void)
+{
+	const int *pc;
+
+	if (!bpf_ksym_exists(&__preempt_count))
+		return false;
+	pc = bpf_this_cpu_ptr(&__preempt_count);
+	return pc && (*pc & PREEMPT_IRQ_BITS);
+}
+
+#define LAVD_LC_RAW_MAX (3 * 136)  /* three log2x8 terms of up to ~17 bits each */
+#define LAVD_PC_RAW_MAX (136 + 216)
+
+static __always_inline u64 eff_runtime(const struct task_ctx *t)
+{
+	u64 rt = t->avg_runtime > t->acc_runtime ? t->avg_runtime : t->acc_runtime;
+
+	if (rt < LAVD_RUNTIME_MIN_NS)
+		rt = LAVD_RUNTIME_MIN_NS;
+	if (rt > LAVD_RUNTIME_MAX_NS)
+		rt = LAVD_RUNTIME_MAX_NS;
+	return rt;
+}
+
+/* Boosts that depend on the task itself (the wake-up ones are set in ops.runnable). */
+static __always_inline u32 task_boosts(struct task_struct *p, const struct task_ctx *t)
+{
+	u32 b = 0;
+
+	if (p->flags & PF_KTHREAD_) {
+		b |= LAVD_BOOST_KTHREAD;
+		/* "kworker/..." and "ksoftirqd/..." */
+		if ((p->comm[0] == 'k' && p->comm[1] == 'w' && p->comm[2] == 'o') ||
+		    (p->comm[0] == 'k' && p->comm[1] == 's' && p->comm[2] == 'o'))
+			b |= LAVD_BOOST_KWORKER;
+	}
+	if ((u32)p->nr_cpus_allowed < nr_cpus_onln)
+		b |= LAVD_BOOST_AFFINITY;
+	if (t->futex_held)
+		b |= LAVD_BOOST_LOCK;
+	return b;
+}
+
+/* Latency criticality, performance criticality and the virtual deadline, from the task's current
+ * statistics. Called right before the task is queued. */
+static __always_inline void update_deadline(struct task_struct *p, struct task_ctx *t)
+{
+	u64 rt = eff_runtime(t), weight = p->scx.weight ? p->scx.weight : 1;
+	u32 wlog = log2x8(weight), dlog = log2x8(LAVD_WEIGHT_DFL);
+	u64 lc, pc, dl, greedy_ft = LAVD_SCALE, avg_svc, window;
+	u32 boosts = t->boost | task_boosts(p, t);
+
+	/* latency criticality: sleeps, wakes others, runs briefly */
+	lc = log2x8(t->wait_freq + 1) + log2x8(t->wake_freq + 1) +
+	     (log2x8(LAVD_RUNTIME_MAX_NS) - log2x8(rt));
+	if (wlog > dlog)
+		lc += wlog - dlog;
+	else
+		lc = lc > dlog - wlog ? lc - (dlog - wlog) : 0;
+	lc = lc * LAVD_SCALE / LAVD_LC_RAW_MAX;
+	lc += (u64)__builtin_popcount(boosts) * LAVD_LC_BOOST;
+	if (boosts & LAVD_BOOST_KWORKER)
+		lc += LAVD_LC_BOOST;
+	/* capped inheritance from the waker */
+	if (t->lat_cri_waker > lc) {
+		u64 inh = (t->lat_cri_waker - lc) / 2;
+
+		lc += inh < LAVD_LC_INH_MAX ? inh : LAVD_LC_INH_MAX;
+	}
+	if (lc > LAVD_SCALE)
+		lc = LAVD_SCALE;
+	t->lat_cri = lc;
+
+	/* performance criticality: runs often and long (would benefit from a big core) */
+	pc = (log2x8(t->run_freq + 1) + log2x8(rt)) * LAVD_SCALE / LAVD_PC_RAW_MAX;
+	t->perf_cri = pc > LAVD_SCALE ? LAVD_SCALE : pc;
+
+	/* deadline: weighted runtime x greedy penalty, shrunk by latency criticality */
+	avg_svc = sys_stat.avg_svc_time;
+	if (t->svc_time > avg_svc) {
+		u64 lag = (t->svc_time - avg_svc) * LAVD_SCALE / (slice_max_ns ? slice_max_ns : 1);
+
+		greedy_ft += lag < LAVD_SCALE ? lag : LAVD_SCALE;
+	}
+	dl = rt * LAVD_WEIGHT_DFL / weight;
+	dl = dl * greedy_ft / LAVD_SCALE;
+	dl = dl * LAVD_SCALE / (LAVD_SCALE / 4 + lc) / 4;
+	window = 2 * slice_max_ns;
+	if (dl > window)
+		dl = window;
+	t->dl_delta = dl;
+	t->vdeadline = cur_logical_clk + dl;
+}
+
+void BPF_STRUCT_OPS(lavd_runnable, struct task_struct *p, u64 enq_flags)
+{
+	struct task_struct *waker;
+	struct task_ctx *t, *wt;
+	u64 now = scxx_now(), avg_svc;
+
+	t = get_task_ctx(p);
+	if (!t)
+		return;
+	if (t->last_runnable)
+		t->run_freq = calc_freq(t->run_freq, time_delta(now, t->last_runnable));
+	t->last_runnable = now;
+	t->acc_runtime = 0;
+	t->boost = 0;
+	t->lat_cri_waker = 0;
+
+	/* no banked credit: a sleeper restarts at most one slice_max behind the average */
+	avg_svc = sys_stat.avg_svc_time;
+	if (avg_svc > slice_max_ns && t->svc_time < avg_svc - slice_max_ns)
+		t->svc_time = avg_svc - slice_max_ns;
+
+	if (!(enq_flags & SCX_ENQ_WAKEUP))
+		goto out;
+	waker = bpf_get_current_task_btf();
+	if (waker->pid == 0 || in_irq_context()) {
+		t->boost |= LAVD_BOOST_IRQ;  /* an interrupt woke it (on an idle or a busy CPU) */
+		goto out;
+	}
+	if ((waker->flags & PF_KTHREAD_) && waker->comm[0] == 'k' && waker->comm[1] == 's' &&
+	    waker->comm[2] == 'o') {
+		t->boost |= LAVD_BOOST_IRQ;  /* ksoftirqd */
+		goto out;
+	}
+	if (waker->prio < MAX_RT_PRIO_)
+		t->boost |= LAVD_BOOST_RT;
+	wt = get_task_ctx(waker);
+	if (!wt)
+		goto out;
+	t->lat_cri_waker = wt->lat_cri;
+	/* the waker's wake frequency counts same-family wake-ups only */
+	if (waker->tgid == p->tgid || waker->real_parent == p->real_parent) {
+		if (wt->last_wake)
+			wt->wake_freq = calc_freq(wt->wake_freq, time_delta(now, wt->last_wake));
+		wt->last_wake = now;
+	}
+out:
+	update_deadline(p, t);
+}
+
+void BPF_STRUCT_OPS(lavd_quiescent, struct task_struct *p, u64 deq_flags)
+{
+	struct task_ctx *t;
+	u64 now;
+
+	if (!(deq_flags & SCX_DEQ_SLEEP))
+		return;
+	t = get_task_ctx(p);
+	if (!t)
+		return;
+	now = scxx_now();
+	if (t->last_quiescent)
+		t->wait_freq = calc_freq(t->wait_freq, time_delta(now, t->last_quiescent));
+	t->last_quiescent = now;
+	t->avg_runtime = calc_avg(t->avg_runtime, t->acc_runtime);
+}
+
+/* Moves the logical clock towards a starting task's deadline by the gap divided by the number of
+ * waiting tasks, so it follows the queue without jumping past tasks still waiting. */
+static __always_inline void advance_clock(u64 vdeadline)
+{
+	u64 nq = sys_stat.nr_queued_now ? sys_stat.nr_queued_now : 1;
+	u32 i;
+
+	bpf_for(i, 0, LAVD_MAX_RETRY) {
+		u64 clk = cur_logical_clk, step;
+
+		if ((s64)(vdeadline - clk) <= 0)
+			return;
+		step = (vdeadline - clk) / nq;
+		if (!step)
+			step = 1;
+		if (__sync_val_compare_and_swap(&cur_logical_clk, clk, clk + step) == clk)
+			return;
+	}
+}
+
+static __always_inline u64 calc_slice(struct task_ctx *t, struct lavd_cpu_ctx *c)
+{
+	u64 s = sys_stat.slice_ns ? sys_stat.slice_ns : slice_max_ns;
+
+	t->slice_boosted = 0;
+	if (pinned_slice_ns && c->nr_pinned) {
+		if (s > pinned_slice_ns)
+			s = pinned_slice_ns;
+	} else if (!no_slice_boost && t->avg_runtime > s && can_boost_slice()) {
+		u64 want = t->avg_runtime + t->avg_runtime / 8, cap = LAVD_SLICE_BOOST_MAX_FT * slice_max_ns;
+
+		s = want < cap ? want : cap;
+		t->slice_boosted = 1;
+		stat_inc(LAVD_STAT_SLICE_BOOST);
+	}
+	t->slice = s;
+	return s;
+}
+
+static __always_inline void take_sample(struct task_struct *p, struct task_ctx *t, struct lavd_cpu_ctx *c,
+					s32 cpu)
+{
+	struct lavd_sample *s = &c->sample;
+
+	s->pid = p->pid;
+	s->cpu = cpu;
+	bpf_probe_read_kernel_str(s->comm, sizeof(s->comm), p->comm);
+	s->lat_cri = t->lat_cri;
+	s->perf_cri = t->perf_cri;
+	s->wait_freq = t->wait_freq;
+	s->wake_freq = t->wake_freq;
+	s->run_freq = t->run_freq;
+	s->avg_runtime_ns = t->avg_runtime;
+	s->deadline_ns = t->dl_delta;
+	s->slice_ns = t->slice;
+	s->seq++;
+}
+
+void BPF_STRUCT_OPS(lavd_running, struct task_struct *p)
+{
+	s32 cpu = scx_bpf_task_cpu(p);
+	struct lavd_cpu_ctx *c = get_cpu_ctx(cpu);
+	struct task_ctx *t = get_task_ctx(p);
+	u64 now = scxx_now();
+
+	if (!c || !t)
+		return;
+	unpin_task(t);
+	advance_clock(t->vdeadline);
+	t->last_running = now;
+
+	if (t->cpdom_id != LAVD_NONE && t->cpdom_id != c->cpdom_id) {
+		c->nr_x_migration++;
+		stat_inc(LAVD_STAT_X_MIGRATION);
+	}
+	t->cpdom_id = c->cpdom_id;
+
+	scxx_task_set_slice(p, calc_slice(t, c));
+
+	c->running_deadline = t->vdeadline ? t->vdeadline : 1;
+	c->running_lat_cri = t->lat_cri;
+	c->running_boosted = t->slice_boosted;
+	c->running_since = now;
+	c->run_mark = now;
+
+	/* statistics for sys_stat (reset there) and the monotonic counters */
+	c->nr_sched++;
+	c->sum_lat_cri += t->lat_cri;
+	c->sum_perf_cri += t->perf_cri;
+	c->sum_svc_time += t->svc_time;
+	if (t->lat_cri > c->max_lat_cri)
+		c->max_lat_cri = t->lat_cri;
+	stat_inc(LAVD_STAT_SCHED);
+	if (t->lat_cri >= sys_stat.thr_lat_cri) {
+		c->nr_lat_cri++;
+		stat_inc(LAVD_STAT_LAT_CRI);
+	}
+	if (t->perf_cri >= sys_stat.thr_perf_cri) {
+		c->nr_perf_cri++;
+		stat_inc(LAVD_STAT_PERF_CRI);
+	}
+	if (c->big)
+		stat_inc(LAVD_STAT_ON_BIG);
+	if (t->futex_held)
+		stat_inc(LAVD_STAT_FUTEX_BOOST);
+	if (monitor_on)
+		take_sample(p, t, c, cpu);
+}
+
+void BPF_STRUCT_OPS(lavd_stopping, struct task_struct *p, bool runnable)
+{
+	s32 cpu = scx_bpf_task_cpu(p);
+	struct lavd_cpu_ctx *c = get_cpu_ctx(cpu);
+	struct task_ctx *t = get_task_ctx(p);
+	u64 now = scxx_now(), ran, mark, weight = p->scx.weight ? p->scx.weight : 1;
+
+	if (!c || !t)
+		return;
+	ran = time_delta(now, t->last_running);
+	t->acc_runtime += ran;
+	t->svc_time += ran * LAVD_WEIGHT_DFL / weight;
+	/* busy time since the mark (the sys_stat timer moves the mark while a task runs on and on:
+	 * a task alone on its CPU keeps running without stopping/running) */
+	mark = __sync_lock_test_and_set(&c->run_mark, 0);
+	if (mark)
+		__sync_fetch_and_add(&c->busy_ns, time_delta(now, mark));
+	c->running_deadline = 0;
+	c->running_boosted = 0;
+	if (runnable)
+		update_deadline(p, t);  /* slice used up or preempted: queued again */
+}

@@ -1,0 +1,294 @@
+/* schedulers/lavd/lavd.bpf.h: what lavd's BPF files share: the tunables (defined in main.bpf.c,
+ * extern here), the maps (defined __weak here, so every file that includes this header names the
+ * same map and the linker keeps one), the per-task context, small inline accessors, and the
+ * global functions one file offers the others (scalar or trusted-task arguments only, so each is
+ * verified once on its own).
+ *
+ * NR_CPUS portability (the seed PR's rule, for the whole module): no struct cpumask or struct
+ * bpf_cpumask is ever held by value in global data. Per-domain, active-set and scratch cpumasks
+ * are kptrs created in ops.init and kept in array maps; every CPU- or domain-indexed table is an
+ * array map whose max_entries user space sets from nr_cpu_ids / the domain count before load. */
+#ifndef SCXX_LAVD_BPF_H
+#define SCXX_LAVD_BPF_H
+
+#include <scxx/common.bpf.h>
+
+#include "intf.h"
+
+/* --- constants ------------------------------------------------------------------------------- */
+#define LAVD_NSEC_PER_SEC 1000000000ULL
+#define LAVD_SYS_STAT_INTERVAL_NS (10ULL * 1000 * 1000)   /* sys_stat timer period */
+#define LAVD_TARGETED_LATENCY_NS (15ULL * 1000 * 1000)    /* every queued task runs once within this */
+#define LAVD_SYS_STAT_DECAY_ROUNDS 6000                   /* halve the stat counters each minute */
+#define LAVD_MAX_FREQ 100000ULL                           /* frequencies are capped at 100 kHz */
+#define LAVD_RUNTIME_MAX_NS (100ULL * 1000 * 1000)        /* runtimes above count as 100 ms */
+#define LAVD_RUNTIME_MIN_NS 1000ULL                       /* ... below as 1 us */
+#define LAVD_LC_BOOST (LAVD_SCALE / 16)                   /* one boost step of latency criticality */
+#define LAVD_LC_INH_MAX (LAVD_SCALE / 8)                  /* most a wakee inherits from its waker */
+#define LAVD_SLICE_BOOST_MAX_FT 4                         /* boosted slice <= 4 x slice_max */
+#define LAVD_MAX_RETRY 3
+#define LAVD_WEIGHT_DFL 100                               /* p->scx.weight of nice 0 */
+
+/* boost reasons of the current wake-up (task_ctx.boost) */
+#define LAVD_BOOST_IRQ (1u << 0)      /* woken from interrupt context (idle task / ksoftirqd waker) */
+#define LAVD_BOOST_RT (1u << 1)       /* woken by an RT or deadline task */
+#define LAVD_BOOST_KTHREAD (1u << 2)  /* a kernel thread */
+#define LAVD_BOOST_KWORKER (1u << 3)  /* a kworker or ksoftirqd */
+#define LAVD_BOOST_AFFINITY (1u << 4) /* pinned or affinitized */
+#define LAVD_BOOST_LOCK (1u << 5)     /* holds a futex */
+
+#define PF_KTHREAD_ 0x00200000        /* include/linux/sched.h PF_KTHREAD */
+#define MAX_RT_PRIO_ 100
+
+/* --- tunables (rodata, defined in main.bpf.c) ------------------------------------------------- */
+extern const volatile __u32 nr_cpu_ids_lavd;    /* size of every CPU-indexed map */
+extern const volatile __u32 nr_cpdoms;          /* compute domains */
+extern const volatile __u32 nr_cpus_onln;
+extern const volatile __u64 total_capacity;     /* sum of online CPUs' capacities */
+extern const volatile __u64 slice_min_ns;
+extern const volatile __u64 slice_max_ns;
+extern const volatile __u64 pinned_slice_ns;
+extern const volatile __u32 preempt_shift;
+extern const volatile __u32 lat_load_target;    /* LAVD_SCALE-scaled */
+extern const volatile __u32 lb_low_util;        /* LAVD_SCALE-scaled */
+extern const volatile __u32 lb_local_dsq_util;  /* LAVD_SCALE-scaled */
+extern const volatile bool no_preemption;
+extern const volatile bool no_wake_sync;
+extern const volatile bool no_slice_boost;
+extern const volatile bool no_freq_scaling;
+extern const volatile bool no_core_compaction;
+extern const volatile bool per_cpu_dsq;
+extern const volatile bool autopilot;
+extern const volatile __u32 initial_power_mode;
+extern const volatile bool have_little_core;
+extern const volatile bool monitor_on;
+
+/* --- shared mutable state ---------------------------------------------------------------------- */
+extern struct lavd_sys_stat sys_stat;            /* sys_stat.bpf.c */
+extern __u64 cur_logical_clk;                    /* lat_cri.bpf.c */
+
+/* --- maps ------------------------------------------------------------------------------------ */
+struct task_ctx {
+	u64 last_runnable;      /* when it last became runnable (woke up) */
+	u64 last_running;       /* when it last started running */
+	u64 last_quiescent;     /* when it last went to sleep */
+	u64 last_wake;          /* when it last woke another task */
+	u64 wait_freq;          /* sleeps per second (EWMA) */
+	u64 wake_freq;          /* wake-ups of same-family tasks per second (EWMA) */
+	u64 run_freq;           /* wake-ups per second (EWMA) */
+	u64 avg_runtime;        /* ns run per wake-up (EWMA) */
+	u64 acc_runtime;        /* ns run since the last wake-up */
+	u64 svc_time;           /* runtime weighted by 100 / weight, for the greedy penalty */
+	u64 vdeadline;          /* absolute virtual deadline (logical clock ns) */
+	u64 dl_delta;           /* vdeadline minus the logical clock when it was computed */
+	u64 slice;              /* slice given at the last ops.running */
+	u32 lat_cri;            /* 0..LAVD_SCALE */
+	u32 lat_cri_waker;      /* the waker's, at the last wake-up */
+	u32 perf_cri;           /* 0..LAVD_SCALE */
+	u32 boost;              /* LAVD_BOOST_* of the last wake-up */
+	u32 cpdom_id;           /* domain it last ran in, LAVD_NONE before its first run */
+	u32 pinned_cpu;         /* CPU whose nr_pinned counts this task, LAVD_NONE if none */
+	u32 futex_held;         /* futexes taken and not yet released (lock-holder boost) */
+	u32 slice_boosted;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct task_ctx);
+} task_ctxs SEC(".maps") __weak;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, u32);
+	__type(value, struct lavd_cpu_ctx);
+	__uint(max_entries, 1); /* nr_cpu_ids */
+} cpu_ctxs SEC(".maps") __weak;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, u32);
+	__type(value, struct lavd_cpdom_ctx);
+	__uint(max_entries, 1); /* nr_cpdoms */
+} cpdom_ctxs SEC(".maps") __weak;
+
+/* CPU ids grouped by domain (see lavd_cpdom_ctx.cpu_off) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, u32);
+	__type(value, u32);
+	__uint(max_entries, 1); /* nr_cpu_ids */
+} cpdom_cpus SEC(".maps") __weak;
+
+/* neighbour domain ids, per domain nearest first (see lavd_cpdom_ctx.nbr_off) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, u32);
+	__type(value, u32);
+	__uint(max_entries, 1); /* max(1, nr_cpdoms * (nr_cpdoms - 1)) */
+} cpdom_nbrs SEC(".maps") __weak;
+
+/* CPU preference orders: [0, nr_cpus_onln) performance, [nr_cpu_ids, nr_cpu_ids + nr_cpus_onln)
+ * powersave */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, u32);
+	__type(value, u32);
+	__uint(max_entries, 1); /* 2 * nr_cpu_ids */
+} pref_order SEC(".maps") __weak;
+
+struct lavd_mask {
+	struct bpf_cpumask __kptr *mask;
+};
+
+/* per-domain CPU masks (kptrs created in ops.init) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, u32);
+	__type(value, struct lavd_mask);
+	__uint(max_entries, 1); /* nr_cpdoms */
+} cpdom_masks SEC(".maps") __weak;
+
+/* per-CPU scratch masks for select_cpu/enqueue (index: the CPU running the callback) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, u32);
+	__type(value, struct lavd_mask);
+	__uint(max_entries, 1); /* nr_cpu_ids */
+} scratch_masks SEC(".maps") __weak;
+
+/* [0]: the active set (CPUs core compaction allows) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, u32);
+	__type(value, struct lavd_mask);
+	__uint(max_entries, 1);
+} global_masks SEC(".maps") __weak;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(key_size, sizeof(u32));
+	__uint(value_size, sizeof(u64));
+	__uint(max_entries, LAVD_NR_STATS);
+} stats SEC(".maps") __weak;
+
+/* --- inline helpers ---------------------------------------------------------------------------- */
+static __always_inline u64 time_delta(u64 after, u64 before)
+{
+	return (s64)(after - before) > 0 ? after - before : 0;
+}
+
+/* exponentially weighted moving average, new sample weighted 1/4 */
+static __always_inline u64 calc_avg(u64 old_val, u64 new_val)
+{
+	return old_val - (old_val >> 2) + (new_val >> 2);
+}
+
+/* events per second from the interval between two events */
+static __always_inline u64 calc_freq(u64 old_freq, u64 interval_ns)
+{
+	u64 f = LAVD_NSEC_PER_SEC / (interval_ns ? interval_ns : 1);
+
+	if (f > LAVD_MAX_FREQ)
+		f = LAVD_MAX_FREQ;
+	return calc_avg(old_freq, f);
+}
+
+/* log2(v) in 1/8 steps: floor(log2(v)) * 8 + the three bits after the leading one; 0 for v <= 1.
+ * Branch-free apart from the v <= 1 test (clz), so a chain of calls does not multiply the
+ * verifier's paths. */
+static __always_inline u32 log2x8(u64 v)
+{
+	u32 lz;
+
+	if (v <= 1)
+		return 0;
+	lz = __builtin_clzll(v);
+	return (63 - lz) * 8 + (u32)(((v << lz) >> 60) & 7);
+}
+
+static __always_inline void stat_inc(u32 idx)
+{
+	u64 *cnt = bpf_map_lookup_elem(&stats, &idx);
+
+	if (cnt)
+		(*cnt)++;
+}
+
+static __always_inline struct task_ctx *get_task_ctx(struct task_struct *p)
+{
+	return bpf_task_storage_get(&task_ctxs, p, 0, 0);
+}
+
+static __always_inline struct lavd_cpu_ctx *get_cpu_ctx(s32 cpu)
+{
+	u32 key = cpu;
+
+	return bpf_map_lookup_elem(&cpu_ctxs, &key);
+}
+
+/* The task no longer counts as pinned on its CPU (it left the queue, started running or exited). */
+static __always_inline void unpin_task(struct task_ctx *t)
+{
+	struct lavd_cpu_ctx *c;
+
+	if (t->pinned_cpu == LAVD_NONE)
+		return;
+	c = get_cpu_ctx(t->pinned_cpu);
+	if (c && c->nr_pinned)
+		__sync_fetch_and_sub(&c->nr_pinned, 1);
+	t->pinned_cpu = LAVD_NONE;
+}
+
+static __always_inline struct lavd_cpdom_ctx *get_cpdom_ctx(u32 id)
+{
+	u32 key = id;
+
+	return bpf_map_lookup_elem(&cpdom_ctxs, &key);
+}
+
+static __always_inline u64 cpdom_dsq(u32 id)
+{
+	return LAVD_DSQ_CPDOM_BASE + id;
+}
+
+/* the kptr cpumask held in an array-map slot (RCU-protected: call from non-sleepable context) */
+static __always_inline struct bpf_cpumask *mask_slot(void *map, u32 idx)
+{
+	struct lavd_mask *m = bpf_map_lookup_elem(map, &idx);
+
+	return m ? m->mask : NULL;
+}
+
+static __always_inline const struct cpumask *cpdom_cpumask(u32 id)
+{
+	return (const struct cpumask *)mask_slot(&cpdom_masks, id);
+}
+
+static __always_inline const struct cpumask *active_cpumask(void)
+{
+	return (const struct cpumask *)mask_slot(&global_masks, 0);
+}
+
+static __always_inline struct bpf_cpumask *scratch_cpumask(void)
+{
+	return mask_slot(&scratch_masks, bpf_get_smp_processor_id());
+}
+
+/* the system can give slices beyond the regular one: fewer tasks waiting than active CPUs */
+static __always_inline bool can_boost_slice(void)
+{
+	return sys_stat.nr_queued_now < sys_stat.nr_active;
+}
+
+/* --- global functions (one file each) ---------------------------------------------------------- */
+int lavd_sys_stat_init(void);                         /* sys_stat.bpf.c: starts the 10 ms timer */
+int lavd_power_init(void);                            /* power.bpf.c: active set, mode */
+int lavd_power_update(void);                          /* power.bpf.c: autopilot, compaction, cpuperf */
+int lavd_plan_migration(void);                        /* balance.bpf.c */
+int lavd_steal(s32 cpu, u32 cpdom_id);                /* balance.bpf.c: 1 when a task was moved */
+int lavd_try_preempt(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat_cri); /* preempt.bpf.c */
+int lavd_pick_idle(struct task_struct *p __arg_trusted, s32 prev_cpu, u64 wake_flags, u32 perf_cri); /* idle.bpf.c */
+
+#endif /* SCXX_LAVD_BPF_H */

@@ -1,0 +1,207 @@
+/* schedulers/lavd/sys_stat.bpf.c: the 10 ms system-statistics timer. Each round collects the
+ * per-domain queue lengths and the per-CPU busy time and counters, derives utilisation, the
+ * latency- and performance-criticality averages and thresholds, the average service time and the
+ * time slice, then lets power.bpf.c (autopilot, core compaction, frequency) and balance.bpf.c
+ * (migration plan) act on them. The timer is started from ops.init and never cancelled (a
+ * sched_ext callback cannot cancel a timer on these kernels; it dies with the maps). */
+#include "lavd.bpf.h"
+
+struct lavd_sys_stat sys_stat;
+
+struct sys_timer {
+	struct bpf_timer timer;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct sys_timer);
+} sys_timer SEC(".maps");
+
+/* one round's sums */
+struct round {
+	u64 nr_queued;
+	u64 util_sum;
+	u64 util_cap_sum;
+	u64 nr_sched;
+	u64 sum_lat_cri;
+	u64 max_lat_cri;
+	u64 sum_perf_cri;
+	u64 sum_svc_time;
+};
+
+static __always_inline u64 take(u64 *v)
+{
+	u64 x = *v;
+
+	if (x)
+		__sync_fetch_and_sub(v, x);
+	return x;
+}
+
+static __always_inline void collect_domains(struct round *r)
+{
+	u32 i;
+
+	bpf_for(i, 0, nr_cpdoms) {
+		struct lavd_cpdom_ctx *d = get_cpdom_ctx(i);
+
+		if (!d)
+			break;
+		d->nr_queued = scx_bpf_dsq_nr_queued(cpdom_dsq(i));
+		d->util_sum = 0;
+		d->nr_active = 0;
+	}
+}
+
+static __always_inline void collect_cpus(struct round *r, u64 now, u64 dur)
+{
+	u32 cpu;
+
+	bpf_for(cpu, 0, nr_cpu_ids_lavd) {
+		struct lavd_cpu_ctx *c = get_cpu_ctx(cpu);
+		struct lavd_cpdom_ctx *d;
+		u64 busy, util, q, mark;
+
+		if (!c)
+			break;
+		if (!c->online)
+			continue;
+		/* a task still running: count its time up to now and move its mark */
+		mark = c->run_mark;
+		if (mark && (s64)(now - mark) > 0 && __sync_val_compare_and_swap(&c->run_mark, mark, now) == mark)
+			__sync_fetch_and_add(&c->busy_ns, now - mark);
+		busy = take(&c->busy_ns);
+		util = busy * LAVD_SCALE / dur;
+		if (util > LAVD_SCALE)
+			util = LAVD_SCALE;
+		c->util = util;
+		c->avg_util = calc_avg(c->avg_util, util);
+		r->util_sum += util;
+		r->util_cap_sum += util * c->capacity / LAVD_SCALE;
+
+		q = scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL_ON | cpu);
+		if (per_cpu_dsq)
+			q += scx_bpf_dsq_nr_queued(cpu);
+		d = get_cpdom_ctx(c->cpdom_id);
+		if (d) {
+			d->nr_queued += q;
+			d->util_sum += util;
+			d->nr_active += c->active;
+		}
+
+		r->nr_sched += take(&c->nr_sched);
+		r->sum_lat_cri += take(&c->sum_lat_cri);
+		r->sum_perf_cri += take(&c->sum_perf_cri);
+		r->sum_svc_time += take(&c->sum_svc_time);
+		if (c->max_lat_cri > r->max_lat_cri)
+			r->max_lat_cri = c->max_lat_cri;
+		c->max_lat_cri = 0;
+		c->nr_lat_cri = 0;
+		c->nr_perf_cri = 0;
+		c->nr_x_migration = 0;
+		c->nr_preempt = 0;
+	}
+}
+
+static __always_inline void sum_queued(struct round *r)
+{
+	u32 i;
+
+	bpf_for(i, 0, nr_cpdoms) {
+		struct lavd_cpdom_ctx *d = get_cpdom_ctx(i);
+
+		if (!d)
+			break;
+		r->nr_queued += d->nr_queued;
+	}
+}
+
+/* slice = targeted latency x active CPUs / waiting tasks, clamped and smoothed */
+static __always_inline void calc_slice(void)
+{
+	u64 nq = sys_stat.nr_queued_task, s;
+
+	if (nq) {
+		s = LAVD_TARGETED_LATENCY_NS * sys_stat.nr_active / nq;
+		if (s < slice_min_ns)
+			s = slice_min_ns;
+		if (s > slice_max_ns)
+			s = slice_max_ns;
+	} else {
+		s = slice_max_ns;
+	}
+	sys_stat.slice_ns = calc_avg(sys_stat.slice_ns, s);
+}
+
+static __always_inline void update_sys_stat(void)
+{
+	struct round r = {};
+	u64 now = scxx_now(), dur = time_delta(now, sys_stat.last_update), cur_util, avg_lat, avg_perf;
+
+	if (!dur)
+		dur = 1;
+	sys_stat.last_update = now;
+	sys_stat.interval_ns = dur;
+
+	collect_domains(&r);
+	collect_cpus(&r, now, dur);
+	sum_queued(&r);
+
+	cur_util = r.util_sum / (nr_cpus_onln ? nr_cpus_onln : 1);
+	sys_stat.avg_util = calc_avg(sys_stat.avg_util, cur_util);
+	sys_stat.util_cap_sum = calc_avg(sys_stat.util_cap_sum, r.util_cap_sum);
+	sys_stat.nr_queued_now = r.nr_queued;
+	sys_stat.nr_queued_task = calc_avg(sys_stat.nr_queued_task, r.nr_queued);
+
+	if (r.nr_sched) {
+		avg_lat = r.sum_lat_cri / r.nr_sched;
+		avg_perf = r.sum_perf_cri / r.nr_sched;
+		sys_stat.avg_lat_cri = calc_avg(sys_stat.avg_lat_cri, avg_lat);
+		sys_stat.max_lat_cri = calc_avg(sys_stat.max_lat_cri, r.max_lat_cri);
+		sys_stat.avg_perf_cri = calc_avg(sys_stat.avg_perf_cri, avg_perf);
+		sys_stat.avg_svc_time = r.sum_svc_time / r.nr_sched;
+	}
+	if (sys_stat.max_lat_cri > sys_stat.avg_lat_cri)
+		sys_stat.thr_lat_cri = sys_stat.max_lat_cri -
+				       ((sys_stat.max_lat_cri - sys_stat.avg_lat_cri) >> preempt_shift);
+	else
+		sys_stat.thr_lat_cri = sys_stat.avg_lat_cri;
+	sys_stat.thr_perf_cri = sys_stat.avg_perf_cri;
+
+	calc_slice();
+	sys_stat.nr_rounds++;
+}
+
+static int sys_timer_cb(void *map, int *key, struct bpf_timer *timer)
+{
+	update_sys_stat();
+	lavd_power_update();
+	if (nr_cpdoms > 1)
+		lavd_plan_migration();
+	bpf_timer_start(timer, LAVD_SYS_STAT_INTERVAL_NS, 0);
+	return 0;
+}
+
+int lavd_sys_stat_init(void)
+{
+	struct bpf_timer *timer;
+	u32 key = 0;
+	int err;
+
+	sys_stat.last_update = scxx_now();
+	sys_stat.slice_ns = slice_max_ns;
+	sys_stat.nr_cpus_onln = nr_cpus_onln;
+	cur_logical_clk = 2 * slice_max_ns;
+
+	timer = bpf_map_lookup_elem(&sys_timer, &key);
+	if (!timer)
+		return -2;
+	bpf_timer_init(timer, &sys_timer, 1 /* CLOCK_MONOTONIC */);
+	bpf_timer_set_callback(timer, sys_timer_cb);
+	err = bpf_timer_start(timer, LAVD_SYS_STAT_INTERVAL_NS, 0);
+	if (err)
+		scxx_error("lavd: start the sys_stat timer: %d", err);
+	return err;
+}

@@ -1,0 +1,82 @@
+#!/bin/sh
+# vm: cpus=4 numa=1 timeout=200
+# lavd-attach: `lavd` attaches for real on a 2-node machine (4 CPUs, CPUs 0-1 on node 0 and 2-3 on
+# node 1, one LLC each): state enabled, root/ops names it, the banner lists exactly two compute
+# domains (one per node), the stats show nr_cpdoms=2 and every agreed stat, a workload completes, a
+# second scx-run is refused with one line, SIGTERM detaches cleanly (exit 0, "unregistered from user
+# space", nothing left in bpffs). Then --stats-format json gives one object per line with the same
+# names, and --duration ends it on its own.
+. /lib/scxx.sh
+
+STATS="nr_queued_task nr_active nr_sched nr_preempt pc_perf_cri pc_lat_cri pc_x_migration nr_stealee pc_big
+slice_us nr_cpdoms nr_x_migration pc_time_performance pc_time_balanced pc_time_powersave"
+
+# stat_last NAME FILE: NAME's value in the last stats line of FILE (empty when absent).
+stat_last() { grep '^t=' "$2" | tail -1 | sed -n "s/.* $1=\([0-9][0-9.]*\).*/\1/p"; }
+
+# wait_stats FILE N: until FILE has N stats lines (at most 20 s).
+wait_stats() {
+    _n=0
+    while [ "$(grep -c '^t=' "$1")" -lt "$2" ] && [ $_n -lt 200 ]; do usleep 100000; _n=$((_n + 1)); done
+    [ "$(grep -c '^t=' "$1")" -ge "$2" ]
+}
+
+nodes=$(ls -d /sys/devices/system/node/node[0-9]* | wc -l)
+[ "$nodes" -eq 2 ] || fail "this scenario needs 2 NUMA nodes, the guest has $nodes"
+echo "node0: $(cat /sys/devices/system/node/node0/cpulist) node1: $(cat /sys/devices/system/node/node1/cpulist)"
+
+scx-run --sched lavd --stats 1 > /tmp/run.log 2>&1 &
+pid=$!
+wait_scx_state enabled 30 || { cat /tmp/run.log; dump_scx; fail "lavd never reached state enabled"; }
+echo "ok: state enabled"
+ops=$(scx_ops)
+case $ops in lavd*) ;; *) cat /tmp/run.log; fail "root/ops is '$ops', want lavd" ;; esac
+echo "ok: root/ops = $ops"
+
+check "workload completes under lavd" scxx-work mix 3
+[ "$(scx_state)" = enabled ] || { cat /tmp/run.log; fail "lavd left during the workload"; }
+wait_stats /tmp/run.log 3 || { cat /tmp/run.log; fail "fewer than 3 stats lines"; }
+
+# Banner: one line per compute domain.
+grep 'cpdom [0-9]*: node' /tmp/run.log
+[ "$(grep -c 'cpdom [0-9]*: node' /tmp/run.log)" -eq 2 ] || { cat /tmp/run.log; fail "banner does not list exactly 2 cpdoms"; }
+grep -q 'cpdom 0: node 0 llc [0-9]* big cpus 0-1 ' /tmp/run.log || fail "cpdom 0 is not node 0 with CPUs 0-1"
+grep -q 'cpdom 1: node 1 llc [0-9]* big cpus 2-3 ' /tmp/run.log || fail "cpdom 1 is not node 1 with CPUs 2-3"
+echo "ok: banner lists 2 cpdoms"
+
+last=$(grep '^t=' /tmp/run.log | tail -1)
+echo "last stats: $last"
+for s in $STATS; do
+    echo "$last" | grep -q " $s=[0-9]" || { cat /tmp/run.log; fail "stats lack '$s'"; }
+done
+[ "$(stat_last nr_cpdoms /tmp/run.log)" = 2 ] || fail "nr_cpdoms is '$(stat_last nr_cpdoms /tmp/run.log)', want 2"
+act=$(stat_last nr_active /tmp/run.log); act=${act%%.*}
+[ "$act" -ge 1 ] && [ "$act" -le 4 ] || fail "nr_active $act is not within 1..4"
+for s in pc_perf_cri pc_lat_cri pc_x_migration pc_big pc_time_performance pc_time_balanced pc_time_powersave; do
+    v=$(stat_last $s /tmp/run.log); v=${v%%.*}
+    [ "$v" -le 100 ] || fail "$s=$v is not a percentage"
+done
+mode=$(grep '^power_mode: ' /tmp/run.log | tail -1)
+echo "$mode" | grep -Eq '^power_mode: (performance|balanced|powersave) \(autopilot\)$' ||
+    { cat /tmp/run.log; fail "power mode line '$mode' is not '<mode> (autopilot)' (autopilot is the default)"; }
+echo "ok: stats: every agreed name, nr_cpdoms=2, $mode"
+
+expect_second_refused lavd
+
+detach_cleanly "$pid" /tmp/run.log
+cat /tmp/run.log
+[ -z "$(ls /sys/fs/bpf)" ] || fail "bpffs has leftovers: $(ls /sys/fs/bpf)"
+
+# JSON stats and --duration.
+scx-run --sched lavd --stats 1 --stats-format json --duration 4 > /tmp/json.log 2>&1; rc=$?
+[ "$rc" -eq 0 ] || { cat /tmp/json.log; fail "--duration 4 run exited $rc"; }
+wait_scx_state disabled 10 || fail "not disabled after --duration"
+j=$(grep '^{' /tmp/json.log | tail -1)
+echo "last json: $j"
+[ -n "$j" ] || { cat /tmp/json.log; fail "no JSON stats line"; }
+for s in $STATS; do
+    echo "$j" | grep -q "\"$s\":" || fail "JSON stats lack '$s'"
+done
+echo "$j" | grep -q '"nr_cpdoms":2[,}.]' || fail "JSON nr_cpdoms is not 2"
+echo "$j" | grep -Eq '"power_mode":"(performance|balanced|powersave) \(autopilot\)"' || fail "JSON power_mode missing or wrong"
+echo "ok: JSON stats, --duration"

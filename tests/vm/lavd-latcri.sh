@@ -1,0 +1,62 @@
+#!/bin/sh
+# vm: cpus=4 numa=1 timeout=300
+# lavd-latcri: latency criticality works. Four periodic interactive tasks (scxx-latency
+# "lat-probe": wake every 5 ms, run 1 ms) share 4 CPUs with 6 CPU hogs ("lat-hog"). Under
+# `lavd --monitor 1` the per-task samples must rate the probes more latency-critical than the hogs
+# (mean lat_cri of the probe samples > mean of the hog samples; both must be sampled). A sample is
+# the task a CPU last started, so a probe is caught only while it runs: four probes over 20 s give
+# enough samples (about 5-10 were seen with two). The probes' wakeup latency p50/p99 is printed
+# under the default kernel scheduler (run first, no sched_ext) and under lavd: figures, not asserted.
+. /lib/scxx.sh
+
+SECS=20
+PIDS=""
+cleanup() { for p in $PIDS; do kill -KILL "$p" 2>/dev/null; done; [ -n "${pid:-}" ] && kill -TERM "$pid" 2>/dev/null; return 0; }
+trap cleanup EXIT
+
+# run_mix LABEL: the hogs and the probes for SECS seconds; every process must finish with status 0.
+# The probes' result lines go to /tmp/lat.LABEL.
+run_mix() {
+    PIDS=""
+    i=0
+    while [ $i -lt 6 ]; do scxx-latency hog $SECS lat-hog > /dev/null & PIDS="$PIDS $!"; i=$((i + 1)); done
+    PROBES=""
+    for x in a b c d; do scxx-latency 5000 1000 $SECS lat-probe > /tmp/lat.$1.$x & PROBES="$PROBES $!:$x"; done
+    for p in $PIDS; do wait "$p" || fail "$1: a hog failed"; done
+    for e in $PROBES; do wait "${e%%:*}" || { cat /tmp/lat.$1.${e#*:}; fail "$1: probe ${e#*:} failed"; }; done
+    PIDS=""
+    cat /tmp/lat.$1.*
+}
+
+# field NAME FILE...: the NAME=value fields of the scxx-latency lines, space separated.
+field() { _f=$1; shift; sed -n "s/.* $_f=\([0-9]*\).*/\1/p" "$@" | tr '\n' ' '; }
+
+[ "$(scx_state)" = disabled ] || fail "a sched_ext scheduler is already attached"
+run_mix default
+echo "latency under the default scheduler: p50_us=[ $(field p50_us /tmp/lat.default.*)] p99_us=[ $(field p99_us /tmp/lat.default.*)]"
+
+scx-run --sched lavd --monitor 1 --stats 2 > /tmp/run.log 2>&1 &
+pid=$!
+wait_scx_state enabled 30 || { cat /tmp/run.log; dump_scx; fail "lavd never enabled"; }
+run_mix lavd
+echo "latency under lavd:              p50_us=[ $(field p50_us /tmp/lat.lavd.*)] p99_us=[ $(field p99_us /tmp/lat.lavd.*)]"
+[ "$(scx_state)" = enabled ] && kill -0 "$pid" || { cat /tmp/run.log; fail "lavd left during the run"; }
+kill -TERM "$pid"; wait "$pid"; rc=$?
+pid=""
+[ "$rc" -eq 0 ] || { cat /tmp/run.log; fail "scx-run exited $rc"; }
+
+grep '^lavd-task ' /tmp/run.log | grep -E 'comm=lat-(probe|hog) ' | head -20
+echo "monitor samples: $(grep -c '^lavd-task ' /tmp/run.log) total, $(grep -c '^lavd-task .* comm=lat-probe ' /tmp/run.log) probe, $(grep -c '^lavd-task .* comm=lat-hog ' /tmp/run.log) hog"
+for k in pid comm lat_cri wait_freq wake_freq run_freq avg_runtime_us deadline_us slice_us cpu; do
+    grep '^lavd-task ' /tmp/run.log | head -1 | grep -q " $k=" || { grep '^lavd-task ' /tmp/run.log | head -3; fail "monitor line lacks '$k='"; }
+done
+# mean lat_cri of the samples of each kind
+mean() { grep "^lavd-task .* comm=$1 " /tmp/run.log | sed -n 's/.* lat_cri=\([0-9]*\).*/\1/p' |
+         awk '{ s += $1; n++ } END { if (n) printf "%d %d\n", s / n, n; else print "none 0" }'; }
+set -- $(mean lat-probe); probe=$1; nprobe=$2
+set -- $(mean lat-hog); hog=$1; nhog=$2
+echo "lat_cri: probe mean $probe over $nprobe samples, hog mean $hog over $nhog samples"
+[ "$nprobe" -gt 0 ] || { tail -40 /tmp/run.log; fail "the monitor never sampled the interactive probe"; }
+[ "$nhog" -gt 0 ] || { tail -40 /tmp/run.log; fail "the monitor never sampled a hog"; }
+[ "$probe" -gt "$hog" ] || fail "the interactive probe (lat_cri $probe) is not rated more latency-critical than the hogs ($hog)"
+echo "ok: probe lat_cri $probe > hog lat_cri $hog"

@@ -1,0 +1,140 @@
+// scxx-latency: a periodic interactive task that measures its own wakeup latency, and a CPU hog
+// with a recognisable name, for scheduler scenarios (lavd's latency-criticality test). Built static
+// by tools/vm/build-initramfs.
+//
+//   scxx-latency PERIOD_US RUN_US SECS [NAME]
+//       sets its comm to NAME (default "scxx-latency"), then for SECS seconds: sleeps until the next
+//       period (clock_nanosleep, absolute CLOCK_MONOTONIC), records how late it woke (actual wake
+//       time - intended wake time), busy-runs RUN_US. A period it overran entirely is skipped, not
+//       caught up. At the end one line:
+//       "scxx-latency: n=N p50_us=X p99_us=Y max_us=Z avg_us=A missed=M name=NAME"
+//   scxx-latency hog SECS [NAME]
+//       busy-runs for SECS seconds as NAME (default "scxx-hog"), then prints
+//       "scxx-latency: hog loops=N name=NAME"
+// Exit status: 0 on success (n > 0), 1 when no period was measured, 2 on bad usage.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: scxx-latency PERIOD_US RUN_US SECS [NAME] | scxx-latency hog SECS [NAME]\n");
+	exit(2);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+// A positive integer argument within [min, max], else usage.
+static uint64_t arg_u64(const char *s, uint64_t min, uint64_t max, const char *what)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (!*s || *end || errno || *s == '-' || v < min || v > max) {
+		fprintf(stderr, "scxx-latency: %s \"%s\" is not a number in %llu..%llu\n", what, s,
+			(unsigned long long)min, (unsigned long long)max);
+		exit(2);
+	}
+	return v;
+}
+
+static void set_name(const char *name)
+{
+	if (prctl(PR_SET_NAME, name, 0, 0, 0) != 0)
+		fprintf(stderr, "scxx-latency: PR_SET_NAME %s: %s\n", name, strerror(errno));
+}
+
+// Spins until `until` (CLOCK_MONOTONIC ns); returns the number of clock reads.
+static uint64_t spin_until(uint64_t until)
+{
+	uint64_t loops = 0;
+	while (now_ns() < until)
+		loops++;
+	return loops;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int hog(int argc, char **argv)
+{
+	if (argc < 3 || argc > 4)
+		usage();
+	uint64_t secs = arg_u64(argv[2], 1, 86400, "SECS");
+	const char *name = argc == 4 ? argv[3] : "scxx-hog";
+	set_name(name);
+	uint64_t loops = spin_until(now_ns() + secs * 1000000000ull);
+	printf("scxx-latency: hog loops=%llu name=%s\n", (unsigned long long)loops, name);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "hog") == 0)
+		return hog(argc, argv);
+	if (argc < 4 || argc > 5)
+		usage();
+	uint64_t period_us = arg_u64(argv[1], 100, 10000000, "PERIOD_US");
+	uint64_t run_us = arg_u64(argv[2], 0, period_us, "RUN_US");
+	uint64_t secs = arg_u64(argv[3], 1, 86400, "SECS");
+	const char *name = argc == 5 ? argv[4] : "scxx-latency";
+	set_name(name);
+
+	size_t cap = (size_t)(secs * 1000000 / period_us) + 2;
+	uint64_t *lat = calloc(cap, sizeof(*lat));
+	if (!lat) {
+		fprintf(stderr, "scxx-latency: out of memory for %zu samples\n", cap);
+		return 1;
+	}
+	const uint64_t period = period_us * 1000, run = run_us * 1000;
+	const uint64_t end = now_ns() + secs * 1000000000ull;
+	uint64_t next = now_ns() + period, missed = 0, sum = 0;
+	size_t n = 0;
+	while (next < end && n < cap) {
+		struct timespec ts = { .tv_sec = (time_t)(next / 1000000000ull), .tv_nsec = (long)(next % 1000000000ull) };
+		int err;
+		while ((err = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL)) == EINTR)
+			;
+		if (err) {
+			fprintf(stderr, "scxx-latency: clock_nanosleep: %s\n", strerror(err));
+			return 1;
+		}
+		uint64_t woke = now_ns();
+		lat[n] = woke - next;
+		sum += lat[n];
+		n++;
+		spin_until(woke + run);
+		next += period;
+		uint64_t t = now_ns();
+		if (next <= t) {  // overran whole periods: skip them
+			uint64_t skip = (t - next) / period + 1;
+			missed += skip;
+			next += skip * period;
+		}
+	}
+	if (n == 0) {
+		printf("scxx-latency: n=0 name=%s\n", name);
+		return 1;
+	}
+	qsort(lat, n, sizeof(*lat), cmp_u64);
+	// nearest-rank percentiles
+	size_t i50 = (n * 50 + 99) / 100, i99 = (n * 99 + 99) / 100;
+	printf("scxx-latency: n=%zu p50_us=%llu p99_us=%llu max_us=%llu avg_us=%llu missed=%llu name=%s\n", n,
+	       (unsigned long long)(lat[i50 ? i50 - 1 : 0] / 1000), (unsigned long long)(lat[i99 ? i99 - 1 : 0] / 1000),
+	       (unsigned long long)(lat[n - 1] / 1000), (unsigned long long)(sum / n / 1000), (unsigned long long)missed, name);
+	free(lat);
+	return 0;
+}
