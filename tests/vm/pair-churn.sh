@@ -2,7 +2,7 @@
 # vm: cpus=4 timeout=300
 # pair-churn: cgroup bookkeeping of `pair`.
 #   1. Cgroups that exist (with running tasks) before attach are tracked: the "cgroups" gauge equals
-#      the number of cgroups with the cpu controller, and their tasks finish under pair.
+#      the number of cgroups with the cpu controller, and their tasks get CPU time under pair.
 #   2. Churn: 300 cgroups are created, each gets a short task, and removed, 25 at a time, while pair
 #      runs. No ejection; afterwards the tracked count is back at its baseline, and back at
 #      baseline - 5 when the pre-existing cgroups go too.
@@ -58,7 +58,7 @@ alive() { [ "$(scx_state)" = enabled ] && kill -0 "$pid" 2>/dev/null; }
 PRE=""
 for i in 1 2 3 4 5; do
     mkdir $P/pre$i || fail "mkdir pre$i"
-    in_cgroup $P/pre$i scxx-work spin 1 6
+    in_cgroup $P/pre$i scxx-work spin 1 60
     PRE="$PRE $!"
 done
 usleep 300000
@@ -69,9 +69,21 @@ wait_scx_state enabled 20 || { cat /tmp/run.log; fail "pair never enabled"; }
 base=$(gauge cgroups)
 echo "cgroups with the cpu controller: $want, tracked by pair: $base"
 [ "$base" = "$want" ] || { cat /tmp/run.log; fail "pair tracks $base cgroups, $want exist (pre-existing ones missed?)"; }
-for p in $PRE; do wait "$p" || fail "a task of a pre-existing cgroup made no progress"; done
-SCXX_BG=""  # all reaped
-echo "ok: pre-existing cgroups tracked ($base) and their tasks completed"
+# Their tasks run under pair: every pre-existing cgroup gets CPU time (cpu.stat usage_usec) in a 3 s
+# window once pair is attached.
+usage() { sed -n 's/^usage_usec //p' "$P/pre$1/cpu.stat"; }
+u0=""; for i in 1 2 3 4 5; do u0="$u0 $(usage $i)"; done
+sleep 3
+i=0
+for before in $u0; do
+    i=$((i + 1))
+    ran=$(( $(usage $i) - before ))
+    echo "pre$i: ${ran} us of CPU in 3 s under pair"
+    [ "$ran" -gt 0 ] || { cat /tmp/run.log; fail "the task of pre-existing cgroup pre$i did not run under pair"; }
+done
+for i in 1 2 3 4 5; do echo 1 > "$P/pre$i/cgroup.kill"; done
+kill_bg
+echo "ok: pre-existing cgroups tracked ($base) and their tasks ran under pair"
 
 # --- 2. churn -------------------------------------------------------------------------------------
 i=0
