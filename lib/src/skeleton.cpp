@@ -157,4 +157,10 @@ Result<void> resize_array(bpf_map* map, size_t elem_size, size_t count) {
     return {};
 }
 
+Result<Link> attach_program(bpf_program* prog) {
+    bpf_link* link = bpf_program__attach(prog);
+    if (!link) return fail(errno, std::string("attach ") + bpf_program__name(prog));
+    return Link(link);
+}
+
 }  // namespace scxx

@@ -87,7 +87,7 @@ public:
         bpf_map* ops_map = loaded->skel()->maps.lavd_ops;
         auto attached = std::move(*loaded).attach(ops_map);
         if (!attached) {
-            destroy_links();
+            links_.clear();
             return scxx::fail(std::move(attached.error()));
         }
         sched_.emplace(std::move(*attached));
@@ -168,7 +168,7 @@ public:
     scxx::ExitInfo detach() override {
         if (!sched_) return {};
         sched_->detach();  // struct_ops first: the kernel runs ops.exit before this returns
-        destroy_links();
+        links_.clear();
         return scxx::decode_exit_info(sched_->skel()->data->uei);
     }
 
@@ -287,21 +287,15 @@ private:
     void attach_futex(lavd_bpf* skel) {
         if (!futex_) return;
         for (bpf_program* p : futex_progs(skel)) {
-            bpf_link* l = bpf_program__attach(p);
-            if (!l) {
-                notes_.push_back(fmt::format("lavd: feature off: futex boost (attach {}: {})", bpf_program__name(p),
-                                             std::error_code(errno, std::generic_category()).message()));
-                destroy_links();
+            auto link = scxx::attach_program(p);
+            if (!link) {
+                notes_.push_back("lavd: feature off: futex boost (" + link.error().what() + ")");
+                links_.clear();
                 return;
             }
-            links_.push_back(l);
+            links_.push_back(std::move(*link));
         }
         notes_.push_back("lavd: futex boost on (futex_wait, futex_lock_pi, futex_wake, futex_unlock_pi)");
-    }
-
-    void destroy_links() {
-        for (bpf_link* l : links_) bpf_link__destroy(l);
-        links_.clear();
     }
 
     void print_monitor() const {
@@ -322,7 +316,7 @@ private:
     }
 
     std::optional<scxx::Attached<lavd_bpf>> sched_;
-    std::vector<bpf_link*> links_;
+    std::vector<scxx::Link> links_;
     lavd::Settings set_;
     lavd::DomainPlan plan_;
     lavd::Tables tables_;

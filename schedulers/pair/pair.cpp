@@ -111,15 +111,12 @@ public:
         if (auto r = write_layout(loaded->skel()); !r) return scxx::fail(std::move(r.error()).context("pair"));
 
         // The tracepoint goes first: the pair gate's wake-ups must work from the first dispatch.
-        bpf_link* tp = bpf_program__attach(loaded->skel()->progs.pair_switch);
-        if (!tp) return scxx::fail(errno, "pair: attach the sched_switch tracepoint");
-        tp_link_ = tp;
+        auto tp = scxx::attach_program(loaded->skel()->progs.pair_switch);
+        if (!tp) return scxx::fail(std::move(tp.error()).context("pair: the sched_switch tracepoint"));
         bpf_map* ops_map = loaded->skel()->maps.pair_ops;
         auto attached = std::move(*loaded).attach(ops_map);
-        if (!attached) {
-            destroy_tp_link();
-            return scxx::fail(std::move(attached.error()));
-        }
+        if (!attached) return scxx::fail(std::move(attached.error()));  // *tp goes with it
+        tp_link_ = std::move(*tp);
         sched_.emplace(std::move(*attached));
         return {};
     }
@@ -182,7 +179,7 @@ public:
     scxx::ExitInfo detach() override {
         if (!sched_) return {};
         sched_->detach();  // struct_ops first: the kernel runs ops.exit before this returns
-        destroy_tp_link();
+        tp_link_.reset();
         return scxx::decode_exit_info(sched_->skel()->data->uei);
     }
 
@@ -247,12 +244,8 @@ private:
                   path.empty() ? "" : fmt::format(" (id {})", cgid));
     }
 
-    void destroy_tp_link() {
-        if (tp_link_) bpf_link__destroy(std::exchange(tp_link_, nullptr));
-    }
-
     std::optional<scxx::Attached<pair_bpf>> sched_;
-    bpf_link* tp_link_ = nullptr;
+    scxx::Link tp_link_;
     pair_sched::PairLayout layout_;
     uint64_t batch_us_ = 0;
     uint32_t max_cgroups_ = 0;

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,6 +22,14 @@
 #include "scxx/result.hpp"
 
 namespace scxx {
+
+// Owns a link made by bpf_program__attach (tracepoint, fentry/fexit, ...): destroyed with it.
+struct LinkDeleter {
+    void operator()(bpf_link* link) const { bpf_link__destroy(link); }
+};
+using Link = std::unique_ptr<bpf_link, LinkDeleter>;
+// Attaches a loaded program the way its SEC() says; the error names the program.
+Result<Link> attach_program(bpf_program* prog);
 
 // Routes libbpf's messages into scxx::log (warn/info -> debug level unless -v). Idempotent.
 void route_libbpf_logs();
