@@ -191,6 +191,7 @@ Result<Outcome> monitor(EventLoop& loop, Scheduler& sched, RunState& st, const R
         auto ev = loop.wait();
         if (!ev) return fail(std::move(ev.error()));
         if (*ev == Event::stop) return Outcome::signal;
+        sched.poll();
         if (sched.exit_info().exited()) return Outcome::ejected;
         double t = st.elapsed_s();
         if (o.duration_s > 0 && t >= o.duration_s) return Outcome::duration;

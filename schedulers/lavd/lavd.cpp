@@ -114,13 +114,15 @@ public:
         return lines;
     }
 
-    // The runner polls this every tick: --monitor rides on that poll.
+    // Every runner tick: --monitor prints its samples when their interval is due.
+    void poll() override {
+        if (!sched_ || !set_.monitor_s || std::chrono::steady_clock::now() < next_monitor_) return;
+        next_monitor_ += std::chrono::seconds(set_.monitor_s);
+        print_monitor();
+    }
+
     scxx::ExitInfo exit_info() const override {
         if (!sched_) return {};
-        if (set_.monitor_s && std::chrono::steady_clock::now() >= next_monitor_) {
-            next_monitor_ += std::chrono::seconds(set_.monitor_s);
-            print_monitor();
-        }
         return scxx::decode_exit_info(sched_->skel()->data->uei);
     }
 
@@ -298,7 +300,7 @@ private:
         notes_.push_back("lavd: futex boost on (futex_wait, futex_lock_pi, futex_wake, futex_unlock_pi)");
     }
 
-    void print_monitor() const {
+    void print_monitor() {
         const unsigned nr_cpus = plan_.nr_cpu_ids;
         std::set<int> seen;
         for (unsigned cpu = 0; cpu < nr_cpus; ++cpu) {
@@ -325,8 +327,8 @@ private:
     std::vector<std::string> notes_;
     std::string insns_line_;
     std::vector<uint64_t> prev_;
-    mutable std::chrono::steady_clock::time_point next_monitor_{};
-    mutable std::vector<uint64_t> monitor_seq_;
+    std::chrono::steady_clock::time_point next_monitor_{};
+    std::vector<uint64_t> monitor_seq_;
 };
 
 const scxx::Registrar registrar{scxx::SchedulerEntry{

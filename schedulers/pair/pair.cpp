@@ -137,10 +137,13 @@ public:
         return lines;
     }
 
-    // The runner polls this every tick; the overflow report rides on that poll (once per run).
+    // Every runner tick: the --max-cgroups overflow is reported once per run.
+    void poll() override {
+        if (sched_) report_overflow_once();
+    }
+
     scxx::ExitInfo exit_info() const override {
         if (!sched_) return {};
-        report_overflow_once();
         return scxx::decode_exit_info(sched_->skel()->data->uei);
     }
 
@@ -230,7 +233,7 @@ private:
         return {};
     }
 
-    void report_overflow_once() const {
+    void report_overflow_once() {
         if (overflow_reported_) return;
         const auto* bss = sched_->skel()->bss;
         if (bss->nr_untracked <= 0) return;
@@ -252,7 +255,7 @@ private:
     uint64_t max_queued_ = 0;
     bool kernel_has_ops_ = false;
     PreemptPath path_ = PreemptPath::ops;
-    mutable bool overflow_reported_ = false;
+    bool overflow_reported_ = false;
 };
 
 const scxx::Registrar registrar{scxx::SchedulerEntry{

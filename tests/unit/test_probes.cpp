@@ -116,7 +116,9 @@ struct FakeState {
     int created = 0;
     int attached = 0;
     int detached = 0;
-    int polls = 0;
+    int polls = 0;        // exit_info() calls
+    int hook_polls = 0;   // poll() calls
+    int polls_before_exit_check = 0;  // poll() calls that came before the exit_info() call of their tick
     uint64_t counter = 0;
     int eject_after_polls = -1;  // exit_info() reports `eject` from this poll on (-1 = never)
     int sigterm_after_polls = -1;
@@ -138,6 +140,10 @@ public:
         return {};
     }
     std::vector<std::string> banner() const override { return {"Banner: hello"}; }
+    void poll() override {
+        ++s_->hook_polls;
+        if (s_->hook_polls == s_->polls + 1) ++s_->polls_before_exit_check;
+    }
     scxx::ExitInfo exit_info() const override {
         ++s_->polls;
         if (s_->sigterm_after_polls >= 0 && s_->polls == s_->sigterm_after_polls) raise(SIGTERM);
@@ -166,6 +172,8 @@ scxx::SchedulerEntry fake_entry(const std::shared_ptr<FakeState>& s) {
     e.create = [s]() -> std::unique_ptr<scxx::Scheduler> {
         ++s->created;
         s->polls = 0;
+        s->hook_polls = 0;
+        s->polls_before_exit_check = 0;
         return std::make_unique<FakeScheduler>(s);
     };
     return e;
@@ -212,6 +220,15 @@ TEST_F(RunnerTest, DurationWithStats) {
     EXPECT_EQ(state->detached, 1);
     EXPECT_GE(state->counter, 20u);  // at least one interval snapshot + the final one
     EXPECT_FALSE(sigterm_blocked());
+}
+
+TEST_F(RunnerTest, PollHookRunsEveryTickBeforeTheExitCheck) {
+    opts.duration_s = 0.3;
+    auto rc = run();
+    ASSERT_TRUE(rc) << rc.error().what();
+    EXPECT_GT(state->hook_polls, 1);
+    EXPECT_EQ(state->hook_polls, state->polls);
+    EXPECT_EQ(state->polls_before_exit_check, state->hook_polls);
 }
 
 TEST_F(RunnerTest, JsonStats) {

@@ -55,17 +55,20 @@ wait_gauge() {
 alive() { [ "$(scx_state)" = enabled ] && kill -0 "$pid" 2>/dev/null; }
 
 # --- 1. pre-existing cgroups ---------------------------------------------------------------------
+# The spinners run until cgroup.kill ends them. With every vCPU busy, TCG runs each one at a fraction
+# of the host's speed, so loading pair can take a minute of guest time: a spinner with a fixed
+# duration could be gone before pair is in (that made this check flaky).
 PRE=""
 for i in 1 2 3 4 5; do
     mkdir $P/pre$i || fail "mkdir pre$i"
-    in_cgroup $P/pre$i scxx-work spin 1 60
+    in_cgroup $P/pre$i scxx-work spin 1 3600
     PRE="$PRE $!"
 done
 usleep 300000
 want=$(cpu_cgroups)
 scx-run --sched pair --stats 1 > /tmp/run.log 2>&1 &
 pid=$!
-wait_scx_state enabled 20 || { cat /tmp/run.log; fail "pair never enabled"; }
+wait_scx_state enabled 120 || { cat /tmp/run.log; fail "pair never enabled"; }
 base=$(gauge cgroups)
 echo "cgroups with the cpu controller: $want, tracked by pair: $base"
 [ "$base" = "$want" ] || { cat /tmp/run.log; fail "pair tracks $base cgroups, $want exist (pre-existing ones missed?)"; }

@@ -33,7 +33,10 @@ public:
     virtual Result<void> attach(const SchedulerContext& ctx) = 0;
     // Lines printed once after attach (e.g. "Pairs: [0,2] [1,3]").
     virtual std::vector<std::string> banner() const { return {}; }
-    // Current exit record; exited() is false while the scheduler runs.
+    // Called by the runner on every tick while attached, before it checks exit_info(): periodic
+    // userspace work (reports, samples). Must return quickly; it shares the runner's event loop.
+    virtual void poll() {}
+    // Current exit record; exited() is false while the scheduler runs. No side effects.
     virtual ExitInfo exit_info() const = 0;
     // Publishes this scheduler's counters and gauges.
     virtual void collect(Stats& stats) { (void)stats; }
