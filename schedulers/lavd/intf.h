@@ -69,7 +69,8 @@ struct lavd_sample {
 	__u64 wait_freq;                 /* per second */
 	__u64 wake_freq;
 	__u64 run_freq;
-	__u64 avg_runtime_ns;
+	__u64 avg_runtime_ns;            /* the runtime the policy uses: the larger of the average run per
+	                                  * wake-up and the current run (a CPU hog never sleeps) */
 	__u64 deadline_ns;               /* virtual deadline relative to the logical clock at enqueue */
 	__u64 slice_ns;
 };

@@ -232,7 +232,7 @@ static __always_inline void take_sample(struct task_struct *p, struct task_ctx *
 	s->wait_freq = t->wait_freq;
 	s->wake_freq = t->wake_freq;
 	s->run_freq = t->run_freq;
-	s->avg_runtime_ns = t->avg_runtime;
+	s->avg_runtime_ns = eff_runtime(t);
 	s->deadline_ns = t->dl_delta;
 	s->slice_ns = t->slice;
 	s->seq++;
