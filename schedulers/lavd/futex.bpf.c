@@ -2,6 +2,8 @@
  * futex_lock_pi with 0 most likely owns the lock it waited for; it counts as a lock holder (a
  * latency-criticality boost, see lat_cri.bpf.c) until it calls futex_wake or futex_unlock_pi,
  * i.e. until it releases a contended lock. Locks taken without entering the kernel are invisible.
+ * The CPU it runs on is marked too, so that wake-up preemption never picks a lock holder's CPU
+ * (preempting it would make every waiter of the lock wait longer).
  * These are optional tracing programs: user space attaches them when the running kernel's BTF has
  * the functions and switches them off before load otherwise (or with --no-futex-boost). The return
  * value is read with bpf_get_func_ret, so the programs do not depend on the functions' argument
@@ -13,25 +15,32 @@ static __always_inline struct task_ctx *current_ctx(void)
 	return bpf_task_storage_get(&task_ctxs, bpf_get_current_task_btf(), 0, 0);
 }
 
+/* Marks the current task (and so its CPU) as a lock holder, or no longer one. */
+static __always_inline void set_holder(u32 held)
+{
+	struct task_ctx *t = current_ctx();
+	struct lavd_cpu_ctx *c;
+
+	if (!t)
+		return;
+	t->futex_held = held;
+	c = get_cpu_ctx(bpf_get_smp_processor_id());
+	if (c)
+		c->running_lock_holder = held;
+}
+
 static __always_inline void acquired(u64 *ctx)
 {
-	struct task_ctx *t;
 	u64 ret = 1;
 
 	bpf_get_func_ret(ctx, &ret);
-	if ((int)ret != 0)
-		return;
-	t = current_ctx();
-	if (t)
-		t->futex_held = 1;
+	if ((int)ret == 0)
+		set_holder(1);
 }
 
 static __always_inline void released(void)
 {
-	struct task_ctx *t = current_ctx();
-
-	if (t)
-		t->futex_held = 0;
+	set_holder(0);
 }
 
 SEC("fexit/futex_wait")

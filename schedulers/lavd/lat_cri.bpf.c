@@ -262,6 +262,7 @@ void BPF_STRUCT_OPS(lavd_running, struct task_struct *p)
 	c->running_deadline = t->vdeadline ? t->vdeadline : 1;
 	c->running_lat_cri = t->lat_cri;
 	c->running_boosted = t->slice_boosted;
+	c->running_lock_holder = t->futex_held;
 	c->running_since = now;
 	c->run_mark = now;
 
@@ -308,6 +309,7 @@ void BPF_STRUCT_OPS(lavd_stopping, struct task_struct *p, bool runnable)
 		__sync_fetch_and_add(&c->busy_ns, time_delta(now, mark));
 	c->running_deadline = 0;
 	c->running_boosted = 0;
+	c->running_lock_holder = 0;
 	if (runnable)
 		update_deadline(p, t);  /* slice used up or preempted: queued again */
 }

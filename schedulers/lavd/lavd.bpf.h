@@ -288,7 +288,7 @@ int lavd_power_init(void);                            /* power.bpf.c: active set
 int lavd_power_update(void);                          /* power.bpf.c: autopilot, compaction, cpuperf */
 int lavd_plan_migration(void);                        /* balance.bpf.c */
 int lavd_steal(s32 cpu, u32 cpdom_id);                /* balance.bpf.c: 1 when a task was moved */
-int lavd_try_preempt(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat_cri); /* preempt.bpf.c */
+int lavd_try_preempt(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat_cri, u32 dom_id); /* preempt.bpf.c */
 int lavd_pick_idle(struct task_struct *p __arg_trusted, s32 prev_cpu, u64 wake_flags, u32 perf_cri); /* idle.bpf.c */
 
 #endif /* SCXX_LAVD_BPF_H */

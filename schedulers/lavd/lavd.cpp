@@ -28,6 +28,7 @@
 #include "scxx/scheduler.hpp"
 
 #include "cpdom.hpp"
+#include "features.hpp"
 #include "monitor.hpp"
 #include "options.hpp"  // intf.h before the skeleton: it names struct lavd_sys_stat
 #include "lavd.skel.h"
@@ -37,8 +38,6 @@
 namespace {
 
 using scxx::Result;
-
-constexpr const char* kFutexFuncs[] = {"futex_wait", "futex_lock_pi", "futex_wake", "futex_unlock_pi"};
 
 template <class T>
 Result<void> put(bpf_map* map, uint32_t key, const T& value) {
@@ -175,31 +174,19 @@ public:
     }
 
 private:
-    // Optional kernel features, decided from the running kernel's BTF (never its version).
+    // Optional kernel features, decided from the running kernel's BTF and sysfs (never its version).
     void probe_features() {
         auto btf = scxx::KernelBtf::load();
-        futex_ = set_.futex_boost;
-        freq_ = set_.freq_scaling;
-        if (!btf) {
-            notes_.push_back("lavd: feature off: futex boost and frequency targets (cannot read kernel BTF: " +
-                             btf.error().what() + ")");
-            futex_ = freq_ = false;
-            return;
-        }
-        if (futex_)
-            for (const char* f : kFutexFuncs)
-                if (!btf->has_func(f)) {
-                    notes_.push_back(fmt::format("lavd: feature off: futex boost (kernel BTF has no {})", f));
-                    futex_ = false;
-                    break;
-                }
-        if (freq_ && !btf->has_func("scx_bpf_cpuperf_set")) {
-            notes_.push_back("lavd: feature off: CPU frequency targets (kernel has no scx_bpf_cpuperf_set)");
-            freq_ = false;
-        }
-        if (freq_ && !std::filesystem::exists("/sys/devices/system/cpu/cpufreq/policy0"))
-            notes_.push_back("lavd: no cpufreq driver: frequency targets are set but have no effect");
-        if (!set_.futex_boost) notes_.push_back("lavd: futex boost off (--no-futex-boost)");
+        lavd::KernelOffers kernel;
+        if (btf)
+            kernel.has_func = [&btf](std::string_view name) { return btf->has_func(name); };
+        else
+            kernel.btf_error = btf.error().what();
+        kernel.cpufreq = std::filesystem::exists("/sys/devices/system/cpu/cpufreq/policy0");
+        auto f = lavd::decide_features(set_, kernel);
+        futex_ = f.futex;
+        freq_ = f.freq;
+        notes_.insert(notes_.end(), f.notes.begin(), f.notes.end());
     }
 
     Result<void> configure(lavd_bpf* skel) {

@@ -47,8 +47,9 @@
  * wait for a CPU, other tasks there get at most pinned_slice.
  *
  * Preemption. A waking task at or above the threshold that finds no idle CPU picks two random
- * CPUs it may run on among the active ones and kicks the one running the later deadline, if that
- * deadline is later than its own and that task is less critical. Below the threshold a task gets
+ * CPUs it may run on among the active ones of its domain (the CPUs that serve the queue it waits
+ * in) and kicks the one running the later deadline, if that deadline is later than its own, that
+ * task is less critical and it holds no lock (futex boost). Below the threshold a task gets
  * the CPU at the next tick instead: ops.tick ends the running task's slice (after slice_min) when
  * the head of its CPU's queue has an earlier deadline.
  *
@@ -63,8 +64,10 @@
  * queue(s), then steals: from same-node neighbours whenever they have work, from other nodes when
  * the 10 ms plan marked its domain a stealer and the neighbour a stealee (load per capacity 25%
  * below / above the mean; no plan below --lb-low-util-pct) or the neighbour has more waiting
- * tasks than active CPUs. Below --lb-local-dsq-util-pct system utilisation an enqueued task goes
- * straight to an idle CPU's local DSQ.
+ * tasks than active CPUs. An enqueued task that finds an idle active CPU goes straight to that CPU's
+ * local DSQ when the CPU is in another domain (it would not serve this domain's queue) or when
+ * system utilisation is below --lb-local-dsq-util-pct; otherwise it waits in its domain's queue and
+ * the idle CPU is woken for it.
  *
  * Power. Core compaction keeps an active set: the first N CPUs of a preference order (user space
  * computes a performance order that spreads over cores and domains, and a powersave order that

@@ -1,22 +1,23 @@
 /* schedulers/lavd/preempt.bpf.c: preemption. A latency-critical task queued with no idle CPU to
- * go to picks a victim CPU by the power of two choices (two random active CPUs it may run on; the
- * one running the later deadline) and kicks it when the victim's task is both later and less
- * critical. ops.tick trims slices: a task yields when an earlier deadline waits in its CPU's
+ * go to picks a victim CPU by the power of two choices (two random active CPUs of its domain that
+ * it may run on, i.e. CPUs that serve the queue it waits in; the one running the later deadline)
+ * and kicks it when the victim's task is both later and less critical and holds no lock. ops.tick trims slices: a task yields when an earlier deadline waits in its CPU's
  * queue (after --slice-min-us), boosted slices end once others wait, and tasks sharing a CPU with
  * waiting pinned tasks stop after --pinned-slice-us. */
 #include "lavd.bpf.h"
 
-int lavd_try_preempt(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat_cri)
+int lavd_try_preempt(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat_cri, u32 dom_id)
 {
-	const struct cpumask *active = active_cpumask();
+	const struct cpumask *active = active_cpumask(), *dom = cpdom_cpumask(dom_id);
 	struct bpf_cpumask *tmp = scratch_cpumask();
 	struct lavd_cpu_ctx *c1, *c2, *victim, *self;
 	u32 cpu1, cpu2;
 	s32 vcpu;
 
-	if (lat_cri < sys_stat.thr_lat_cri || !active || !tmp)
+	if (lat_cri < sys_stat.thr_lat_cri || !active || !dom || !tmp)
 		return 0;
 	bpf_cpumask_and(tmp, p->cpus_ptr, active);
+	bpf_cpumask_and(tmp, (const struct cpumask *)tmp, dom);
 	cpu1 = bpf_cpumask_any_distribute((const struct cpumask *)tmp);
 	cpu2 = bpf_cpumask_any_distribute((const struct cpumask *)tmp);
 	if (cpu1 >= nr_cpu_ids_lavd)
@@ -30,6 +31,14 @@ int lavd_try_preempt(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat
 	/* an idle candidate (deadline 0) needs no preemption: it will pick the task up */
 	if (!c1->running_deadline || !c2->running_deadline)
 		return 0;
+	/* a lock holder's CPU is never the victim: take the other candidate */
+	if (c1->running_lock_holder) {
+		c1 = c2;
+		cpu1 = cpu2;
+	} else if (c2->running_lock_holder) {
+		c2 = c1;
+		cpu2 = cpu1;
+	}
 	if (c1->running_deadline >= c2->running_deadline) {
 		victim = c1;
 		vcpu = cpu1;
@@ -37,7 +46,8 @@ int lavd_try_preempt(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat
 		victim = c2;
 		vcpu = cpu2;
 	}
-	if ((s64)(victim->running_deadline - vdeadline) <= 0 || victim->running_lat_cri >= lat_cri)
+	if ((s64)(victim->running_deadline - vdeadline) <= 0 || victim->running_lat_cri >= lat_cri ||
+	    victim->running_lock_holder)
 		return 0;
 	/* one kick per victim: the next preemptor sees it as taken */
 	victim->running_deadline = 0;
@@ -84,7 +94,8 @@ void BPF_STRUCT_OPS(lavd_tick, struct task_struct *p)
 	if (ran < slice)
 		return;
 	if (!can_boost_slice() || scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL_ON | cpu) ||
-	    (c->cpdom_id != LAVD_NONE && scx_bpf_dsq_nr_queued(cpdom_dsq(c->cpdom_id)))) {
+	    (c->cpdom_id != LAVD_NONE &&
+	     scx_bpf_dsq_nr_queued(per_cpu_dsq ? (u64)cpu : cpdom_dsq(c->cpdom_id)))) {
 		t->slice_boosted = 0;
 		c->running_boosted = 0;
 		scxx_task_set_slice(p, 0);

@@ -1,45 +1,50 @@
-/* schedulers/lavd/queue.bpf.c: the queues. ops.enqueue puts a task on its CPU's domain DSQ (or
- * that CPU's own DSQ with --per-cpu-dsq), ordered by virtual deadline, then wakes an idle active
- * CPU for it or tries wake-up preemption; pinned tasks go to their CPU. ops.dispatch serves the
+/* schedulers/lavd/queue.bpf.c: the queues. ops.enqueue claims an idle active CPU for a task: on a
+ * quiet system, or when that CPU is in another domain, the task goes straight to it; otherwise the
+ * task waits in its CPU's domain DSQ (or that CPU's own DSQ with --per-cpu-dsq), ordered by virtual
+ * deadline, and the idle CPU of its domain is woken for it, or, with none, wake-up preemption is
+ * tried within the domain; pinned tasks go to their CPU. ops.dispatch serves the
  * CPU's own queues and then steals from neighbour domains (balance.bpf.c). ops.dequeue keeps the
  * pinned-task count straight. */
 #include "lavd.bpf.h"
 
-/* Wakes an idle CPU that may run p, nearest first: p's CPU, its domain, any active CPU; with no
- * allowed active CPU (affinity outside the active set) any allowed CPU. */
-static __always_inline bool kick_idle_cpu(struct task_struct *p, s32 cpu, u32 dom_id)
+/* Claims an idle CPU that may run p, nearest first: p's CPU, its domain, any active CPU; with no
+ * allowed active CPU (affinity outside the active set) any allowed CPU. -1 when none is idle. CPUs
+ * that core compaction switched off are only used for tasks that may run nowhere else. */
+static __always_inline s32 claim_idle_cpu(struct task_struct *p, s32 cpu, u32 dom_id)
 {
 	const struct cpumask *active = active_cpumask(), *dom = cpdom_cpumask(dom_id);
 	struct bpf_cpumask *tmp = scratch_cpumask();
 	s32 idle = -1;
 
 	if (!active || !tmp)
-		return false;
+		return -1;
 	bpf_cpumask_and(tmp, p->cpus_ptr, active);
-	if (bpf_cpumask_empty((const struct cpumask *)tmp)) {
-		idle = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
-	} else {
-		if (bpf_cpumask_test_cpu(cpu, (const struct cpumask *)tmp) && scx_bpf_test_and_clear_cpu_idle(cpu))
-			idle = cpu;
-		if (idle < 0 && dom && bpf_cpumask_intersects(dom, (const struct cpumask *)tmp)) {
-			bpf_cpumask_and(tmp, (const struct cpumask *)tmp, dom);
-			idle = scx_bpf_pick_idle_cpu((const struct cpumask *)tmp, 0);
-			bpf_cpumask_and(tmp, p->cpus_ptr, active);
-		}
-		if (idle < 0)
-			idle = scx_bpf_pick_idle_cpu((const struct cpumask *)tmp, 0);
+	if (bpf_cpumask_empty((const struct cpumask *)tmp))
+		return scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+	if (bpf_cpumask_test_cpu(cpu, (const struct cpumask *)tmp) && scx_bpf_test_and_clear_cpu_idle(cpu))
+		return cpu;
+	if (dom && bpf_cpumask_intersects(dom, (const struct cpumask *)tmp)) {
+		bpf_cpumask_and(tmp, (const struct cpumask *)tmp, dom);
+		idle = scx_bpf_pick_idle_cpu((const struct cpumask *)tmp, 0);
+		bpf_cpumask_and(tmp, p->cpus_ptr, active);
 	}
 	if (idle < 0)
-		return false;
+		idle = scx_bpf_pick_idle_cpu((const struct cpumask *)tmp, 0);
+	return idle;
+}
+
+/* Runs p on the idle CPU it claimed: straight to that CPU's local queue. */
+static __always_inline void run_on_idle(struct task_struct *p, s32 idle, u64 slice, u64 enq_flags)
+{
+	scxx_dsq_insert(p, SCX_DSQ_LOCAL_ON | idle, slice, enq_flags);
 	scx_bpf_kick_cpu(idle, SCX_KICK_IDLE);
-	return true;
 }
 
 void BPF_STRUCT_OPS(lavd_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	struct task_ctx *t = get_task_ctx(p);
-	s32 cpu = scx_bpf_task_cpu(p);
-	struct lavd_cpu_ctx *c = get_cpu_ctx(cpu);
+	s32 cpu = scx_bpf_task_cpu(p), idle;
+	struct lavd_cpu_ctx *c = get_cpu_ctx(cpu), *ic;
 	u64 slice = sys_stat.slice_ns ? sys_stat.slice_ns : slice_max_ns;
 	u32 dom;
 
@@ -62,36 +67,29 @@ void BPF_STRUCT_OPS(lavd_enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 
-	/* a quiet system: straight to an idle CPU, no deadline queue round trip */
-	if (sys_stat.avg_util < lb_local_dsq_util && lb_local_dsq_util) {
-		s32 idle = scx_bpf_test_and_clear_cpu_idle(cpu) ? cpu : -1;
-
-		if (idle < 0) {
-			const struct cpumask *active = active_cpumask();
-			struct bpf_cpumask *tmp = scratch_cpumask();
-
-			if (active && tmp) {
-				bpf_cpumask_and(tmp, p->cpus_ptr, active);
-				idle = scx_bpf_pick_idle_cpu((const struct cpumask *)tmp, 0);
-			}
-		}
-		if (idle >= 0) {
-			scxx_dsq_insert(p, SCX_DSQ_LOCAL_ON | idle, slice, enq_flags);
-			scx_bpf_kick_cpu(idle, SCX_KICK_IDLE);
-			return;
-		}
+	dom = c->cpdom_id;
+	idle = claim_idle_cpu(p, cpu, dom);
+	/* a quiet system: straight to the idle CPU, no deadline queue round trip */
+	if (idle >= 0 && lb_local_dsq_util && sys_stat.avg_util < lb_local_dsq_util) {
+		run_on_idle(p, idle, slice, enq_flags);
+		return;
+	}
+	/* an idle CPU of another domain does not serve this domain's queue: hand the task to it */
+	ic = idle >= 0 ? get_cpu_ctx(idle) : NULL;
+	if (idle >= 0 && (!ic || ic->cpdom_id != dom)) {
+		run_on_idle(p, idle, slice, enq_flags);
+		return;
 	}
 
-	dom = c->cpdom_id;
 	if (per_cpu_dsq)
 		scxx_dsq_insert_vtime(p, cpu, slice, t->vdeadline, enq_flags);
 	else
 		scxx_dsq_insert_vtime(p, cpdom_dsq(dom), slice, t->vdeadline, enq_flags);
 
-	if (kick_idle_cpu(p, cpu, dom))
-		return;
-	if (!no_preemption)
-		lavd_try_preempt(p, t->vdeadline, t->lat_cri);
+	if (idle >= 0)
+		scx_bpf_kick_cpu(idle, SCX_KICK_IDLE);  /* it serves this queue */
+	else if (!no_preemption)
+		lavd_try_preempt(p, t->vdeadline, t->lat_cri, dom);
 }
 
 void BPF_STRUCT_OPS(lavd_dequeue, struct task_struct *p, u64 deq_flags)

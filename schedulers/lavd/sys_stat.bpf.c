@@ -176,11 +176,15 @@ static __always_inline void update_sys_stat(void)
 
 static int sys_timer_cb(void *map, int *key, struct bpf_timer *timer)
 {
+	int err;
+
 	update_sys_stat();
 	lavd_power_update();
 	if (nr_cpdoms > 1)
 		lavd_plan_migration();
-	bpf_timer_start(timer, LAVD_SYS_STAT_INTERVAL_NS, 0);
+	/* without the next round the slice, thresholds and active set freeze: leave, saying why */
+	if ((err = bpf_timer_start(timer, LAVD_SYS_STAT_INTERVAL_NS, 0)))
+		scxx_error("lavd: re-arm the sys_stat timer: %d", err);
 	return 0;
 }
 
@@ -198,10 +202,9 @@ int lavd_sys_stat_init(void)
 	timer = bpf_map_lookup_elem(&sys_timer, &key);
 	if (!timer)
 		return -2;
-	bpf_timer_init(timer, &sys_timer, 1 /* CLOCK_MONOTONIC */);
-	bpf_timer_set_callback(timer, sys_timer_cb);
-	err = bpf_timer_start(timer, LAVD_SYS_STAT_INTERVAL_NS, 0);
-	if (err)
-		scxx_error("lavd: start the sys_stat timer: %d", err);
+	if ((err = bpf_timer_init(timer, &sys_timer, 1 /* CLOCK_MONOTONIC */)) ||
+	    (err = bpf_timer_set_callback(timer, sys_timer_cb)) ||
+	    (err = bpf_timer_start(timer, LAVD_SYS_STAT_INTERVAL_NS, 0)))
+		scxx_error("lavd: set up the sys_stat timer: %d", err);
 	return err;
 }

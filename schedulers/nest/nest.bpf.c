@@ -424,9 +424,12 @@ void BPF_STRUCT_OPS(nest_dispatch, s32 cpu, struct task_struct *prev)
 		cancel_compaction(cpu);
 		return;
 	}
-	/* prev is still runnable and nothing else waits: the kernel keeps running it, no idling. */
-	if (prev && (prev->scx.flags & SCX_TASK_QUEUED))
+	/* prev is still runnable and nothing else waits: it keeps the CPU, no idling, for a fresh
+	 * --slice-us (left alone, the kernel would refill it with its own default slice) */
+	if (prev && (prev->scx.flags & SCX_TASK_QUEUED)) {
+		scxx_task_set_slice(prev, slice_ns);
 		return;
+	}
 	stat_inc(NEST_STAT_NOT_CONSUMED);
 
 	n = lookup_nests();
@@ -531,7 +534,8 @@ static int sample_fired(void *map, int *key, struct sampler *s)
 	}
 	scx_bpf_put_idle_cpumask(idle);
 	bpf_rcu_read_unlock();
-	bpf_timer_start(&s->timer, sampling_ns, 0);
+	if (bpf_timer_start(&s->timer, sampling_ns, 0))
+		stat_inc(NEST_STAT_TIMER_ERRORS);  /* the CPU-set lines stop changing; counted, seen */
 	return 0;
 }
 

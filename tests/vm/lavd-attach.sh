@@ -2,8 +2,8 @@
 # vm: cpus=4 numa=1 timeout=200
 # lavd-attach: `lavd` attaches for real on a 2-node machine (4 CPUs, CPUs 0-1 on node 0 and 2-3 on
 # node 1, one LLC each): state enabled, root/ops names it, the banner lists exactly two compute
-# domains (one per node), the stats show nr_cpdoms=2 and every agreed stat, a workload completes, a
-# second scx-run is refused with one line, SIGTERM detaches cleanly (exit 0, "unregistered from user
+# domains (one per node), the stats show nr_cpdoms=2 and every agreed stat, a workload completes, the
+# futex (lock-holder) boost is attached and sees the holders of a contended mutex, a second scx-run is refused with one line, SIGTERM detaches cleanly (exit 0, "unregistered from user
 # space", nothing left in bpffs). Then --stats-format json gives one object per line with the same
 # names, and --duration ends it on its own.
 . /lib/scxx.sh
@@ -36,6 +36,25 @@ echo "ok: root/ops = $ops"
 check "workload completes under lavd" scxx-work mix 3
 [ "$(scx_state)" = enabled ] || { cat /tmp/run.log; fail "lavd left during the workload"; }
 wait_stats /tmp/run.log 3 || { cat /tmp/run.log; fail "fewer than 3 stats lines"; }
+
+# Lock-holder boost: both kernels have the futex functions, so the programs are attached (banner
+# line), and threads contending a mutex (8 threads on 4 CPUs, 1 ms holds) are seen holding it when
+# they are scheduled: nr_futex_boost grows more during the 4 s lock workload than in 4 s without it
+# (the control: other futex users on the guest count too).
+grep -q '^lavd: futex boost on ' /tmp/run.log || { cat /tmp/run.log; fail "the futex boost is not on"; }
+# fresh_stat NAME: NAME's value in the next stats line to appear.
+fresh_stat() {
+    wait_stats /tmp/run.log $(( $(grep -c '^t=' /tmp/run.log) + 1 )) || fail "no fresh stats line"
+    stat_last "$1" /tmp/run.log
+}
+fb0=$(fresh_stat nr_futex_boost)
+sleep 4
+fb1=$(fresh_stat nr_futex_boost)
+check "a contended lock makes progress under lavd" scxx-lock 8 1000 4
+fb2=$(fresh_stat nr_futex_boost)
+echo "nr_futex_boost: +$((fb1 - fb0)) in 4 s without the lock workload, +$((fb2 - fb1)) with it"
+[ $((fb2 - fb1)) -gt $((fb1 - fb0)) ] || { cat /tmp/run.log; fail "the lock workload's holders were not seen"; }
+echo "ok: lock holders seen through futexes"
 
 # Banner: one line per compute domain.
 grep 'cpdom [0-9]*: node' /tmp/run.log

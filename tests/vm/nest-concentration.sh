@@ -15,14 +15,6 @@ SECS=8
 # One task: with TCG's single host thread running every vCPU, a second spinning task stretches both
 # busy phases (wall-clock busy time) far past 30%, and the load is no longer light.
 NTASKS=1
-# busy_snapshot FILE: "cpuN busy_ticks" per CPU (user+nice+system+irq+softirq+steal).
-busy_snapshot() { awk '/^cpu[0-9]/ { print $1, $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat > "$1"; }
-# shares BEFORE AFTER: per-CPU share of the busy time between the snapshots, one "cpuN PCT" a line,
-# busiest first.
-shares() {
-    awk 'NR == FNR { b[$1] = $2; next } { d[$1] = $2 - b[$1]; t += d[$1] }
-         END { for (c in d) printf "%s %.1f\n", c, t ? 100 * d[c] / t : 0 }' "$1" "$2" | sort -k2 -rn
-}
 run_load() { # label
     busy_snapshot /tmp/before
     pids=""

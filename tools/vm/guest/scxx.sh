@@ -48,6 +48,17 @@ in_cgroup() {
     SCXX_BG="$SCXX_BG $!"
 }
 
+# busy_snapshot FILE: "cpuN busy_ticks" per CPU from /proc/stat (user+nice+system+irq+softirq+steal),
+# measured by the kernel independently of any sched_ext scheduler.
+busy_snapshot() { awk '/^cpu[0-9]/ { print $1, $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat > "$1"; }
+
+# shares BEFORE AFTER: each CPU's share of the busy time between two busy_snapshot files, one
+# "cpuN PCT" a line, busiest first.
+shares() {
+    awk 'NR == FNR { b[$1] = $2; next } { d[$1] = $2 - b[$1]; t += d[$1] }
+         END { for (c in d) printf "%s %.1f\n", c, t ? 100 * d[c] / t : 0 }' "$1" "$2" | sort -k2 -rn
+}
+
 # kill_bg [SIGNAL]: signal every in_cgroup process (default TERM), wait for them, forget them.
 kill_bg() {
     for _p in $SCXX_BG; do kill -"${1:-TERM}" "$_p" 2>/dev/null; done
