@@ -1,9 +1,10 @@
 /* schedulers/lavd/preempt.bpf.c: preemption. A latency-critical task queued with no idle CPU to
  * go to picks a victim CPU by the power of two choices (two random active CPUs of its domain that
  * it may run on, i.e. CPUs that serve the queue it waits in; the one running the later deadline)
- * and kicks it when the victim's task is both later and less critical and holds no lock. ops.tick trims slices: a task yields when an earlier deadline waits in its CPU's
- * queue (after --slice-min-us), boosted slices end once others wait, and tasks sharing a CPU with
- * waiting pinned tasks stop after --pinned-slice-us. */
+ * and kicks it when the victim's task is both later and less critical and holds no lock. ops.tick
+ * trims slices: a task yields when an earlier deadline waits in its CPU's queue (after
+ * --slice-min-us), boosted slices end once others wait, and tasks sharing a CPU with waiting pinned
+ * tasks stop after --pinned-slice-us. */
 #include "lavd.bpf.h"
 
 int lavd_try_preempt(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat_cri, u32 dom_id)

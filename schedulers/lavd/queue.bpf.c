@@ -2,9 +2,9 @@
  * quiet system, or when that CPU is in another domain, the task goes straight to it; otherwise the
  * task waits in its CPU's domain DSQ (or that CPU's own DSQ with --per-cpu-dsq), ordered by virtual
  * deadline, and the idle CPU of its domain is woken for it, or, with none, wake-up preemption is
- * tried within the domain; pinned tasks go to their CPU. ops.dispatch serves the
- * CPU's own queues and then steals from neighbour domains (balance.bpf.c). ops.dequeue keeps the
- * pinned-task count straight. */
+ * tried within the domain; pinned tasks go to their CPU. ops.dispatch serves the CPU's own queues
+ * and then steals from neighbour domains (balance.bpf.c). ops.dequeue keeps the pinned-task count
+ * straight. */
 #include "lavd.bpf.h"
 
 /* Claims an idle CPU that may run p, nearest first: p's CPU, its domain, any active CPU; with no
