@@ -50,6 +50,7 @@ static __always_inline void collect_domains(struct round *r)
 		if (!d)
 			break;
 		d->nr_queued = scx_bpf_dsq_nr_queued(cpdom_dsq(i));
+		r->nr_queued += d->nr_queued;
 		d->util_sum = 0;
 		d->nr_active = 0;
 	}
@@ -87,6 +88,7 @@ static __always_inline void collect_cpus(struct round *r, u64 now, u64 dur)
 		d = get_cpdom_ctx(c->cpdom_id);
 		if (d) {
 			d->nr_queued += q;
+			r->nr_queued += q;
 			d->util_sum += util;
 			d->nr_active += c->active;
 		}
@@ -102,19 +104,6 @@ static __always_inline void collect_cpus(struct round *r, u64 now, u64 dur)
 		c->nr_perf_cri = 0;
 		c->nr_x_migration = 0;
 		c->nr_preempt = 0;
-	}
-}
-
-static __always_inline void sum_queued(struct round *r)
-{
-	u32 i;
-
-	bpf_for(i, 0, nr_cpdoms) {
-		struct lavd_cpdom_ctx *d = get_cpdom_ctx(i);
-
-		if (!d)
-			break;
-		r->nr_queued += d->nr_queued;
 	}
 }
 
@@ -147,7 +136,6 @@ static __always_inline void update_sys_stat(void)
 
 	collect_domains(&r);
 	collect_cpus(&r, now, dur);
-	sum_queued(&r);
 
 	cur_util = r.util_sum / (nr_cpus_onln ? nr_cpus_onln : 1);
 	sys_stat.avg_util = calc_avg(sys_stat.avg_util, cur_util);
