@@ -5,6 +5,13 @@
  *   7.1:  scx_bpf_dsq_move_to_local___v2 (enq_flags) is added; the 1-argument form stays on 7.2/7.3
  *         and is what we call (libbpf resolves "name___flavor" by its essential name, so a ___v2
  *         declaration would bind to the 1-argument kfunc and fail the prototype check)
+ *   7.1 (Debian 7.1.13): scx_bpf_kick_cpu and scx_bpf_get_idle_{cpu,smt}mask carry a trailing
+ *         implicit `struct bpf_prog_aux *` in the BTF, but the `NAME_impl` function the verifier
+ *         resolves implicit arguments through is missing ("cannot find function
+ *         scx_bpf_kick_cpu_impl in BTF"): they cannot be called at all. Our plain declarations do
+ *         not bind there (prototype mismatch), so bpf_ksym_exists() is false and the wrappers
+ *         below fall back; schedulers test scxx_can_kick()/scxx_has_idle_masks() where the policy
+ *         itself must take another path
  *   task slice / dsq_vtime: direct writes are deprecated where the setter kfuncs exist */
 #ifndef SCXX_COMPAT_BPF_H
 #define SCXX_COMPAT_BPF_H
@@ -52,6 +59,58 @@ static __always_inline void scxx_task_set_dsq_vtime(struct task_struct *p, u64 v
 		scx_bpf_task_set_dsq_vtime(p, vtime);
 	else
 		p->scx.dsq_vtime = vtime;
+}
+
+/* Can scx_bpf_kick_cpu be called on this kernel? (A rodata-free constant: the verifier prunes.) */
+static __always_inline bool scxx_can_kick(void) { return bpf_ksym_exists(scx_bpf_kick_cpu); }
+
+/* Does the kernel let us read its idle cpumasks? */
+static __always_inline bool scxx_has_idle_masks(void)
+{
+	return bpf_ksym_exists(scx_bpf_get_idle_cpumask) && bpf_ksym_exists(scx_bpf_get_idle_smtmask);
+}
+
+/* Kick @cpu. Without scx_bpf_kick_cpu, a preemption kick ends the slice of the task running there
+ * (it yields at that CPU's next tick) and an idle kick does nothing: callers that must wake an idle
+ * CPU insert the task into its local DSQ instead (the kernel wakes it), see scxx_can_kick(). */
+static __always_inline void scxx_kick_cpu(s32 cpu, u64 flags)
+{
+	struct task_struct *curr;
+
+	if (bpf_ksym_exists(scx_bpf_kick_cpu)) {
+		scx_bpf_kick_cpu(cpu, flags);
+		return;
+	}
+	if (!(flags & SCX_KICK_PREEMPT) || !bpf_ksym_exists(scx_bpf_cpu_curr))
+		return;
+	bpf_rcu_read_lock();
+	curr = scx_bpf_cpu_curr(cpu);
+	if (curr && curr->pid)
+		scxx_task_set_slice(curr, 0);
+	bpf_rcu_read_unlock();
+}
+
+/* Is @cpu idle right now (a hint: it may be taken the next moment)? From the kernel's idle mask,
+ * else from what the CPU runs (the idle task has pid 0). */
+static __always_inline bool scxx_cpu_idle_now(s32 cpu)
+{
+	const struct cpumask *idle;
+	struct task_struct *curr;
+	bool ret = false;
+
+	if (scxx_has_idle_masks()) {
+		idle = scx_bpf_get_idle_cpumask();
+		ret = bpf_cpumask_test_cpu(cpu, idle);
+		scx_bpf_put_idle_cpumask(idle);
+		return ret;
+	}
+	if (!bpf_ksym_exists(scx_bpf_cpu_curr))
+		return false;
+	bpf_rcu_read_lock();
+	curr = scx_bpf_cpu_curr(cpu);
+	ret = curr && !curr->pid;
+	bpf_rcu_read_unlock();
+	return ret;
 }
 
 /* Monotonic ns clock: scx_bpf_now() (6.14+, cheap, rq-clock based) else bpf_ktime_get_ns(). */

@@ -1,7 +1,10 @@
 /* bpf-common/scxx/kfuncs.bpf.h: our declarations of the kfuncs scxx schedulers call (the build
  * defines BPF_NO_KFUNC_PROTOTYPES so vmlinux.h's own are off). All are weak: a kfunc a kernel lacks
  * resolves to NULL at load and is tested with bpf_ksym_exists() (see compat.bpf.h).
- * tools/check-kfuncs verifies every declaration here against the BTF of both VM kernels. */
+ * tools/check-kfuncs verifies every declaration here against the BTF of every matrix kernel.
+ * Kfuncs that some kernel cannot bind (an implicit trailing `struct bpf_prog_aux *` argument without
+ * the NAME_impl BTF the verifier looks for: Debian's 7.1) are called through their compat.bpf.h
+ * wrapper, which falls back when they did not bind; never by name. */
 #ifndef SCXX_KFUNCS_BPF_H
 #define SCXX_KFUNCS_BPF_H
 
@@ -42,7 +45,6 @@ u64 scx_bpf_now(void) __weak __ksym;
 
 /* sched_ext: exits */
 void scx_bpf_error_bstr(char *fmt, unsigned long long *data, u32 data__sz) __weak __ksym;
-void scx_bpf_exit_bstr(s64 exit_code, char *fmt, unsigned long long *data, u32 data__sz) __weak __ksym;
 
 /* kptr cpumasks */
 struct bpf_cpumask *bpf_cpumask_create(void) __weak __ksym;

@@ -107,8 +107,8 @@ struct lavd_cpu_ctx {
 	__u32 util;                      /* last interval's utilisation, LAVD_SCALE = fully busy */
 	__u32 avg_util;
 	__u32 active;                    /* allowed by core compaction */
-	__u32 perf_target;               /* last scx_bpf_cpuperf_set value */
-	__u32 _pad;
+	__u32 perf_target;               /* the frequency target the last round chose */
+	__u32 perf_applied;              /* timer-free mode: the target this CPU last set itself */
 	struct lavd_sample sample;       /* --monitor */
 };
 

@@ -59,6 +59,7 @@ extern const volatile bool no_freq_scaling;
 extern const volatile bool no_core_compaction;
 extern const volatile bool per_cpu_dsq;
 extern const volatile bool autopilot;
+extern const volatile bool sys_stat_timer;
 extern const volatile __u32 initial_power_mode;
 extern const volatile bool have_little_core;
 extern const volatile bool monitor_on;
@@ -284,7 +285,10 @@ static __always_inline bool can_boost_slice(void)
 
 /* --- global functions (one file each) ---------------------------------------------------------- */
 int lavd_sys_stat_init(void);                         /* sys_stat.bpf.c: starts the 10 ms timer */
+int lavd_sys_stat_due(void);                          /* sys_stat.bpf.c: timer-free mode, from ops */
+int lavd_apply_own_perf(s32 cpu);                     /* power.bpf.c: timer-free mode, from ops */
 int lavd_power_init(void);                            /* power.bpf.c: active set, mode */
+int lavd_power_alloc_mask(void);                      /* power.bpf.c: the active set's cpumask */
 int lavd_power_update(void);                          /* power.bpf.c: autopilot, compaction, cpuperf */
 int lavd_plan_migration(void);                        /* balance.bpf.c */
 int lavd_steal(s32 cpu, u32 cpdom_id);                /* balance.bpf.c: 1 when a task was moved */

@@ -26,6 +26,8 @@
 #include "scxx/log.hpp"
 #include "scxx/registry.hpp"
 #include "scxx/scheduler.hpp"
+#include "scxx/syscall_prog.hpp"
+#include "scxx/timer_probe.hpp"
 
 #include "cpdom.hpp"
 #include "features.hpp"
@@ -80,6 +82,9 @@ public:
         auto loaded = std::move(*opened).load(ctx.verifier_log);
         if (!loaded) return scxx::fail(std::move(loaded.error()));
         if (auto r = write_tables(loaded->skel()); !r) return scxx::fail(std::move(r.error()).context("lavd"));
+        if (auto r = scxx::run_syscall_until_done(loaded->skel()->progs.lavd_alloc_masks, "lavd: allocate cpumasks");
+            !r)
+            return scxx::fail(std::move(r.error()));
         read_verified_insns(loaded->skel());
         attach_futex(loaded->skel());
 
@@ -214,6 +219,13 @@ private:
         ro->initial_power_mode = set_.mode;
         ro->have_little_core = heterogeneous_;
         ro->monitor_on = set_.monitor_s > 0;
+        auto timers = scxx::probe_bpf_timers();
+        if (!timers) return scxx::fail(std::move(timers.error()));
+        ro->sys_stat_timer = *timers;
+        if (!*timers && !timer_note_)
+            notes_.push_back("lavd: this kernel refuses bpf_timer (PREEMPT_RT): the 10 ms statistics round runs "
+                             "from ops.tick/ops.dispatch");
+        timer_note_ = timer_note_ || !*timers;
 
         // Every CPU- and domain-indexed table is sized here, from nr_cpu_ids and the domain count.
         const std::pair<bpf_map*, uint32_t> sizes[] = {
@@ -312,6 +324,7 @@ private:
     bool heterogeneous_ = false;
     bool futex_ = false, freq_ = false;
     std::vector<std::string> notes_;
+    bool timer_note_ = false;
     std::string insns_line_;
     std::vector<uint64_t> prev_;
     std::chrono::steady_clock::time_point next_monitor_{};

@@ -118,6 +118,7 @@ const volatile bool autopilot = true;
 const volatile __u32 initial_power_mode = LAVD_PM_BALANCED;
 const volatile bool have_little_core;
 const volatile bool monitor_on;
+const volatile bool sys_stat_timer = true; /* false: the kernel refuses bpf_timer (sys_stat.bpf.c) */
 
 /* Read by user space after detach (scxx::ExitInfo). */
 SCXX_EXIT_INFO_DEFINE(uei);
@@ -149,33 +150,66 @@ static int install_mask(void *map, u32 idx, u32 off, u32 n)
 	return 0;
 }
 
-s32 BPF_STRUCT_OPS_SLEEPABLE(lavd_init)
+/* install_mask unless the slot holds a mask already: 0 once the slot is filled. */
+static int ensure_mask(void *map, u32 idx, u32 off, u32 n)
 {
-	u32 i;
-	s32 err;
+	struct lavd_mask *slot;
+	u32 key = idx;
 
-	/* one deadline-ordered DSQ and one cpumask per domain */
+	slot = bpf_map_lookup_elem(map, &key);
+	if (!slot)
+		return -2; /* ENOENT */
+	if (slot->mask)
+		return 0;
+	return install_mask(map, idx, off, n);
+}
+
+/* Allocates every cpumask lavd keeps that is not there yet: one per domain, a scratch mask per CPU,
+ * the active set. User space runs it after writing the tables and before attach, again and again
+ * until it returns 0 (scxx::run_syscall_until_done): the BPF allocator hands out objects from a
+ * small per-CPU free list refilled by an irq_work, which on PREEMPT_RT runs in a thread that cannot
+ * run while a program does; one program run there gets a single mask (measured on 7.3-rt: a second
+ * bpf_cpumask_create() in ops.init failed even after 200,000 retries). Returns how many are still
+ * missing. */
+SEC("syscall")
+int lavd_alloc_masks(void *ctx)
+{
+	u32 i, missing = 0;
+
 	bpf_for(i, 0, nr_cpdoms) {
 		struct lavd_cpdom_ctx *d = get_cpdom_ctx(i);
 
 		if (!d)
 			return -2;
+		if (ensure_mask(&cpdom_masks, i, d->cpu_off, d->nr_cpus))
+			missing++;
+	}
+	bpf_for(i, 0, nr_cpu_ids_lavd) {
+		if (ensure_mask(&scratch_masks, i, 0, 0))
+			missing++;
+	}
+	if (lavd_power_alloc_mask())
+		missing++;
+	return missing;
+}
+
+s32 BPF_STRUCT_OPS_SLEEPABLE(lavd_init)
+{
+	u32 i;
+	s32 err;
+
+	/* one deadline-ordered DSQ per domain (its cpumask comes from lavd_alloc_masks) */
+	bpf_for(i, 0, nr_cpdoms) {
 		err = scx_bpf_create_dsq(cpdom_dsq(i), -1);
 		if (err) {
 			scxx_error("lavd: create DSQ of domain %u: %d", i, err);
 			return err;
 		}
-		err = install_mask(&cpdom_masks, i, d->cpu_off, d->nr_cpus);
-		if (err)
-			return err;
 	}
-	/* per-CPU scratch masks (empty) and, with --per-cpu-dsq, a DSQ per online CPU */
+	/* with --per-cpu-dsq, a DSQ per online CPU */
 	bpf_for(i, 0, nr_cpu_ids_lavd) {
 		struct lavd_cpu_ctx *c = get_cpu_ctx(i);
 
-		err = install_mask(&scratch_masks, i, 0, 0);
-		if (err)
-			return err;
 		if (per_cpu_dsq && c && c->online) {
 			err = scx_bpf_create_dsq(i, -1);
 			if (err) {

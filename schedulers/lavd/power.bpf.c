@@ -12,7 +12,9 @@
 #define LAVD_AP_LOW_UTIL (LAVD_SCALE * 5 / 100)   /* autopilot: below -> powersave */
 #define LAVD_AP_HIGH_UTIL (LAVD_SCALE * 70 / 100) /* autopilot: below -> balanced, else performance */
 
-int lavd_power_init(void)
+/* The active set's mask, holding every online CPU, unless it exists: 0 once it does (run from
+ * lavd_alloc_masks before attach). */
+int lavd_power_alloc_mask(void)
 {
 	struct bpf_cpumask *m, *old;
 	struct lavd_mask *slot;
@@ -21,6 +23,8 @@ int lavd_power_init(void)
 	slot = bpf_map_lookup_elem(&global_masks, &key);
 	if (!slot)
 		return -2;
+	if (slot->mask)
+		return 0;
 	m = bpf_cpumask_create();
 	if (!m)
 		return -12;
@@ -29,14 +33,27 @@ int lavd_power_init(void)
 
 		if (!c)
 			break;
-		if (c->online) {
+		if (c->online)
 			bpf_cpumask_set_cpu(cpu, m);
-			c->active = 1;
-		}
 	}
 	old = bpf_kptr_xchg(&slot->mask, m);
 	if (old)
 		bpf_cpumask_release(old);
+	return 0;
+}
+
+int lavd_power_init(void)
+{
+	u32 cpu;
+
+	bpf_for(cpu, 0, nr_cpu_ids_lavd) {
+		struct lavd_cpu_ctx *c = get_cpu_ctx(cpu);
+
+		if (!c)
+			break;
+		if (c->online)
+			c->active = 1;
+	}
 	sys_stat.power_mode = autopilot ? LAVD_PM_BALANCED : initial_power_mode;
 	sys_stat.nr_active = nr_cpus_onln;
 	return 0;
@@ -142,8 +159,24 @@ static __always_inline void set_frequencies(u32 mode)
 		if (perf == c->perf_target)
 			continue;
 		c->perf_target = perf;
-		scx_bpf_cpuperf_set(cpu, perf);
+		if (sys_stat_timer)
+			scx_bpf_cpuperf_set(cpu, perf);
+		/* else each CPU sets its own (lavd_apply_own_perf) */
 	}
+}
+
+/* Timer-free mode: the round runs inside some CPU's ops.tick/dispatch, where scx_bpf_cpuperf_set
+ * refuses any CPU but the one whose run queue is locked ("Invalid target CPU"); so each CPU sets
+ * its own target from its own tick and dispatch. */
+int lavd_apply_own_perf(s32 cpu)
+{
+	struct lavd_cpu_ctx *c = get_cpu_ctx(cpu);
+
+	if (no_freq_scaling || !bpf_ksym_exists(scx_bpf_cpuperf_set) || !c || c->perf_target == c->perf_applied)
+		return 0;
+	c->perf_applied = c->perf_target;
+	scx_bpf_cpuperf_set(cpu, c->perf_target);
+	return 0;
 }
 
 int lavd_power_update(void)

@@ -52,7 +52,7 @@ int lavd_try_preempt(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat
 		return 0;
 	/* one kick per victim: the next preemptor sees it as taken */
 	victim->running_deadline = 0;
-	scx_bpf_kick_cpu(vcpu, SCX_KICK_PREEMPT);
+	scxx_kick_cpu(vcpu, SCX_KICK_PREEMPT);
 	self = get_cpu_ctx(bpf_get_smp_processor_id());
 	if (self)
 		self->nr_preempt++;
@@ -67,6 +67,10 @@ void BPF_STRUCT_OPS(lavd_tick, struct task_struct *p)
 	struct task_ctx *t = get_task_ctx(p);
 	u64 ran, slice;
 
+	if (!sys_stat_timer) {
+		lavd_sys_stat_due();
+		lavd_apply_own_perf(cpu);
+	}
 	if (!c || !t)
 		return;
 	ran = time_delta(scxx_now(), t->last_running);

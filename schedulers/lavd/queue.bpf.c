@@ -37,7 +37,7 @@ static __always_inline s32 claim_idle_cpu(struct task_struct *p, s32 cpu, u32 do
 static __always_inline void run_on_idle(struct task_struct *p, s32 idle, u64 slice, u64 enq_flags)
 {
 	scxx_dsq_insert(p, SCX_DSQ_LOCAL_ON | idle, slice, enq_flags);
-	scx_bpf_kick_cpu(idle, SCX_KICK_IDLE);
+	scxx_kick_cpu(idle, SCX_KICK_IDLE);
 }
 
 void BPF_STRUCT_OPS(lavd_enqueue, struct task_struct *p, u64 enq_flags)
@@ -63,7 +63,7 @@ void BPF_STRUCT_OPS(lavd_enqueue, struct task_struct *p, u64 enq_flags)
 			scxx_dsq_insert_vtime(p, cpu, slice, t->vdeadline, enq_flags);
 		else
 			scxx_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, slice, enq_flags);
-		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+		scxx_kick_cpu(cpu, SCX_KICK_IDLE);
 		return;
 	}
 
@@ -81,13 +81,19 @@ void BPF_STRUCT_OPS(lavd_enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 
+	/* a kernel that cannot kick (Debian's 7.1): an idle CPU is woken only by giving it the task */
+	if (idle >= 0 && !scxx_can_kick()) {
+		run_on_idle(p, idle, slice, enq_flags);
+		return;
+	}
+
 	if (per_cpu_dsq)
 		scxx_dsq_insert_vtime(p, cpu, slice, t->vdeadline, enq_flags);
 	else
 		scxx_dsq_insert_vtime(p, cpdom_dsq(dom), slice, t->vdeadline, enq_flags);
 
 	if (idle >= 0)
-		scx_bpf_kick_cpu(idle, SCX_KICK_IDLE);  /* it serves this queue */
+		scxx_kick_cpu(idle, SCX_KICK_IDLE);  /* it serves this queue */
 	else if (!no_preemption)
 		lavd_try_preempt(p, t->vdeadline, t->lat_cri, dom);
 }
@@ -122,6 +128,10 @@ void BPF_STRUCT_OPS(lavd_dispatch, s32 cpu, struct task_struct *prev)
 	struct lavd_cpu_ctx *c = get_cpu_ctx(cpu);
 	struct lavd_cpdom_ctx *d;
 
+	if (!sys_stat_timer) {
+		lavd_sys_stat_due();
+		lavd_apply_own_perf(cpu);
+	}
 	if (!c || c->cpdom_id == LAVD_NONE)
 		return;
 	if (per_cpu_dsq && scxx_dsq_move_to_local(cpu))

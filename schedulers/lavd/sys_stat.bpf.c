@@ -1,5 +1,6 @@
-/* schedulers/lavd/sys_stat.bpf.c: the 10 ms system-statistics timer. Each round collects the
- * per-domain queue lengths and the per-CPU busy time and counters, derives utilisation, the
+/* schedulers/lavd/sys_stat.bpf.c: the 10 ms system-statistics timer (or, where the kernel refuses
+ * bpf_timer, the same round driven from ops.tick/ops.dispatch: lavd_sys_stat_due). Each round
+ * collects the per-domain queue lengths and the per-CPU busy time and counters, derives utilisation, the
  * latency- and performance-criticality averages and thresholds, the average service time and the
  * time slice, then lets power.bpf.c (autopilot, core compaction, frequency) and balance.bpf.c
  * (migration plan) act on them. The timer is started from ops.init and never cancelled (a
@@ -162,18 +163,42 @@ static __always_inline void update_sys_stat(void)
 	sys_stat.nr_rounds++;
 }
 
-static int sys_timer_cb(void *map, int *key, struct bpf_timer *timer)
+static __always_inline void sys_stat_round(void)
 {
-	int err;
-
 	update_sys_stat();
 	lavd_power_update();
 	if (nr_cpdoms > 1)
 		lavd_plan_migration();
+}
+
+static int sys_timer_cb(void *map, int *key, struct bpf_timer *timer)
+{
+	int err;
+
+	sys_stat_round();
 	/* without the next round the slice, thresholds and active set freeze: leave, saying why */
 	if ((err = bpf_timer_start(timer, LAVD_SYS_STAT_INTERVAL_NS, 0)))
 		scxx_error("lavd: re-arm the sys_stat timer: %d", err);
 	return 0;
+}
+
+/* Timer-free mode (!sys_stat_timer: the kernel's verifier refuses bpf_timer, i.e. PREEMPT_RT). The
+ * round runs from ops.tick and ops.dispatch instead: the first CPU that finds the round due claims
+ * it with compare-and-swap on its deadline and runs it. A busy CPU ticks every 1/HZ and an idling
+ * one passes through dispatch, so rounds keep their 10 ms pace whenever there is anything to
+ * schedule; on a machine with nothing to run they pause, which changes no decision (the next
+ * wakeup's dispatch runs a round first, measuring the whole pause as its interval). */
+static u64 next_round_at;
+
+int lavd_sys_stat_due(void)
+{
+	u64 now = scxx_now(), at = next_round_at;
+
+	if ((s64)(now - at) < 0 ||
+	    __sync_val_compare_and_swap(&next_round_at, at, now + LAVD_SYS_STAT_INTERVAL_NS) != at)
+		return 0;
+	sys_stat_round();
+	return 1;
 }
 
 int lavd_sys_stat_init(void)
@@ -187,6 +212,10 @@ int lavd_sys_stat_init(void)
 	sys_stat.nr_cpus_onln = nr_cpus_onln;
 	cur_logical_clk = 2 * slice_max_ns;
 
+	if (!sys_stat_timer) {
+		next_round_at = sys_stat.last_update + LAVD_SYS_STAT_INTERVAL_NS;
+		return 0;
+	}
 	timer = bpf_map_lookup_elem(&sys_timer, &key);
 	if (!timer)
 		return -2;

@@ -36,11 +36,18 @@
  * `sampled` array every sampling period, as u64 words sized from nr_cpu_ids at load: user space
  * prints them for any number of CPUs (the upstream stats held one u64, so 64 CPUs).
  *
- * NR_CPUS portability: the two nests are kptr cpumasks held in a map value, the per-task scratch
- * mask is a kptr in task storage; no cpumask is embedded by value anywhere.
+ * Without timers. PREEMPT_RT kernels refuse bpf_timer at verification. User space probes for that
+ * (scxx::probe_bpf_timers) and clears use_timers; then select_cpu and dispatch sweep instead
+ * (nest_sweep, at most once per sweep_ns): due compactions are decided exactly as the callback
+ * decides them, and the sets are sampled once per sampling period.
+ *
+ * NR_CPUS portability: the two nests are kptr cpumasks held in a map value, the scratch masks are
+ * kptrs in a per-CPU-indexed map sized from nr_cpu_ids; no cpumask is embedded by value anywhere.
+ * They are allocated before attach by nest_alloc_masks (a syscall program user space runs until
+ * it has them all), not in ops.init: see there for PREEMPT_RT.
  *
  * Set by user space before load (nest.cpp): nr_cpu_ids, slice_ns, delay_ns, r_max, r_impatient,
- * find_fully_idle, sampling_ns; the per-CPU and sampled maps are sized from nr_cpu_ids.
+ * find_fully_idle, sampling_ns, use_timers, sweep_ns; the per-CPU and sampled maps are sized from nr_cpu_ids.
  */
 #include <scxx/common.bpf.h>
 
@@ -55,6 +62,8 @@ const volatile __u32 r_max = 5;           /* reserve nest capacity */
 const volatile __u32 r_impatient = 2;     /* misses before a task goes straight to primary; 0 = never */
 const volatile bool find_fully_idle;      /* look for fully idle (SMT) cores first */
 const volatile __u64 sampling_ns = 1000000000;
+const volatile bool use_timers = true;    /* false: the kernel refuses bpf_timer (see nest_sweep) */
+const volatile __u64 sweep_ns = 1000000;  /* timer-free mode: how often callbacks do the timers' work */
 
 SCXX_EXIT_INFO_DEFINE(uei);
 
@@ -77,8 +86,20 @@ struct {
 	__type(value, struct nests);
 } nest_masks SEC(".maps");
 
+/* One scratch mask per CPU (select_cpu's "the task's CPUs & a nest"): select_cpu runs with IRQs
+ * off under the task's pi_lock, so a CPU never uses its scratch mask twice at a time. */
+struct scratch_mask {
+	struct bpf_cpumask __kptr *mask;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1); /* nr_cpu_ids, set by user space */
+	__type(key, u32);
+	__type(value, struct scratch_mask);
+} scratch_masks SEC(".maps");
+
 struct task_ctx {
-	struct bpf_cpumask __kptr *scratch; /* the task's CPUs & a nest, recomputed at each wakeup */
 	s32 attached_core;                  /* -1 until the task runs on the same core twice in a row */
 	s32 prev_cpu;                       /* where it was placed last */
 	u32 misses;                         /* wakeups in a row that found no idle primary CPU */
@@ -147,6 +168,11 @@ static struct nests *lookup_nests(void)
 	return bpf_map_lookup_elem(&nest_masks, &key);
 }
 
+static struct scratch_mask *lookup_scratch(u32 cpu)
+{
+	return bpf_map_lookup_elem(&scratch_masks, &cpu);
+}
+
 static struct cpu_ctx *lookup_cpu_ctx(s32 cpu)
 {
 	u32 key = cpu;
@@ -198,33 +224,27 @@ static void cancel_compaction(s32 cpu)
 		stat_inc(NEST_STAT_CANCELLED_COMPACTION);
 }
 
-static bool cpu_is_idle(s32 cpu)
+/* The compaction decision, from the timer callback or a sweep: demote the core when its armed
+ * compaction is due, nobody used the core since, and the CPU is idle. A timer finding the CPU busy
+ * drops the compaction (the core is in use again); a sweep runs on another CPU and may catch this
+ * one in a moment's work that is not ours (on PREEMPT_RT, interrupts and timers run in kernel
+ * threads), so it leaves the compaction armed for its next pass. Returns the ns still to go when
+ * it is not due yet, else 0. */
+static s64 compact_if_due(s32 cpu, struct cpu_ctx *c, bool sweeping)
 {
-	const struct cpumask *idle = scx_bpf_get_idle_cpumask();
-	bool ret = bpf_cpumask_test_cpu(cpu, idle);
-
-	scx_bpf_put_idle_cpumask(idle);
-	return ret;
-}
-
-/* Compaction timer: demote the core if nobody used it since the timer was armed. */
-static int compaction_fired(void *map, int *key, struct cpu_ctx *c)
-{
-	s32 cpu = *key;
-	s64 left;
 	struct nests *n;
+	s64 left;
 
 	if (c->state != COMPACT_ARMED)
 		return 0; /* cancelled: the core was used again */
 	left = (s64)(c->compact_at - bpf_ktime_get_ns());
-	if (left > 0) { /* a stale firing from an earlier arm: wait for this one's deadline */
-		if (bpf_timer_start(&c->timer, left, BPF_F_TIMER_CPU_PIN))
-			stat_inc(NEST_STAT_TIMER_ERRORS);
+	if (left > 0)
+		return left;
+	if (sweeping && !scxx_cpu_idle_now(cpu))
 		return 0;
-	}
 	if (__sync_val_compare_and_swap(&c->state, COMPACT_ARMED, COMPACT_IDLE) != COMPACT_ARMED)
 		return 0;
-	if (!cpu_is_idle(cpu)) {
+	if (!sweeping && !scxx_cpu_idle_now(cpu)) {
 		stat_inc(NEST_STAT_CANCELLED_COMPACTION);
 		return 0;
 	}
@@ -233,6 +253,16 @@ static int compaction_fired(void *map, int *key, struct cpu_ctx *c)
 	if (n && demote(cpu, n))
 		stat_inc(NEST_STAT_CALLBACK_COMPACTED);
 	bpf_rcu_read_unlock();
+	return 0;
+}
+
+/* Compaction timer: a stale firing from an earlier arm waits for this arm's deadline. */
+static int compaction_fired(void *map, int *key, struct cpu_ctx *c)
+{
+	s64 left = compact_if_due(*key, c, false);
+
+	if (left > 0 && bpf_timer_start(&c->timer, left, BPF_F_TIMER_CPU_PIN))
+		stat_inc(NEST_STAT_TIMER_ERRORS);
 	return 0;
 }
 
@@ -246,6 +276,10 @@ static void arm_compaction(s32 cpu)
 	c->compact_at = bpf_ktime_get_ns() + delay_ns;
 	if (__sync_val_compare_and_swap(&c->state, COMPACT_IDLE, COMPACT_ARMED) != COMPACT_IDLE)
 		return;
+	if (!use_timers) { /* the next sweep past compact_at does it */
+		stat_inc(NEST_STAT_SCHEDULED_COMPACTION);
+		return;
+	}
 	if (bpf_timer_start(&c->timer, delay_ns, BPF_F_TIMER_CPU_PIN)) {
 		__sync_val_compare_and_swap(&c->state, COMPACT_ARMED, COMPACT_IDLE);
 		stat_inc(NEST_STAT_TIMER_ERRORS);
@@ -258,12 +292,36 @@ static void arm_compaction(s32 cpu)
  * none. `cand` is scratch: it is narrowed to the idle candidates. Lowest-numbered rather than the
  * kernel's rotating pick (scx_bpf_pick_idle_cpu) so the nests grow from the same end and stay put:
  * a rotating pick spreads a lightly loaded machine over every core in turn. */
+/* claim_first_idle on a kernel whose idle masks cannot be read (Debian's 7.1): try to claim each
+ * candidate in CPU order (scx_bpf_test_and_clear_cpu_idle tests and claims at once); a fully idle
+ * core is left to the kernel's pick, which knows the SMT siblings. */
+static s32 claim_first_idle_blind(struct bpf_cpumask *cand, bool whole_core)
+{
+	u32 i;
+
+	if (whole_core)
+		return scx_bpf_pick_idle_cpu(cast_mask(cand), SCX_PICK_IDLE_CORE);
+	bpf_for(i, 0, nr_cpu_ids) {
+		u32 first = bpf_cpumask_first(cast_mask(cand));
+
+		if (first >= nr_cpu_ids)
+			break;
+		if (scx_bpf_test_and_clear_cpu_idle(first))
+			return first;
+		bpf_cpumask_clear_cpu(first, cand);
+	}
+	return -1;
+}
+
 static s32 claim_first_idle(struct bpf_cpumask *cand, bool whole_core)
 {
-	const struct cpumask *idle = whole_core ? scx_bpf_get_idle_smtmask() : scx_bpf_get_idle_cpumask();
+	const struct cpumask *idle;
 	s32 cpu = -1;
 	u32 tries;
 
+	if (!scxx_has_idle_masks())
+		return claim_first_idle_blind(cand, whole_core);
+	idle = whole_core ? scx_bpf_get_idle_smtmask() : scx_bpf_get_idle_cpumask();
 	bpf_cpumask_and(cand, cast_mask(cand), idle);
 	scx_bpf_put_idle_cpumask(idle);
 	/* Another CPU may claim the same idle CPU first: then try the next one, a few times. */
@@ -322,9 +380,12 @@ static s32 place_in_primary(struct task_struct *p, struct task_ctx *tctx, struct
 	return cpu;
 }
 
+int nest_sweep(void);
+
 s32 BPF_STRUCT_OPS(nest_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
 	struct bpf_cpumask *scratch, *primary, *reserve;
+	struct scratch_mask *sm;
 	struct task_ctx *tctx;
 	struct nests *n;
 	bool impatient = false;
@@ -332,13 +393,16 @@ s32 BPF_STRUCT_OPS(nest_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wak
 
 	tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
 	n = lookup_nests();
-	if (!tctx || !n)
+	sm = lookup_scratch(bpf_get_smp_processor_id());
+	if (!tctx || !n || !sm)
 		return prev_cpu;
-	scratch = tctx->scratch;
+	scratch = sm->mask;
 	primary = n->primary;
 	reserve = n->reserve;
 	if (!scratch || !primary || !reserve)
 		return prev_cpu;
+	if (!use_timers)
+		nest_sweep();
 
 	/* 1. The attached core, 2. the previous CPU: when idle and in the primary nest. */
 	bpf_cpumask_and(scratch, p->cpus_ptr, cast_mask(primary));
@@ -419,6 +483,8 @@ void BPF_STRUCT_OPS(nest_dispatch, s32 cpu, struct task_struct *prev)
 	struct bpf_cpumask *primary;
 	struct nests *n;
 
+	if (!use_timers)
+		nest_sweep();
 	if (scxx_dsq_move_to_local(NEST_SHARED_DSQ)) {
 		stat_inc(NEST_STAT_CONSUMED);
 		cancel_compaction(cpu);
@@ -467,18 +533,11 @@ void BPF_STRUCT_OPS(nest_stopping, struct task_struct *p, bool runnable)
 
 s32 BPF_STRUCT_OPS(nest_init_task, struct task_struct *p, struct scx_init_task_args *args)
 {
-	struct bpf_cpumask *mask;
 	struct task_ctx *tctx;
 
 	tctx = bpf_task_storage_get(&task_ctxs, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!tctx)
 		return -SCXX_ENOMEM;
-	mask = bpf_cpumask_create();
-	if (!mask)
-		return -SCXX_ENOMEM;
-	mask = bpf_kptr_xchg(&tctx->scratch, mask);
-	if (mask)
-		bpf_cpumask_release(mask);
 	tctx->attached_core = -1;
 	tctx->prev_cpu = -1;
 	tctx->misses = 0;
@@ -491,8 +550,8 @@ void BPF_STRUCT_OPS(nest_enable, struct task_struct *p)
 	scxx_task_set_dsq_vtime(p, vtime_now);
 }
 
-/* Sampling timer: copy the CPU sets into `sampled` for user space, then re-arm. */
-static int sample_fired(void *map, int *key, struct sampler *s)
+/* Copies the CPU sets into `sampled` for user space. */
+static void sample_sets(void)
 {
 	u32 nr_words = NEST_MASK_WORDS(nr_cpu_ids);
 	const struct cpumask *idle;
@@ -503,9 +562,9 @@ static int sample_fired(void *map, int *key, struct sampler *s)
 	n = lookup_nests();
 	if (!n || !n->primary || !n->reserve) {
 		bpf_rcu_read_unlock();
-		return 0;
+		return;
 	}
-	idle = scx_bpf_get_idle_cpumask();
+	idle = scxx_has_idle_masks() ? scx_bpf_get_idle_cpumask() : NULL;
 	bpf_for(w, 0, nr_words) {
 		u64 bits[NEST_NR_MASKS] = {};
 		u32 i, m;
@@ -521,7 +580,7 @@ static int sample_fired(void *map, int *key, struct sampler *s)
 				bits[NEST_MASK_RESERVED] |= 1ULL << i;
 			else
 				bits[NEST_MASK_OTHER] |= 1ULL << i;
-			if (bpf_cpumask_test_cpu(cpu, idle))
+			if (idle ? bpf_cpumask_test_cpu(cpu, idle) : scxx_cpu_idle_now(cpu))
 				bits[NEST_MASK_IDLE] |= 1ULL << i;
 		}
 		bpf_for(m, 0, NEST_NR_MASKS) {
@@ -532,24 +591,88 @@ static int sample_fired(void *map, int *key, struct sampler *s)
 				*slot = bits[m];
 		}
 	}
-	scx_bpf_put_idle_cpumask(idle);
+	if (idle)
+		scx_bpf_put_idle_cpumask(idle);
 	bpf_rcu_read_unlock();
+}
+
+/* Sampling timer: sample, then re-arm. */
+static int sample_fired(void *map, int *key, struct sampler *s)
+{
+	sample_sets();
 	if (bpf_timer_start(&s->timer, sampling_ns, 0))
 		stat_inc(NEST_STAT_TIMER_ERRORS);  /* the CPU-set lines stop changing; counted, seen */
 	return 0;
 }
 
-/* A fresh empty kptr cpumask stored in *slot. */
-static s32 new_mask(struct bpf_cpumask __kptr **slot)
-{
-	struct bpf_cpumask *mask = bpf_cpumask_create();
+/* Timer-free mode (!use_timers: a kernel whose verifier refuses bpf_timer, i.e. PREEMPT_RT). The
+ * work of both timers runs from select_cpu and dispatch instead, at most once per sweep_ns across
+ * all CPUs: every armed compaction that is due is decided as the timer callback would, and the sets
+ * are sampled once per sampling period. A machine where no callback runs has nothing to place, so
+ * a core demoted at the next wakeup instead of at its deadline changes no placement decision. */
+static u64 next_sweep_at, next_sample_at;
 
+__noinline int nest_sweep(void)
+{
+	u64 now = bpf_ktime_get_ns(), at = next_sweep_at;
+	u32 cpu;
+
+	if ((s64)(now - at) < 0 || __sync_val_compare_and_swap(&next_sweep_at, at, now + sweep_ns) != at)
+		return 0;
+	bpf_for(cpu, 0, nr_cpu_ids) {
+		struct cpu_ctx *c = lookup_cpu_ctx(cpu);
+
+		if (c && c->state == COMPACT_ARMED)
+			compact_if_due(cpu, c, true);
+	}
+	at = next_sample_at;
+	if ((s64)(now - at) >= 0 && __sync_val_compare_and_swap(&next_sample_at, at, now + sampling_ns) == at)
+		sample_sets();
+	return 0;
+}
+
+/* A fresh empty kptr cpumask in *slot unless it holds one: 0 once it does. */
+static s32 ensure_mask(struct bpf_cpumask __kptr **slot)
+{
+	struct bpf_cpumask *mask;
+
+	if (*slot)
+		return 0;
+	mask = bpf_cpumask_create();
 	if (!mask)
 		return -SCXX_ENOMEM;
 	mask = bpf_kptr_xchg(slot, mask);
 	if (mask)
 		bpf_cpumask_release(mask);
 	return 0;
+}
+
+/* Allocates every cpumask nest keeps that is not there yet (the two nests, a scratch mask per CPU).
+ * User space runs it after load and before attach until it returns 0 (scxx::run_syscall_until_done):
+ * the BPF allocator refills its small per-CPU free lists from an irq_work, which on PREEMPT_RT is a
+ * thread that cannot run while a program does, so one run there gets a single mask. Returns how
+ * many are still missing. */
+SEC("syscall")
+int nest_alloc_masks(void *ctx)
+{
+	struct nests *n = lookup_nests();
+	u32 cpu, missing = 0;
+
+	if (!n)
+		return -SCXX_ENOENT;
+	if (ensure_mask(&n->primary))
+		missing++;
+	if (ensure_mask(&n->reserve))
+		missing++;
+	bpf_for(cpu, 0, nr_cpu_ids) {
+		struct scratch_mask *sm = lookup_scratch(cpu);
+
+		if (!sm)
+			return -SCXX_ENOENT;
+		if (ensure_mask(&sm->mask))
+			missing++;
+	}
+	return missing;
 }
 
 s32 BPF_STRUCT_OPS_SLEEPABLE(nest_init)
@@ -561,13 +684,17 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(nest_init)
 	s32 err;
 
 	err = scx_bpf_create_dsq(NEST_SHARED_DSQ, -1);
-	if (err)
+	if (err) {
+		scxx_error("nest: create the shared DSQ: error %d", err);
 		return err;
+	}
 	n = lookup_nests();
 	if (!n)
 		return -SCXX_ENOENT;
-	if ((err = new_mask(&n->primary)) || (err = new_mask(&n->reserve)))
-		return err;
+	if (!n->primary || !n->reserve) {
+		scxx_error("nest: the nest cpumasks are missing (user space runs nest_alloc_masks before attach)");
+		return -SCXX_ENOENT;
+	}
 
 	bpf_for(cpu, 0, nr_cpu_ids) {
 		struct cpu_ctx *c = lookup_cpu_ctx(cpu);
@@ -575,6 +702,8 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(nest_init)
 		if (!c)
 			return -SCXX_ENOENT;
 		c->state = COMPACT_IDLE;
+		if (!use_timers)
+			continue;
 		if ((err = bpf_timer_init(&c->timer, &cpu_ctxs, NEST_CLOCK_MONOTONIC)) ||
 		    (err = bpf_timer_set_callback(&c->timer, compaction_fired))) {
 			scxx_error("nest: compaction timer of cpu %d: error %d", cpu, err);
@@ -582,6 +711,8 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(nest_init)
 		}
 	}
 
+	if (!use_timers)
+		return 0; /* nest_sweep samples at once and then every sampling period */
 	s = bpf_map_lookup_elem(&sampler, &key);
 	if (!s)
 		return -SCXX_ENOENT;

@@ -3,6 +3,7 @@
 // sets for any number of CPUs), and registration.
 #include <bpf/libbpf.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -16,6 +17,8 @@
 #include "scxx/bpf_maps.hpp"
 #include "scxx/registry.hpp"
 #include "scxx/scheduler.hpp"
+#include "scxx/syscall_prog.hpp"
+#include "scxx/timer_probe.hpp"
 
 #include "intf.h"
 #include "nest.skel.h"
@@ -69,6 +72,11 @@ public:
         find_fully_idle_ = cfg.at("find-fully-idle").get<bool>();
         sampling_ms_ = cfg.at("sampling-ms").get<uint64_t>();
         nr_words_ = NEST_MASK_WORDS(nr_cpu_ids_);
+        auto timers = scxx::probe_bpf_timers();
+        if (!timers) return scxx::fail(std::move(timers.error()));
+        use_timers_ = *timers;
+        // timer-free mode: sweep four times per compaction delay, within [100 us, 10 ms]
+        sweep_us_ = std::clamp<uint64_t>(delay_us_ / 4, 100, 10000);
 
         auto configure = [&](nest_bpf* skel) -> Result<void> {
             auto* ro = skel->rodata;
@@ -79,8 +87,11 @@ public:
             ro->r_impatient = r_impatient_;
             ro->find_fully_idle = find_fully_idle_;
             ro->sampling_ns = sampling_ms_ * 1000000;
+            ro->use_timers = use_timers_;
+            ro->sweep_ns = sweep_us_ * 1000;
             const std::pair<bpf_map*, uint32_t> sizes[] = {
                 {skel->maps.cpu_ctxs, nr_cpu_ids_},
+                {skel->maps.scratch_masks, nr_cpu_ids_},
                 {skel->maps.sampled, NEST_NR_MASKS * nr_words_},
             };
             for (const auto& [map, n] : sizes)
@@ -88,8 +99,11 @@ public:
                     return scxx::fail(err, fmt::format("size map {} to {} entries", bpf_map__name(map), n));
             return {};
         };
+        auto populate = [](nest_bpf* skel) {
+            return scxx::run_syscall_until_done(skel->progs.nest_alloc_masks, "nest: allocate cpumasks");
+        };
         auto attached = scxx::attach_skeleton<nest_bpf>(
-            "nest", ctx, configure, [](nest_bpf* s) { return s->struct_ops.nest_ops; },
+            "nest", ctx, configure, populate, [](nest_bpf* s) { return s->struct_ops.nest_ops; },
             [](nest_bpf* s) { return s->maps.nest_ops; });
         if (!attached) return scxx::fail(std::move(attached.error()));
         sched_.emplace(std::move(*attached));
@@ -100,7 +114,11 @@ public:
         return {fmt::format("nest: delay {} us, r-max {}, r-impatient {}{}, slice {} us, sampling every {} ms, "
                             "find-fully-idle {}, {} CPUs",
                             delay_us_, r_max_, r_impatient_, r_impatient_ == 0 ? " (off)" : "", slice_us_,
-                            sampling_ms_, find_fully_idle_ ? "on" : "off", nr_cpu_ids_)};
+                            sampling_ms_, find_fully_idle_ ? "on" : "off", nr_cpu_ids_),
+                use_timers_ ? std::string("nest: compaction and sampling on bpf_timer")
+                            : fmt::format("nest: this kernel refuses bpf_timer (PREEMPT_RT): compaction and sampling "
+                                          "run from select_cpu/dispatch, swept every {} us",
+                                          sweep_us_)};
     }
 
     scxx::ExitInfo exit_info() const override {
@@ -161,6 +179,8 @@ private:
     uint64_t slice_us_ = 0;
     bool find_fully_idle_ = false;
     uint64_t sampling_ms_ = 0;
+    bool use_timers_ = true;
+    uint64_t sweep_us_ = 0;
 };
 
 const scxx::Registrar registrar{scxx::SchedulerEntry{

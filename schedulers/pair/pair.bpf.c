@@ -258,7 +258,7 @@ static __always_inline void kick(s32 cpu, u64 flags)
 	if (cpu < 0)
 		return;
 	stat_inc(PAIR_STAT_KICKS);
-	scx_bpf_kick_cpu(cpu, flags);
+	scxx_kick_cpu(cpu, flags);
 }
 
 static __always_inline u64 ext_class_addr(void)

@@ -1,8 +1,9 @@
 /* tests/nrcpus/byvalue.bpf.c: the NR_CPUS bug on purpose (the counter-example of the NR_CPUS guard).
  * Cpumasks stored BY VALUE in global data take their size from the build-time struct cpumask. Built
- * against a vmlinux.h shrunk to NR_CPUS=512, the kernel (NR_CPUS=8192) sees each bpf_cpumask as far
- * larger than the slot in .data, and the verifier must reject the access. If this object ever loads
- * on the VM kernels, the guard test has stopped proving anything. */
+ * against a vmlinux.h shrunk to NR_CPUS=64, 512 or 1024, the kernel (NR_CPUS=8192) sees each
+ * bpf_cpumask as far larger than the slot in .data, and the verifier must reject the access (e.g.
+ * "value_size=288 off=216 size=1024" at 512). If this object ever loads on the VM kernels, the guard
+ * test has stopped proving anything. */
 #include <scxx/common.bpf.h>
 
 char _license[] SEC("license") = "GPL";

@@ -5,7 +5,8 @@
 # sleepers, and a periodic interactive task. Every workload process must complete successfully and
 # the scheduler must not be ejected (state enabled all along, no exit report before SIGTERM, clean
 # unregister at the end). Then 20 s of the same with --per-cpu-dsq --powersave --no-wake-sync
-# --no-slice-boost, which take other paths through the scheduler.
+# --no-slice-boost, which take other paths through the scheduler. SCXX_STRESS_SECS (kernel parameter
+# scxx.stress_secs) shortens both phases on the compatibility kernels.
 . /lib/scxx.sh
 
 PIDS=""
@@ -68,5 +69,5 @@ stress() {
     echo "ok: $label: no ejection, clean detach"
 }
 
-stress default 60
-stress options 20 --per-cpu-dsq --powersave --no-wake-sync --no-slice-boost
+stress default "${SCXX_STRESS_SECS:-60}"
+stress options "$(( ${SCXX_STRESS_SECS:-60} / 3 ))" --per-cpu-dsq --powersave --no-wake-sync --no-slice-boost

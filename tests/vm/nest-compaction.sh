@@ -55,7 +55,7 @@ compaction() {
     echo "RESULT delay ${1} us: primary nest $full CPUs under load; after the stop (s:CPUs)${trace#trace=};" \
          "first smaller at ${shrunk} s; demoted by timers: $demoted"
     [ "$full" -ge 2 ] || { tail -20 /tmp/run.log; fail "delay $1: 4 busy tasks filled only $full CPUs of the primary nest"; }
-    [ "$shrunk" != never ] && [ "$final" -lt "$full" ] || fail "delay $1: the primary nest never shrank after the load stopped"
+    [ "$shrunk" != never ] && [ "$final" -lt "$full" ] || { grep -A12 MARK-STOP /tmp/run.log | tail -40; fail "delay $1: the primary nest never shrank after the load stopped"; }
     awk -v s="$shrunk" -v b="$3" 'BEGIN { exit !(s <= b) }' || fail "delay $1: the nest shrank only after ${shrunk} s"
     [ "$demoted" -ge 1 ] || fail "delay $1: no core was demoted by its timer"
     [ "$2" = 0 ] || [ "$emin" -ge "$full" ] || fail "delay $1: the nest shrank to $emin CPUs before the delay had passed"

@@ -8,6 +8,8 @@
 # the sched_switch preemption path and an RT task preempting sched_ext tasks; when the image has
 # the independent observer (scx-corun), it must see no two cgroups co-running on a pair.
 . /lib/scxx.sh
+# SCXX_STRESS_SECS (kernel parameter scxx.stress_secs) shortens the first phase on compatibility kernels.
+secs=${SCXX_STRESS_SECS:-30}
 
 CG=/sys/fs/cgroup
 P=$CG/stress
@@ -59,11 +61,11 @@ pid=$!
 wait_scx_state enabled 20 || { cat /tmp/run.log; fail "pair never enabled"; }
 WORK=""; XP=""
 for i in 1 2 3 4; do
-    in_cgroup $P/s$i scxx-work spin 2 30; WORK="$WORK $!"
-    in_cgroup $P/s$i scxx-work pipe 1 30; WORK="$WORK $!"
+    in_cgroup $P/s$i scxx-work spin 2 "$secs"; WORK="$WORK $!"
+    in_cgroup $P/s$i scxx-work pipe 1 "$secs"; WORK="$WORK $!"
 done
-xpipe a $P/s1 $P/s2 3000
-xpipe b $P/s3 $P/s4 3000
+xpipe a $P/s1 $P/s2 $((secs * 100))
+xpipe b $P/s3 $P/s4 $((secs * 100))
 t0=$(date +%s)
 finish "default"
 echo "ok: every workload completed after $(( $(date +%s) - t0 )) s"

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -45,21 +46,32 @@ public:
 };
 
 // The common attach sequence: open the skeleton, let `configure` set rodata/arrays, set the ops
-// table's timeout, load (verifier), attach the struct_ops map. Nothing stays loaded on error.
-//   attach_skeleton<simple_bpf>("simple", ctx, configure,
-//                               [](auto* s) { return s->struct_ops.simple_ops; },
-//                               [](auto* s) { return s->maps.simple_ops; });
-template <class Skel, class Configure, class OpsStruct, class OpsMap>
+// table's timeout, load (verifier), let `populate` fill maps (e.g. run a syscall program that
+// allocates cpumasks), attach the struct_ops map. Nothing stays loaded on error.
+//   attach_skeleton<nest_bpf>("nest", ctx, configure, populate,
+//                             [](auto* s) { return s->struct_ops.nest_ops; },
+//                             [](auto* s) { return s->maps.nest_ops; });
+template <class Skel, class Configure, class Populate, class OpsStruct, class OpsMap>
 Result<Attached<Skel>> attach_skeleton(const std::string& name, const SchedulerContext& ctx, Configure&& configure,
-                                       OpsStruct&& ops_struct, OpsMap&& ops_map) {
+                                       Populate&& populate, OpsStruct&& ops_struct, OpsMap&& ops_map) {
     auto opened = Opened<Skel>::open(name);
     if (!opened) return fail(std::move(opened.error()));
     if (auto ok = configure(opened->skel()); !ok) return fail(std::move(ok.error()).context("configure " + name));
     ops_struct(opened->skel())->timeout_ms = ctx.timeout_ms;
     auto loaded = std::move(*opened).load(ctx.verifier_log);
     if (!loaded) return fail(std::move(loaded.error()));
+    if (auto ok = populate(loaded->skel()); !ok) return fail(std::move(ok.error()).context("populate " + name));
     bpf_map* map = ops_map(loaded->skel());
     return std::move(*loaded).attach(map);
+}
+
+// The same without a populate step.
+template <class Skel, class Configure, class OpsStruct, class OpsMap>
+Result<Attached<Skel>> attach_skeleton(const std::string& name, const SchedulerContext& ctx, Configure&& configure,
+                                       OpsStruct&& ops_struct, OpsMap&& ops_map) {
+    return attach_skeleton<Skel>(
+        name, ctx, std::forward<Configure>(configure), [](Skel*) -> Result<void> { return {}; },
+        std::forward<OpsStruct>(ops_struct), std::forward<OpsMap>(ops_map));
 }
 
 }  // namespace scxx
