@@ -59,7 +59,7 @@ extern const volatile bool no_freq_scaling;
 extern const volatile bool no_core_compaction;
 extern const volatile bool per_cpu_dsq;
 extern const volatile bool autopilot;
-extern const volatile bool sys_stat_timer;
+extern const volatile bool scxx_bpf_timers;
 extern const volatile __u32 initial_power_mode;
 extern const volatile bool have_little_core;
 extern const volatile bool monitor_on;

@@ -221,7 +221,7 @@ private:
         ro->monitor_on = set_.monitor_s > 0;
         auto timers = scxx::probe_bpf_timers();
         if (!timers) return scxx::fail(std::move(timers.error()));
-        ro->sys_stat_timer = *timers;
+        ro->scxx_bpf_timers = *timers;
         if (!*timers && !timer_note_)
             notes_.push_back("lavd: this kernel refuses bpf_timer (PREEMPT_RT): the 10 ms statistics round runs "
                              "from ops.tick/ops.dispatch");

@@ -118,7 +118,7 @@ const volatile bool autopilot = true;
 const volatile __u32 initial_power_mode = LAVD_PM_BALANCED;
 const volatile bool have_little_core;
 const volatile bool monitor_on;
-const volatile bool sys_stat_timer = true; /* false: the kernel refuses bpf_timer (sys_stat.bpf.c) */
+const volatile bool scxx_bpf_timers = true; /* false: the kernel refuses bpf_timer (sys_stat.bpf.c) */
 
 /* Read by user space after detach (scxx::ExitInfo). */
 SCXX_EXIT_INFO_DEFINE(uei);

@@ -159,7 +159,7 @@ static __always_inline void set_frequencies(u32 mode)
 		if (perf == c->perf_target)
 			continue;
 		c->perf_target = perf;
-		if (sys_stat_timer)
+		if (scxx_bpf_timers)
 			scx_bpf_cpuperf_set(cpu, perf);
 		/* else each CPU sets its own (lavd_apply_own_perf) */
 	}

@@ -67,7 +67,7 @@ void BPF_STRUCT_OPS(lavd_tick, struct task_struct *p)
 	struct task_ctx *t = get_task_ctx(p);
 	u64 ran, slice;
 
-	if (!sys_stat_timer) {
+	if (!scxx_bpf_timers) {
 		lavd_sys_stat_due();
 		lavd_apply_own_perf(cpu);
 	}

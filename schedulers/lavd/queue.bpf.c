@@ -128,7 +128,7 @@ void BPF_STRUCT_OPS(lavd_dispatch, s32 cpu, struct task_struct *prev)
 	struct lavd_cpu_ctx *c = get_cpu_ctx(cpu);
 	struct lavd_cpdom_ctx *d;
 
-	if (!sys_stat_timer) {
+	if (!scxx_bpf_timers) {
 		lavd_sys_stat_due();
 		lavd_apply_own_perf(cpu);
 	}

@@ -182,7 +182,7 @@ static int sys_timer_cb(void *map, int *key, struct bpf_timer *timer)
 	return 0;
 }
 
-/* Timer-free mode (!sys_stat_timer: the kernel's verifier refuses bpf_timer, i.e. PREEMPT_RT). The
+/* Timer-free mode (!scxx_bpf_timers: the kernel's verifier refuses bpf_timer, i.e. PREEMPT_RT). The
  * round runs from ops.tick and ops.dispatch instead: the first CPU that finds the round due claims
  * it with compare-and-swap on its deadline and runs it. A busy CPU ticks every 1/HZ and an idling
  * one passes through dispatch, so rounds keep their 10 ms pace whenever there is anything to
@@ -212,7 +212,7 @@ int lavd_sys_stat_init(void)
 	sys_stat.nr_cpus_onln = nr_cpus_onln;
 	cur_logical_clk = 2 * slice_max_ns;
 
-	if (!sys_stat_timer) {
+	if (!scxx_bpf_timers) {
 		next_round_at = sys_stat.last_update + LAVD_SYS_STAT_INTERVAL_NS;
 		return 0;
 	}

@@ -37,7 +37,7 @@
  * prints them for any number of CPUs (the upstream stats held one u64, so 64 CPUs).
  *
  * Without timers. PREEMPT_RT kernels refuse bpf_timer at verification. User space probes for that
- * (scxx::probe_bpf_timers) and clears use_timers; then select_cpu and dispatch sweep instead
+ * (scxx::probe_bpf_timers) and clears scxx_bpf_timers; then select_cpu and dispatch sweep instead
  * (nest_sweep, at most once per sweep_ns): due compactions are decided exactly as the callback
  * decides them, and the sets are sampled once per sampling period.
  *
@@ -47,7 +47,7 @@
  * it has them all), not in ops.init: see there for PREEMPT_RT.
  *
  * Set by user space before load (nest.cpp): nr_cpu_ids, slice_ns, delay_ns, r_max, r_impatient,
- * find_fully_idle, sampling_ns, use_timers, sweep_ns; the per-CPU and sampled maps are sized from nr_cpu_ids.
+ * find_fully_idle, sampling_ns, scxx_bpf_timers, sweep_ns; the per-CPU and sampled maps are sized from nr_cpu_ids.
  */
 #include <scxx/common.bpf.h>
 
@@ -62,7 +62,7 @@ const volatile __u32 r_max = 5;           /* reserve nest capacity */
 const volatile __u32 r_impatient = 2;     /* misses before a task goes straight to primary; 0 = never */
 const volatile bool find_fully_idle;      /* look for fully idle (SMT) cores first */
 const volatile __u64 sampling_ns = 1000000000;
-const volatile bool use_timers = true;    /* false: the kernel refuses bpf_timer (see nest_sweep) */
+const volatile bool scxx_bpf_timers = true;    /* false: the kernel refuses bpf_timer (see nest_sweep) */
 const volatile __u64 sweep_ns = 1000000;  /* timer-free mode: how often callbacks do the timers' work */
 
 SCXX_EXIT_INFO_DEFINE(uei);
@@ -276,7 +276,7 @@ static void arm_compaction(s32 cpu)
 	c->compact_at = bpf_ktime_get_ns() + delay_ns;
 	if (__sync_val_compare_and_swap(&c->state, COMPACT_IDLE, COMPACT_ARMED) != COMPACT_IDLE)
 		return;
-	if (!use_timers) { /* the next sweep past compact_at does it */
+	if (!scxx_bpf_timers) { /* the next sweep past compact_at does it */
 		stat_inc(NEST_STAT_SCHEDULED_COMPACTION);
 		return;
 	}
@@ -401,7 +401,7 @@ s32 BPF_STRUCT_OPS(nest_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wak
 	reserve = n->reserve;
 	if (!scratch || !primary || !reserve)
 		return prev_cpu;
-	if (!use_timers)
+	if (!scxx_bpf_timers)
 		nest_sweep();
 
 	/* 1. The attached core, 2. the previous CPU: when idle and in the primary nest. */
@@ -483,7 +483,7 @@ void BPF_STRUCT_OPS(nest_dispatch, s32 cpu, struct task_struct *prev)
 	struct bpf_cpumask *primary;
 	struct nests *n;
 
-	if (!use_timers)
+	if (!scxx_bpf_timers)
 		nest_sweep();
 	if (scxx_dsq_move_to_local(NEST_SHARED_DSQ)) {
 		stat_inc(NEST_STAT_CONSUMED);
@@ -605,7 +605,7 @@ static int sample_fired(void *map, int *key, struct sampler *s)
 	return 0;
 }
 
-/* Timer-free mode (!use_timers: a kernel whose verifier refuses bpf_timer, i.e. PREEMPT_RT). The
+/* Timer-free mode (!scxx_bpf_timers: a kernel whose verifier refuses bpf_timer, i.e. PREEMPT_RT). The
  * work of both timers runs from select_cpu and dispatch instead, at most once per sweep_ns across
  * all CPUs: every armed compaction that is due is decided as the timer callback would, and the sets
  * are sampled once per sampling period. A machine where no callback runs has nothing to place, so
@@ -702,7 +702,7 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(nest_init)
 		if (!c)
 			return -SCXX_ENOENT;
 		c->state = COMPACT_IDLE;
-		if (!use_timers)
+		if (!scxx_bpf_timers)
 			continue;
 		if ((err = bpf_timer_init(&c->timer, &cpu_ctxs, NEST_CLOCK_MONOTONIC)) ||
 		    (err = bpf_timer_set_callback(&c->timer, compaction_fired))) {
@@ -711,7 +711,7 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(nest_init)
 		}
 	}
 
-	if (!use_timers)
+	if (!scxx_bpf_timers)
 		return 0; /* nest_sweep samples at once and then every sampling period */
 	s = bpf_map_lookup_elem(&sampler, &key);
 	if (!s)

@@ -74,7 +74,7 @@ public:
         nr_words_ = NEST_MASK_WORDS(nr_cpu_ids_);
         auto timers = scxx::probe_bpf_timers();
         if (!timers) return scxx::fail(std::move(timers.error()));
-        use_timers_ = *timers;
+        bpf_timers_ = *timers;
         // timer-free mode: sweep four times per compaction delay, within [100 us, 10 ms]
         sweep_us_ = std::clamp<uint64_t>(delay_us_ / 4, 100, 10000);
 
@@ -87,7 +87,7 @@ public:
             ro->r_impatient = r_impatient_;
             ro->find_fully_idle = find_fully_idle_;
             ro->sampling_ns = sampling_ms_ * 1000000;
-            ro->use_timers = use_timers_;
+            ro->scxx_bpf_timers = bpf_timers_;
             ro->sweep_ns = sweep_us_ * 1000;
             const std::pair<bpf_map*, uint32_t> sizes[] = {
                 {skel->maps.cpu_ctxs, nr_cpu_ids_},
@@ -115,7 +115,7 @@ public:
                             "find-fully-idle {}, {} CPUs",
                             delay_us_, r_max_, r_impatient_, r_impatient_ == 0 ? " (off)" : "", slice_us_,
                             sampling_ms_, find_fully_idle_ ? "on" : "off", nr_cpu_ids_),
-                use_timers_ ? std::string("nest: compaction and sampling on bpf_timer")
+                bpf_timers_ ? std::string("nest: compaction and sampling on bpf_timer")
                             : fmt::format("nest: this kernel refuses bpf_timer (PREEMPT_RT): compaction and sampling "
                                           "run from select_cpu/dispatch, swept every {} us",
                                           sweep_us_)};
@@ -179,7 +179,7 @@ private:
     uint64_t slice_us_ = 0;
     bool find_fully_idle_ = false;
     uint64_t sampling_ms_ = 0;
-    bool use_timers_ = true;
+    bool bpf_timers_ = true;
     uint64_t sweep_us_ = 0;
 };
 

@@ -68,9 +68,10 @@
  *
  * Higher sched classes. A CPU taken by an RT/DL/stop task is `preempted`: the pair does not switch
  * cgroups and the partner does not start anything (the gate also sees a non-sched_ext rq->curr).
- * Kernel threads are the exception (is_kthread): they belong to no user cgroup, so a CPU lent to
- * one stays committed to its cgroup and the partner carries on (PREEMPT_RT runs its interrupt
- * work in such threads all the time).
+ * Kernel threads are the exception on the ops path (is_kthread): they belong to no user cgroup, so
+ * a CPU lent to one stays committed to its cgroup and the partner carries on (PREEMPT_RT runs its
+ * interrupt work in such threads all the time). The switch path, which cannot re-enqueue what a
+ * preempted CPU had queued, keeps treating them as preemptions.
  *   - ops path (cpu_release/cpu_acquire in struct sched_ext_ops; both VM kernels have them):
  *     cpu_release pulls the preempted task(s) off the local DSQ (scx_bpf_reenqueue_local), marks
  *     the CPU preempted and inactive, drains the pair and preempts the partner; cpu_acquire clears
@@ -448,7 +449,7 @@ static __always_inline bool partner_allows(s32 partner, u32 cur)
 		return true;
 	tc = bpf_task_storage_get(&task_ctxs, t, 0, 0);
 	if (!on_ext(t, tc))
-		return is_kthread(t);
+		return !switch_preempt && is_kthread(t);
 	return tc && tc->slot == cur;
 }
 
@@ -815,8 +816,6 @@ int BPF_PROG(pair_switch, bool preempt, struct task_struct *prev, struct task_st
 		return 0;
 
 	foreign = next->pid != 0 && !on_ext(next, bpf_task_storage_get(&task_ctxs, next, 0, 0));
-	if (foreign && is_kthread(next))
-		return 0; /* neutral: whatever the CPU was doing, it still is */
 	me = 1u << (cc->idx & 1);
 	if (foreign && !cc->released) {
 		cc->released = 1;

@@ -1,5 +1,5 @@
 #!/bin/sh
-# vm: cpus=4 timeout=200
+# vm: cpus=4 timeout=400
 # pair-attach: `pair` attaches for real on 4 CPUs (state enabled, root/ops names it, banner shows the
 # default stride-2 pairs and the preemption path), a workload finishes under it, a second scx-run is
 # refused with one line, SIGTERM detaches it cleanly (exit status 0, state disabled, "unregistered
@@ -13,7 +13,7 @@ start_pair() {
     _log=$1; shift
     scx-run --sched pair "$@" > "$_log" 2>&1 &
     pid=$!
-    wait_scx_state enabled 20 || { cat "$_log"; dump_scx; fail "pair $* never reached state enabled"; }
+    wait_scx_state enabled 90 || { cat "$_log"; dump_scx; fail "pair $* never reached state enabled"; }
     n=0
     while ! grep -q '^pair: preemption' "$_log" && [ "$n" -lt 30 ]; do usleep 100000; n=$((n + 1)); done
 }
@@ -78,14 +78,14 @@ seq0=$(cat /sys/kernel/sched_ext/enable_seq)
 echo 0 > "$cpu" || fail "offlining cpu1 failed"
 n=0
 while [ "$(cat /sys/kernel/sched_ext/enable_seq)" -le "$seq0" ] && [ $n -lt 100 ]; do usleep 100000; n=$((n + 1)); done
-wait_scx_state enabled 20 || { cat /tmp/hp.log; fail "not enabled again after offlining cpu1"; }
+wait_scx_state enabled 90 || { cat /tmp/hp.log; fail "not enabled again after offlining cpu1"; }
 [ "$(cat /sys/kernel/sched_ext/enable_seq)" -gt "$seq0" ] || { cat /tmp/hp.log; fail "pair was not restarted"; }
 check "workload completes with cpu1 (cpu3's partner) offline" scxx-work mix 2
 seq1=$(cat /sys/kernel/sched_ext/enable_seq)
 echo 1 > "$cpu" || fail "onlining cpu1 failed"
 n=0
 while [ "$(cat /sys/kernel/sched_ext/enable_seq)" -le "$seq1" ] && [ $n -lt 100 ]; do usleep 100000; n=$((n + 1)); done
-wait_scx_state enabled 20 || { cat /tmp/hp.log; fail "not enabled after onlining cpu1"; }
+wait_scx_state enabled 90 || { cat /tmp/hp.log; fail "not enabled after onlining cpu1"; }
 stop_pair /tmp/hp.log
 [ "$(grep -c restarting /tmp/hp.log)" -ge 1 ] || fail "no restart reported"
 echo "ok: restarted on hotplug"

@@ -130,7 +130,7 @@ now=$(cpu_cgroups)
 max=$((now + 1))
 scx-run --sched pair --stats 1 --max-cgroups $max > /tmp/run.log 2>&1 &
 pid=$!
-wait_scx_state enabled 20 || { cat /tmp/run.log; fail "pair --max-cgroups $max never enabled"; }
+wait_scx_state enabled 90 || { cat /tmp/run.log; fail "pair --max-cgroups $max never enabled"; }
 OVF=""
 for i in 1 2 3 4 5 6; do
     mkdir $P/ovf$i || fail "mkdir ovf$i"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# vm: cpus=4 timeout=240
+# vm: cpus=4 timeout=300
 # pair-invariant: the `pair` scheduler's core-scheduling invariant, checked by an independent
 # observer (scx-corun, tools/observer: a sched_switch tracepoint that reads the partner CPU's rq->curr;
 # no sched_ext involved). Invariant: the two CPUs of a pair never run tasks of two different non-root
@@ -107,7 +107,7 @@ scx-run --list > /tmp/list.log 2>&1
 grep -q '^pair' /tmp/list.log || { cat /tmp/list.log; fail "phase 2: scx-run has no 'pair' scheduler (scx-run --list above)"; }
 scx-run --sched pair > /tmp/pair.log 2>&1 &
 SCX_PID=$!
-wait_scx_state enabled 20 || { cat /tmp/pair.log; dump_scx; fail "phase 2: pair never reached state enabled"; }
+wait_scx_state enabled 90 || { cat /tmp/pair.log; dump_scx; fail "phase 2: pair never reached state enabled"; }
 echo "ok: pair enabled"
 # The pairs the scheduler chose, from its banner "Pairs: [0,2] [1,3]" (printed right after attach).
 n=0

@@ -1,5 +1,5 @@
 #!/bin/sh
-# vm: cpus=3 timeout=90
+# vm: cpus=3 timeout=180
 # pair-odd: with an odd CPU count (3) the leftover rule applies: CPUs 0 and 1 are a pair and CPU 2
 # runs alone (banner "Pairs: [0,1] [2]"); a workload completes and the scheduler detaches cleanly.
 # A stride that can only reach the lone CPU is a one-line error.
@@ -16,7 +16,7 @@ echo "ok: --stride 2 refused"
 
 scx-run --sched pair > /tmp/run.log 2>&1 &
 pid=$!
-wait_scx_state enabled 20 || { cat /tmp/run.log; fail "pair never enabled on 3 CPUs"; }
+wait_scx_state enabled 90 || { cat /tmp/run.log; fail "pair never enabled on 3 CPUs"; }
 n=0
 while ! grep -q '^Pairs:' /tmp/run.log && [ "$n" -lt 20 ]; do usleep 100000; n=$((n + 1)); done
 grep -q '^Pairs: \[0,1\] \[2\]$' /tmp/run.log || { cat /tmp/run.log; fail "banner lacks 'Pairs: [0,1] [2]'"; }

@@ -58,7 +58,7 @@ for i in 1 2 3 4; do mkdir $P/s$i || fail "mkdir s$i"; done
 # --- 30 s, default options ------------------------------------------------------------------------
 scx-run --sched pair --stats 5 > /tmp/run.log 2>&1 &
 pid=$!
-wait_scx_state enabled 20 || { cat /tmp/run.log; fail "pair never enabled"; }
+wait_scx_state enabled 90 || { cat /tmp/run.log; fail "pair never enabled"; }
 WORK=""; XP=""
 for i in 1 2 3 4; do
     in_cgroup $P/s$i scxx-work spin 2 "$secs"; WORK="$WORK $!"
@@ -81,7 +81,7 @@ echo "ok: no ejection"
 # --- 12 s, sched_switch preemption path, an RT task, the observer ---------------------------------
 scx-run --sched pair --preempt-path switch --stats 4 > /tmp/run2.log 2>&1 &
 pid=$!
-wait_scx_state enabled 20 || { cat /tmp/run2.log; fail "pair --preempt-path switch never enabled"; }
+wait_scx_state enabled 90 || { cat /tmp/run2.log; fail "pair --preempt-path switch never enabled"; }
 for i in 1 2; do
     in_cgroup $P/s$i scxx-work spin 2 12; WORK="$WORK $!"
 done
