@@ -4,7 +4,8 @@
  * tools/check-kfuncs verifies every declaration here against the BTF of every matrix kernel.
  * Kfuncs that some kernel cannot bind (an implicit trailing `struct bpf_prog_aux *` argument without
  * the NAME_impl BTF the verifier looks for: Debian's 7.1) are called through their compat.bpf.h
- * wrapper, which falls back when they did not bind; never by name. */
+ * wrapper, which falls back when they did not bind, or by name only under the matching guard
+ * (scxx_can_kick(), scxx_has_idle_masks()). */
 #ifndef SCXX_KFUNCS_BPF_H
 #define SCXX_KFUNCS_BPF_H
 

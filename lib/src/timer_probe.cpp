@@ -49,8 +49,12 @@ Result<bool> probe_bpf_timers() {
     const int value_id = btf__add_struct(types.get(), "scxx_timer_probe", 16);
     if (value_id < 0 || btf__add_field(types.get(), "t", timer_id, 0, 0))
         return fail(errno, "timer probe: cannot build BTF");
-    if (btf__load_into_kernel(types.get()))
-        return fail(errno, "timer probe: the kernel refused a tiny BTF (is BPF available?)");
+    if (btf__load_into_kernel(types.get())) {
+        const int err = errno;
+        if (err == EPERM || err == EACCES)
+            return fail(err, "timer probe: not allowed to load BPF: run as root (CAP_BPF and CAP_SYS_ADMIN)");
+        return fail(err, "timer probe: the kernel refused a tiny BTF: it needs CONFIG_DEBUG_INFO_BTF and BPF");
+    }
 
     LIBBPF_OPTS(bpf_map_create_opts, map_opts);
     map_opts.btf_fd = static_cast<__u32>(btf__fd(types.get()));
@@ -89,8 +93,14 @@ Result<bool> probe_bpf_timers() {
     if (loaded.fd >= 0) return true;
     const int err = errno;
     if (err == EOPNOTSUPP) return false;
+    if (err == EPERM || err == EACCES)
+        return fail(err, "timer probe: not allowed to load BPF: run as root (CAP_BPF and CAP_SYS_ADMIN)");
+    // the verifier's complaint is the last non-empty line of its log
     log.resize(log.find('\0') == std::string::npos ? log.size() : log.find('\0'));
-    return fail(err, fmt::format("timer probe: unexpected verifier verdict: {}", log.substr(0, 300)));
+    while (!log.empty() && (log.back() == '\n' || log.back() == ' ')) log.pop_back();
+    const auto nl = log.rfind('\n');
+    return fail(err, fmt::format("timer probe: unexpected verifier verdict: {} (report it with the kernel version)",
+                                 nl == std::string::npos ? log : log.substr(nl + 1)));
 }
 
 }  // namespace scxx

@@ -82,7 +82,9 @@ public:
         auto loaded = std::move(*opened).load(ctx.verifier_log);
         if (!loaded) return scxx::fail(std::move(loaded.error()));
         if (auto r = write_tables(loaded->skel()); !r) return scxx::fail(std::move(r.error()).context("lavd"));
-        if (auto r = scxx::run_syscall_until_done(loaded->skel()->progs.lavd_alloc_masks, "lavd: allocate cpumasks");
+        const unsigned nr_masks = plan_.nr_cpu_ids + static_cast<unsigned>(plan_.domains.size()) + 1;
+        if (auto r = scxx::run_syscall_until_done(loaded->skel()->progs.lavd_alloc_masks, "lavd: allocate cpumasks",
+                                                  4 * nr_masks + 100);
             !r)
             return scxx::fail(std::move(r.error()));
         read_verified_insns(loaded->skel());

@@ -176,20 +176,31 @@ int lavd_alloc_masks(void *ctx)
 {
 	u32 i, missing = 0;
 
+	int err;
+
 	bpf_for(i, 0, nr_cpdoms) {
 		struct lavd_cpdom_ctx *d = get_cpdom_ctx(i);
 
 		if (!d)
 			return -2;
-		if (ensure_mask(&cpdom_masks, i, d->cpu_off, d->nr_cpus))
+		err = ensure_mask(&cpdom_masks, i, d->cpu_off, d->nr_cpus);
+		if (err == -12)
 			missing++;
+		else if (err)
+			return err; /* a missing map slot: no retry helps */
 	}
 	bpf_for(i, 0, nr_cpu_ids_lavd) {
-		if (ensure_mask(&scratch_masks, i, 0, 0))
+		err = ensure_mask(&scratch_masks, i, 0, 0);
+		if (err == -12)
 			missing++;
+		else if (err)
+			return err;
 	}
-	if (lavd_power_alloc_mask())
+	err = lavd_power_alloc_mask();
+	if (err == -12)
 		missing++;
+	else if (err)
+		return err;
 	return missing;
 }
 

@@ -288,10 +288,6 @@ static void arm_compaction(s32 cpu)
 	stat_inc(NEST_STAT_SCHEDULED_COMPACTION);
 }
 
-/* Claims the lowest-numbered idle CPU in `cand` (a fully idle core's CPU when `whole_core`); -1 when
- * none. `cand` is scratch: it is narrowed to the idle candidates. Lowest-numbered rather than the
- * kernel's rotating pick (scx_bpf_pick_idle_cpu) so the nests grow from the same end and stay put:
- * a rotating pick spreads a lightly loaded machine over every core in turn. */
 /* claim_first_idle on a kernel whose idle masks cannot be read (Debian's 7.1): try to claim each
  * candidate in CPU order (scx_bpf_test_and_clear_cpu_idle tests and claims at once); a fully idle
  * core is left to the kernel's pick, which knows the SMT siblings. */
@@ -313,6 +309,10 @@ static s32 claim_first_idle_blind(struct bpf_cpumask *cand, bool whole_core)
 	return -1;
 }
 
+/* Claims the lowest-numbered idle CPU in `cand` (a fully idle core's CPU when `whole_core`); -1 when
+ * none. `cand` is scratch: it is narrowed to the idle candidates. Lowest-numbered rather than the
+ * kernel's rotating pick (scx_bpf_pick_idle_cpu) so the nests grow from the same end and stay put:
+ * a rotating pick spreads a lightly loaded machine over every core in turn. */
 static s32 claim_first_idle(struct bpf_cpumask *cand, bool whole_core)
 {
 	const struct cpumask *idle;

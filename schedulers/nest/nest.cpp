@@ -99,8 +99,9 @@ public:
                     return scxx::fail(err, fmt::format("size map {} to {} entries", bpf_map__name(map), n));
             return {};
         };
-        auto populate = [](nest_bpf* skel) {
-            return scxx::run_syscall_until_done(skel->progs.nest_alloc_masks, "nest: allocate cpumasks");
+        auto populate = [this](nest_bpf* skel) {
+            return scxx::run_syscall_until_done(skel->progs.nest_alloc_masks, "nest: allocate cpumasks",
+                                                4 * (nr_cpu_ids_ + 2) + 100);
         };
         auto attached = scxx::attach_skeleton<nest_bpf>(
             "nest", ctx, configure, populate, [](nest_bpf* s) { return s->struct_ops.nest_ops; },

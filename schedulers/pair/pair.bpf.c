@@ -519,8 +519,9 @@ void BPF_STRUCT_OPS(pair_enqueue, struct task_struct *p, u64 enq_flags)
 	scxx_dsq_insert(p, s, slice_dfl_ns, enq_flags);
 
 	/* A cgroup just got work. A wake-up that claimed an idle CPU has already woken it; otherwise
-	 * wake an idle CPU this task may use so some pair looks at the new cgroup. */
-	if (mark_on_top(s, sl) && !woke_idle) {
+	 * wake an idle CPU this task may use so some pair looks at the new cgroup (not where kicks are
+	 * impossible, Debian's 7.1: a claimed idle CPU nobody wakes would drop out of every idle pick). */
+	if (mark_on_top(s, sl) && !woke_idle && scxx_can_kick()) {
 		s32 cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
 
 		if (cpu >= 0)
@@ -812,10 +813,9 @@ int BPF_PROG(pair_switch, bool preempt, struct task_struct *prev, struct task_st
 		if (pcc && pcc->waiting && __sync_lock_test_and_set(&pcc->waiting, 0))
 			kick(cc->partner, 0);
 	}
+	foreign = next->pid != 0 && !on_ext(next, bpf_task_storage_get(&task_ctxs, next, 0, 0));
 	if (!switch_preempt || !(pc = lookup_pair(cc)) || !scx_cpu_online(cpu))
 		return 0;
-
-	foreign = next->pid != 0 && !on_ext(next, bpf_task_storage_get(&task_ctxs, next, 0, 0));
 	me = 1u << (cc->idx & 1);
 	if (foreign && !cc->released) {
 		cc->released = 1;

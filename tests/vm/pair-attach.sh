@@ -38,6 +38,12 @@ grep -q '^pair: preemption by higher sched classes: ' /tmp/run.log || fail "bann
 echo "ok: banner: $(grep '^Pairs:' /tmp/run.log) / $(grep '^pair: preemption' /tmp/run.log)"
 
 check "workload completes under pair" scxx-work mix 3
+# No higher-class user task ran: kernel threads (PREEMPT_RT's interrupt, softirq and timer threads)
+# must not have counted as preemptions (each one used to drain the pair and starve its cgroups).
+usleep 1200000
+pre=$(grep '^t=' /tmp/run.log | tail -1 | sed -n 's/.* preemptions=\([0-9]*\).*/\1/p')
+[ "${pre:-x}" = 0 ] || { grep '^t=' /tmp/run.log | tail -2; fail "preemptions=$pre with no higher-class user task running"; }
+echo "ok: no preemption counted for kernel threads"
 [ "$(scx_state)" = enabled ] || { cat /tmp/run.log; fail "scheduler left during the workload"; }
 
 expect_second_refused pair
