@@ -7,7 +7,10 @@
 //       period (clock_nanosleep, absolute CLOCK_MONOTONIC), records how late it woke (actual wake
 //       time - intended wake time), busy-runs RUN_US. A period it overran entirely is skipped, not
 //       caught up. At the end one line:
-//       "scxx-latency: n=N p50_us=X p99_us=Y max_us=Z avg_us=A missed=M name=NAME"
+//       "scxx-latency: n=N p50_us=X p99_us=Y max_us=Z avg_us=A missed=M met=K name=NAME"
+//       (met: periods whose run finished before the next period began). With SCXX_LATENCY_SAMPLES=FILE
+//       in the environment every wakeup latency is also appended to FILE, in us, one per line
+//       (tools/bench pools the samples of several probes).
 //   scxx-latency hog SECS [NAME]
 //       busy-runs for SECS seconds as NAME (default "scxx-hog"), then prints
 //       "scxx-latency: hog loops=N name=NAME"
@@ -69,6 +72,26 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+// Nearest-rank percentile q (0..100) of the n sorted samples.
+static uint64_t rank(const uint64_t *sorted, size_t n, unsigned q)
+{
+	size_t i = (n * q + 99) / 100;
+	return sorted[i ? i - 1 : 0];
+}
+
+// Appends every sample, in microseconds, one per line, to path (for pooling several probes).
+static int write_samples(const char *path, const uint64_t *lat, size_t n)
+{
+	FILE *f = fopen(path, "a");
+	if (!f) {
+		fprintf(stderr, "scxx-latency: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%.1f\n", (double)lat[i] / 1000.0);
+	return fclose(f) == 0 ? 0 : -1;
+}
+
 static int hog(int argc, char **argv)
 {
 	if (argc < 3 || argc > 4)
@@ -101,7 +124,7 @@ int main(int argc, char **argv)
 	}
 	const uint64_t period = period_us * 1000, run = run_us * 1000;
 	const uint64_t end = now_ns() + secs * 1000000000ull;
-	uint64_t next = now_ns() + period, missed = 0, sum = 0;
+	uint64_t next = now_ns() + period, missed = 0, met = 0, sum = 0;
 	size_t n = 0;
 	while (next < end && n < cap) {
 		struct timespec ts = { .tv_sec = (time_t)(next / 1000000000ull), .tv_nsec = (long)(next % 1000000000ull) };
@@ -119,6 +142,8 @@ int main(int argc, char **argv)
 		spin_until(woke + run);
 		next += period;
 		uint64_t t = now_ns();
+		if (t <= next)
+			met++;
 		if (next <= t) {  // overran whole periods: skip them
 			uint64_t skip = (t - next) / period + 1;
 			missed += skip;
@@ -130,11 +155,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	qsort(lat, n, sizeof(*lat), cmp_u64);
-	// nearest-rank percentiles
-	size_t i50 = (n * 50 + 99) / 100, i99 = (n * 99 + 99) / 100;
-	printf("scxx-latency: n=%zu p50_us=%llu p99_us=%llu max_us=%llu avg_us=%llu missed=%llu name=%s\n", n,
-	       (unsigned long long)(lat[i50 ? i50 - 1 : 0] / 1000), (unsigned long long)(lat[i99 ? i99 - 1 : 0] / 1000),
-	       (unsigned long long)(lat[n - 1] / 1000), (unsigned long long)(sum / n / 1000), (unsigned long long)missed, name);
+	printf("scxx-latency: n=%zu p50_us=%llu p99_us=%llu max_us=%llu avg_us=%llu missed=%llu met=%llu name=%s\n", n,
+	       (unsigned long long)(rank(lat, n, 50) / 1000), (unsigned long long)(rank(lat, n, 99) / 1000),
+	       (unsigned long long)(lat[n - 1] / 1000), (unsigned long long)(sum / n / 1000), (unsigned long long)missed,
+	       (unsigned long long)met, name);
+	const char *samples = getenv("SCXX_LATENCY_SAMPLES");
+	if (samples && *samples && write_samples(samples, lat, n) != 0)
+		return 1;
 	free(lat);
 	return 0;
 }
