@@ -63,7 +63,10 @@ at its start and at its end. Every figure is the median of its runs, shown with 
 per figure: {repeats}; the default's figures pool its runs at the start and the end of a boot). The
 timed runs keep `kernel.bpf_stats_enabled` off (it adds two clock reads to every BPF program run);
 the BPF cost figures come from one more run per workload with it on. In quick mode that run is the
-only one, and its figures are the timed ones too. icount inflates absolute numbers under contention
+only one, and its figures are the timed ones too. A program's BPF time under TCG also holds the
+time other vCPUs ran while it waited (e.g. for a lock held by a vCPU QEMU was not running), so ns
+per call is inflated where vCPUs contend; calls per operation and verified instructions are exact.
+icount inflates absolute numbers under contention
 (all vCPUs share one instruction clock), so the report leads with ratios to the default measured in
 the same boot.
 

@@ -42,7 +42,8 @@ class Run:
         self.cdfs = []      # (name, [(q, v)])
         self.ops = None
         self.bpf = []       # (prog, calls, ns)
-        self.rc = None
+        self.rc = None      # the workload's exit status; None: the run is dropped
+        self.bad = None     # why a line of it did not parse
 
 
 class Phase:
@@ -65,7 +66,12 @@ class Boot:
         self.done = False
 
 
+BETTER = ("lower", "higher", "none")
+
+
 def parse_raw(lines):
+    """A Boot from the raw lines. A line that does not parse is an error of the boot; when it belongs
+    to a run, that run is dropped (rc None), never the whole boot."""
     boot = Boot()
     phase = run = None
     for n, line in enumerate(lines, 1):
@@ -80,6 +86,7 @@ def parse_raw(lines):
                 f = fields(rest)
                 phase = Phase(f["sched"], base64.b64decode(f.get("opts", "")).decode(), f["role"])
                 boot.phases.append(phase)
+                run = None
             elif head == "@attach":
                 phase.exec_to_enabled_ns = int(fields(rest)["exec_to_enabled_ns"])
             elif head == "@prog":
@@ -91,17 +98,26 @@ def parse_raw(lines):
                 boot.runs.append(run)
             elif head == "metric":
                 name, value, unit, better = rest.split()
-                run.metrics.append((name, float(value), unit, better))
+                if better not in BETTER:
+                    raise ValueError(f"'{better}' is not one of {', '.join(BETTER)}")
+                run.metrics.append((name, finite(value), unit, better))
             elif head == "cdf":
                 name, points = rest.split()
-                run.cdfs.append((name, [tuple(map(float, p.split(":"))) for p in points.split(",")]))
+                run.cdfs.append((name, [tuple(finite(x) for x in p.split(":")) for p in points.split(",")]))
             elif head == "ops":
-                run.ops = float(rest)
+                run.ops = finite(rest)
             elif head == "@bpf":
                 f = fields(rest)
-                run.bpf.append((f["name"], int(f["calls"]), int(f["ns"])))
+                calls, ns = int(f["calls"]), int(f["ns"])
+                if calls < 0 or ns < 0:
+                    raise ValueError("negative BPF counter delta")
+                run.bpf.append((f["name"], calls, ns))
             elif head == "@runend":
-                run.rc = int(fields(rest)["rc"])
+                if not run.bad:
+                    run.rc = int(fields(rest)["rc"])
+                if run.rc == 0 and run.stats and run.phase.sched != "default" and not run.bpf:
+                    run.rc = None
+                    boot.errors.append(f"{run.workload} under {run.phase.sched}: a bpf_stats run without BPF counters")
             elif head == "@detach":
                 f = fields(rest)
                 phase.detach_rc, phase.peak_rss_kb = int(f["rc"]), int(f["peak_rss_kb"])
@@ -111,9 +127,19 @@ def parse_raw(lines):
                 boot.done = True
             else:
                 raise ValueError(f"unknown line kind '{head}'")
-        except (KeyError, ValueError, AttributeError, IndexError) as e:
-            raise ValueError(f"raw results line {n}: {e}: {line[:200]}") from e
+        except (KeyError, ValueError, AttributeError, IndexError, TypeError) as e:
+            what = f"raw line {n}: {e}: {line[:160]}"
+            boot.errors.append(what + (f" (run of {run.workload} dropped)" if run else ""))
+            if run:
+                run.bad, run.rc = what, None
     return boot
+
+
+def finite(text):
+    v = float(text)
+    if v != v or v in (float("inf"), float("-inf")):
+        raise ValueError(f"'{text}' is not a finite number")
+    return v
 
 
 def bpf_figures(run):
@@ -157,6 +183,8 @@ def samples(boot):
             add(who + ("attach", "exec_to_enabled_s"), "s", "lower", p.exec_to_enabled_ns / 1e9)
         for prog, insns in p.progs:
             add(who + ("attach", f"verified_insns.{prog}"), "insns", "lower", insns)
+        if p.progs:
+            add(who + ("attach", "verified_insns"), "insns", "lower", sum(i for _, i in p.progs))
         if p.peak_rss_kb:
             add(who + ("attach", "peak_rss_kb"), "kB", "lower", p.peak_rss_kb)
     return figures, cdfs
@@ -183,9 +211,9 @@ def records(boot, meta):
         out.append(rec)
     for (sched, opts, workload, name), curves in cdfs.items():
         rec = base("cdf", sched, opts, workload, name, "us", "lower")
-        quantiles = [q for q, _ in curves[0]]
-        rec.update(quantiles=quantiles,
-                   values=[statistics.median(c[i][1] for c in curves) for i in range(len(quantiles))])
+        maps = [dict(c) for c in curves]
+        quantiles = sorted(set.intersection(*(set(m) for m in maps)))
+        rec.update(quantiles=quantiles, values=[statistics.median(m[q] for m in maps) for q in quantiles])
         out.append(rec)
     return out
 

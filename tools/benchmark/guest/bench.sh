@@ -26,23 +26,31 @@ nwork=$(echo $workloads | wc -w)
 stats() { echo "$1" > /proc/sys/kernel/bpf_stats_enabled; }
 stats 0
 
-# one_run PHASE LABEL WORKLOAD REP STATS: one run of a workload, its lines and BPF deltas to $out.
+# bpf_snapshot FILE: the struct_ops programs' counters, or an error.
+bpf_snapshot() { scxx-bpfstat > "$1" || error "scxx-bpfstat failed: no BPF cost for this run"; }
+
+# one_run PHASE LABEL WORKLOAD REP STATS WANT_STATE: one run of a workload, its lines and BPF deltas
+# to $out. WANT_STATE: the sched_ext state the run must end in (enabled under a scheduler, disabled
+# under the default); a run that ends otherwise did not run under what it claims and is marked failed.
 one_run() {
-    echo "BENCH-PROGRESS phase=$1/$nphases sched=$2 workload=$3 run=$4 stats=$5"
+    echo "BENCH-PROGRESS phase=$1/$nphases workload=$3 run=$4 stats=$5 sched=$2"
     stats "$5"
-    [ "$5" = 1 ] && scxx-bpfstat > /tmp/bpf.before
+    [ "$5" = 1 ] && bpf_snapshot /tmp/bpf.before
     t0=$(scxx-clock now)
     BENCH_QUICK=$([ "$reps" = 0 ] && echo 1 || echo 0) sh "/bench/workloads/$3.sh" > /tmp/run.out 2> /tmp/run.err
     rc=$?
     t1=$(scxx-clock now)
-    [ "$5" = 1 ] && scxx-bpfstat > /tmp/bpf.after
+    [ "$5" = 1 ] && bpf_snapshot /tmp/bpf.after
     stats 0
+    state=$(scx_state)
+    [ "$state" = "$6" ] || { [ $rc != 0 ] || rc=125; echo "sched_ext state is '$state' after $3, not '$6'" >> /tmp/run.err; }
     emit "@run workload=$3 rep=$4 stats=$5"
     grep -E '^(metric|cdf|ops) ' /tmp/run.out >> "$out"
     if [ "$5" = 1 ]; then
+        # %.0f: busybox awk's %d stops at 2^31 (2.1 s of BPF time)
         awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] } }
              NR == FNR { c[f["id"]] = f["run_cnt"]; t[f["id"]] = f["run_time_ns"]; next }
-             (f["id"] in c) { printf "@bpf name=%s calls=%d ns=%d\n", f["name"], f["run_cnt"] - c[f["id"]], f["run_time_ns"] - t[f["id"]] }' \
+             (f["id"] in c) { printf "@bpf name=%s calls=%.0f ns=%.0f\n", f["name"], f["run_cnt"] - c[f["id"]], f["run_time_ns"] - t[f["id"]] }' \
             /tmp/bpf.before /tmp/bpf.after >> "$out"
     fi
     emit "@runend rc=$rc guest_ns=$((t1 - t0))"
@@ -55,24 +63,31 @@ phase() {
     label=$name${opts:+:$opts}
     emit "@phase idx=$idx role=$role sched=$name opts=$(printf '%s' "$opts" | base64 -w0)"
     pid=""
+    want=disabled
     if [ "$name" != default ]; then
         [ "$(scx_state)" = disabled ] || { error "a sched_ext scheduler is attached before $label"; return; }
+        # a previous scheduler's programs may not be freed yet; id 0 (never used) keeps the file non-empty
+        { echo 0; scxx-bpfstat | sed -n 's/^prog id=\([0-9]*\) .*/\1/p'; } > /tmp/ids.before
         t0=$(scxx-clock now)
         # shellcheck disable=SC2086 # the options are words
-        scx-run --sched "$name" $opts > "/tmp/scx-run.$idx.log" 2>&1 &
+        scx-run --sched "$name" $opts > "/tmp/scx-run.$idx.log" 2>&1 < /dev/null &
         pid=$!
         t1=$(scxx-clock wait /sys/kernel/sched_ext/state enabled 120000) ||
             { cat "/tmp/scx-run.$idx.log"; kill -TERM $pid 2>/dev/null; wait $pid; error "$label never enabled"; return; }
         emit "@attach exec_to_enabled_ns=$((t1 - t0))"
-        scxx-bpfstat | sed 's/^prog /@prog /' >> "$out"
+        scxx-bpfstat | awk 'NR == FNR { old["id=" $1]; next } !($2 in old)' /tmp/ids.before - |
+            sed 's/^prog /@prog /' >> "$out"
+        want=enabled
     fi
     for w in $workloads; do
         r=1
-        while [ $r -le "$reps" ]; do one_run "$idx" "$label" "$w" $r 0; r=$((r + 1)); done
-        [ "$name" != default ] || [ "$reps" = 0 ] || continue
-        one_run "$idx" "$label" "$w" $r 1
+        while [ $r -le "$reps" ]; do one_run "$idx" "$label" "$w" $r 0 $want; r=$((r + 1)); done
+        { [ "$name" = default ] && [ "$reps" != 0 ]; } || one_run "$idx" "$label" "$w" $r 1 $want
         if [ -n "$pid" ] && [ "$(scx_state)" != enabled ]; then
-            cat "/tmp/scx-run.$idx.log"; dump_scx; error "$label left during $w"; return
+            cat "/tmp/scx-run.$idx.log"; dump_scx; error "$label left during $w"
+            kill -TERM $pid 2>/dev/null; wait $pid
+            wait_scx_state disabled 30 || error "$label is still attached after it failed"
+            return
         fi
     done
     [ -n "$pid" ] || return
