@@ -190,6 +190,11 @@ class _Kernel:
         self.labels = {(r["scheduler"], r["options"]): r["label"] for r in recs}
         self.scheds = sorted(self.labels, key=lambda s: s[0] != DEFAULT)
         self.workloads = _ordered((r["workload"] for r in recs), WORKLOAD_ORDER)
+        # the default's end-of-boot median over its start-of-boot median, per boot
+        self.drift = {}
+        for r in recs:
+            if r["kind"] == "figure" and r["scheduler"] == DEFAULT and r.get("start"):
+                self.drift.setdefault((r["workload"], r["metric"]), []).append(r["end"] / r["start"])
 
     def get(self, sched, workload, metric):
         return self.figs.get((*sched, workload, metric))
@@ -391,7 +396,15 @@ def _main_section(k, plots, written):
            "Each cell is the scheduler's median over the default's median in the same boot, "
            "[min–max] over the repeats; ↓ marks a metric where lower is better, ↑ where higher is. "
            "**Bold**: better than the default. The default row holds absolute medians.", ""]
+    drift = [k.drift.get((w, m)) for w, m in columns]
+    if any(drift):
+        rows.append(["default: end / start"] + [_range(statistics.median(d), min(d), max(d)) if d else "-"
+                                                 for d in drift])
     out += _md_table(["scheduler"] + [f"{w} {m}{ARROW[k.better(w, m)]}" for w, m in columns], rows)
+    if any(drift):
+        out += ["", "The last row is the default's drift within a boot: its median at the end of a boot over "
+                "its median at the start (median [min–max] over the boots): the run-to-run noise the ratios "
+                "above stand against.", ""]
     series = [(k.labels[s], [_ratio_bar(k.get(s, w, m)) for w, m in columns]) for s in scheds]
     series = [(label, bars) for label, bars in series if any(bars)]
     if series:
@@ -625,8 +638,22 @@ def compare(old_records, new_records):
     out = _text_table(head, rows) if rows else ["no figure is in both"]
     verdicts = [r[-1] for r in rows]
     out += ["", ", ".join(f"{verdicts.count(v)} {v}" for v in ("better", "worse", "changed", "~")),
+            _spread("median", [(old[k].value, new[k].value) for k in common]),
+            _spread("ratio to the default", [(old[k].ratio, new[k].ratio) for k in common
+                                             if old[k].ratio and new[k].ratio]),
             _only("old", old.keys() - new.keys(), old), _only("new", new.keys() - old.keys(), new)]
     return "\n".join(out) + "\n"
+
+
+def _spread(what, pairs):
+    """How far the figures moved, in %: the median, 90th percentile and largest of |new - old| / old
+    (comparing two runs of one commit, this is the run-to-run spread)."""
+    moves = sorted(abs(n - o) / abs(o) * 100 for o, n in pairs if o)
+    if not moves:
+        return f"spread of the {what}: no figure"
+    p90 = moves[min(len(moves) - 1, int(0.9 * len(moves)))]
+    return (f"spread of the {what} over {len(moves)} figures: median {statistics.median(moves):.1f}%, "
+            f"90th percentile {p90:.1f}%, largest {moves[-1]:.1f}%")
 
 
 # ---------------------------------------------------------------------------------------------------

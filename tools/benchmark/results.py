@@ -19,6 +19,7 @@ Record (one JSON object per line of results.jsonl):
   kind figure|cdf, kernel, kernel_version, commit, date, mode, boot, scheduler, options, label,
   workload, metric, unit, better; figure: value (median), min, max, repeats, values, default (median
   of the default scheduler's values in the same boot, or null), ratio (value / default, or null);
+  the default's own figures also have start and end (its medians at the start and the end of the boot);
   cdf: quantiles, values (median across runs at each quantile, us).
 """
 import base64
@@ -160,10 +161,12 @@ def bpf_figures(run):
 def samples(boot):
     """{(sched, opts, workload, metric): [unit, better, values]} and {(sched, opts, workload, name): [curves]}.
     Figures come from the timed runs (bpf_stats off) when there are any, else from the stats runs."""
-    figures, cdfs = {}, {}
+    figures, cdfs, by_role = {}, {}, {}
 
-    def add(key, unit, better, value):
+    def add(key, unit, better, value, role=None):
         figures.setdefault(key, [unit, better, []])[2].append(value)
+        if role:
+            by_role.setdefault(key, {}).setdefault(role, []).append(value)
 
     ok_runs = [r for r in boot.runs if r.rc == 0]
     for r in ok_runs:
@@ -171,7 +174,7 @@ def samples(boot):
         timed_exists = any(o.phase is r.phase and o.workload == r.workload and not o.stats for o in ok_runs)
         if not r.stats or not timed_exists:
             for name, value, unit, better in r.metrics:
-                add(who + (r.workload, name), unit, better, value)
+                add(who + (r.workload, name), unit, better, value, r.phase.role)
             for name, curve in r.cdfs:
                 cdfs.setdefault(who + (r.workload, name), []).append(curve)
         if r.stats and r.phase.sched != "default":
@@ -187,12 +190,12 @@ def samples(boot):
             add(who + ("attach", "verified_insns"), "insns", "lower", sum(i for _, i in p.progs))
         if p.peak_rss_kb:
             add(who + ("attach", "peak_rss_kb"), "kB", "lower", p.peak_rss_kb)
-    return figures, cdfs
+    return figures, cdfs, by_role
 
 
 def records(boot, meta):
     """The result records of one parsed boot. meta: kernel, kernel_version, commit, date, mode, boot."""
-    figures, cdfs = samples(boot)
+    figures, cdfs, by_role = samples(boot)
     out = []
 
     def base(kind, sched, opts, workload, metric, unit, better):
@@ -208,6 +211,10 @@ def records(boot, meta):
             default = statistics.median(figures[("default", "", workload, metric)][2])
         rec.update(value=value, min=min(values), max=max(values), repeats=len(values), values=values,
                    default=default, ratio=value / default if default else None)
+        roles = by_role.get((sched, opts, workload, metric), {})
+        if sched == "default" and "start" in roles and "end" in roles:
+            # the default's medians at the start and at the end of the boot: its drift
+            rec.update(start=statistics.median(roles["start"]), end=statistics.median(roles["end"]))
         out.append(rec)
     for (sched, opts, workload, name), curves in cdfs.items():
         rec = base("cdf", sched, opts, workload, name, "us", "lower")
