@@ -22,7 +22,6 @@ errors=0
 error() { echo "BENCH-ERROR: $*"; emit "@error $*"; errors=$((errors + 1)); }
 
 nphases=$(($(wc -l < /tmp/plan) + 2))
-nwork=$(echo $workloads | wc -w)
 stats() { echo "$1" > /proc/sys/kernel/bpf_stats_enabled; }
 stats 0
 
