@@ -56,6 +56,16 @@
  * 8 rounds of at most 32 top_q pops; when every round found a cgroup with nothing for this CPU it
  * re-kicks its own CPU rather than sleep on work only it may run.
  *
+ * Verifier cost. A round is made of global (non-static) subprograms: pair_try_dispatch (the lock
+ * protocol up to the chosen cgroup), pair_run_slot (gate and move), pair_pick_next and the top_q pop
+ * it loops over (pair_pop_slot), pair_partner_allows, and the counters and kicks. The verifier
+ * checks a global function once, on its own, with its arguments unknown, instead of once per call
+ * site and caller state. As one static function inlining the rest, a round was re-verified for
+ * every state the 8-round loop carried into it (the slots already excluded, the flags of the round
+ * before): ~65,000 instructions for ops.dispatch, against ~1,400 now. The rounds share what they
+ * must through `struct dsp_excl` on ops.dispatch's stack (plain memory to them); map values (the
+ * pair lock) are looked up again in each.
+ *
  * Tasks only reach a CPU through that path: select_cpu never inserts directly (the kernel's
  * default would put a woken task on an idle CPU behind our back), SCX_OPS_ENQ_LAST stops the
  * kernel from silently keeping `prev`, and ENQ_EXITING / ENQ_MIGRATION_DISABLED route exiting and
@@ -213,26 +223,34 @@ struct {
 	__uint(max_entries, PAIR_NR_STATS);
 } stats SEC(".maps");
 
-/* Address of the kernel's ext_sched_class (kallsyms; 0 when unavailable), else learned from the
- * first task ops.running sees. Tells sched_ext tasks from higher-class ones. */
-extern const void ext_sched_class __ksym __weak;
 /* The per-CPU run queues: whether sched_ext runs a CPU at all (SCX_RQ_ONLINE). */
 extern const struct rq runqueues __ksym;
+/* Address of the kernel's ext_sched_class, learned from the first task ops.enqueue or ops.running
+ * sees (both only ever see sched_ext tasks). Tells sched_ext tasks from higher-class ones. Not a
+ * typeless __ksym: only per-CPU variables are in the kernel's BTF, so libbpf would resolve it from
+ * /proc/kallsyms, and reading that took most of a second of the load (7.3 under QEMU). A task
+ * reaches a cgroup queue through ops.enqueue, so the pair gate, which only runs for a queued task
+ * or prev, always has the address. */
 static u64 ext_class;
 static u32 slot_cursor;
 static s32 nr_on_top; /* entries in top_q (plus ones being re-examined) */
 
 /* --- small helpers ----------------------------------------------------------------------------- */
 
-static __always_inline void stat_add(u32 idx, u64 n)
+/* Counters and kicks are global functions: the verifier walks each once per program instead of
+ * once per call site and state, which keeps the dispatch path cheap to load. */
+__noinline int pair_stat_add(u32 idx, u64 n)
 {
 	u64 *cnt = bpf_map_lookup_elem(&stats, &idx);
 
 	if (cnt)
 		*cnt += n;
+	return 0;
 }
 
-static __always_inline void stat_inc(u32 idx) { stat_add(idx, 1); }
+static __always_inline void stat_add(u32 idx, u64 n) { pair_stat_add(idx, n); }
+
+static __always_inline void stat_inc(u32 idx) { pair_stat_add(idx, 1); }
 
 static __always_inline struct pair_cpu_ctx *lookup_cpu(s32 cpu)
 {
@@ -257,25 +275,21 @@ static __always_inline struct pair_slot *lookup_slot(u32 s)
 
 static __always_inline u32 overflow_slot(void) { return max_cgroups; }
 
-static __always_inline void kick(s32 cpu, u64 flags)
+__noinline int pair_kick(s32 cpu, u64 flags)
 {
 	if (cpu < 0)
-		return;
+		return 0;
 	stat_inc(PAIR_STAT_KICKS);
 	scxx_kick_cpu(cpu, flags);
+	return 0;
 }
 
-static __always_inline u64 ext_class_addr(void)
-{
-	u64 addr = (u64)&ext_sched_class;
-
-	return addr ? addr : ext_class;
-}
+static __always_inline void kick(s32 cpu, u64 flags) { pair_kick(cpu, flags); }
 
 /* Is @p a task of this scheduler (not idle, not a higher class)? */
 static __always_inline bool on_ext(struct task_struct *p, struct task_ctx *tc)
 {
-	u64 cls = ext_class_addr();
+	u64 cls = ext_class;
 
 	if (cls)
 		return (u64)p->sched_class == cls;
@@ -343,10 +357,14 @@ static __always_inline u32 task_slot(struct task_struct *p, u64 *tag)
 	return ref->slot;
 }
 
-/* Slots this ops.dispatch already found holding nothing this CPU may run. */
+/* What one ops.dispatch carries from round to round, on pair_dispatch's stack: the slots it already
+ * found holding nothing this CPU may run, and the slice prev goes on with after a DSP_KEEP round.
+ * The rounds are global subprograms, so they see it as plain memory of unknown contents. */
 struct dsp_excl {
 	u32 slot[DISPATCH_TRIES];
 	u32 nr;
+	u32 _pad;
+	u64 keep_slice;
 };
 
 static __always_inline bool excluded(struct dsp_excl *x, u32 s)
@@ -368,35 +386,49 @@ static __always_inline void exclude(struct dsp_excl *x, u32 s)
 	}
 }
 
-/* Pops busy slots off top_q (round robin) until one has a queued task and is not excluded. */
-static __always_inline u32 pick_next(struct dsp_excl *x)
+enum { POP_EMPTY = -1, POP_MISS = -2 };
+
+/* Pops one busy slot off top_q and puts it back at the tail while it still has work (round robin).
+ * Returns the slot when it has a queued task and is not excluded, POP_MISS when it has not,
+ * POP_EMPTY when top_q is. A global function: the verifier walks it once, not once per pass over
+ * pair_pick_next's loop. */
+__noinline s64 pair_pop_slot(struct dsp_excl *x __arg_nonnull)
 {
-	u32 found = PAIR_NONE;
+	struct pair_slot *sl;
+	u32 s;
+
+	if (bpf_map_pop_elem(&top_q, &s))
+		return POP_EMPTY;
+	__sync_fetch_and_add(&nr_on_top, -1);
+	sl = lookup_slot(s);
+	if (!sl)
+		return POP_MISS;
+	__sync_lock_test_and_set(&sl->on_top, 0);
+	/* still busy: back to the tail (the enqueuer could not push while the flag was set) */
+	if (sl->nr_waiting > 0 || scx_bpf_dsq_nr_queued(s) > 0)
+		mark_on_top(s, sl);
+	if (excluded(x, s))
+		return POP_MISS;
+	if (scx_bpf_dsq_nr_queued(s) > 0)
+		return s;
+	stat_inc(PAIR_STAT_MISSING);
+	return POP_MISS;
+}
+
+/* Pops busy slots off top_q until one has a queued task and is not excluded. */
+__noinline u32 pair_pick_next(struct dsp_excl *x __arg_nonnull)
+{
+	s64 s;
 	int i;
 
 	bpf_for(i, 0, PICK_SCAN) {
-		struct pair_slot *sl;
-		u32 s;
-
-		if (bpf_map_pop_elem(&top_q, &s))
+		s = pair_pop_slot(x);
+		if (s == POP_EMPTY)
 			break;
-		__sync_fetch_and_add(&nr_on_top, -1);
-		sl = lookup_slot(s);
-		if (!sl)
-			continue;
-		__sync_lock_test_and_set(&sl->on_top, 0);
-		/* still busy: back to the tail (the enqueuer could not push while the flag was set) */
-		if (sl->nr_waiting > 0 || scx_bpf_dsq_nr_queued(s) > 0)
-			mark_on_top(s, sl);
-		if (excluded(x, s))
-			continue;
-		if (scx_bpf_dsq_nr_queued(s) > 0) {
-			found = s;
-			break;
-		}
-		stat_inc(PAIR_STAT_MISSING);
+		if (s >= 0)
+			return (u32)s;
 	}
-	return found;
+	return PAIR_NONE;
 }
 
 /* Is any cgroup other than @cur waiting for a pair? (racy reads: a heuristic) */
@@ -436,8 +468,8 @@ static __always_inline bool is_kthread(struct task_struct *p)
 /* Whether @partner may keep running while this CPU starts a task of slot @cur: it runs nothing
  * (idle), a task of @cur, or a higher-class kernel thread. Anything else (another cgroup's task it
  * is still switching away from, a higher-class user task, a task we have not classified yet) must
- * finish first. */
-static __always_inline bool partner_allows(s32 partner, u32 cur)
+ * finish first. A global function (verified once): both gate checks of a round call it. */
+__noinline int pair_partner_allows(s32 partner, u32 cur)
 {
 	struct task_struct *t;
 	struct task_ctx *tc;
@@ -478,6 +510,8 @@ void BPF_STRUCT_OPS(pair_enqueue, struct task_struct *p, u64 enq_flags)
 	s64 depth = 0;
 	bool woke_idle = false;
 
+	if (!ext_class)
+		ext_class = (u64)p->sched_class;
 	stat_inc(PAIR_STAT_TOTAL);
 	s = task_slot(p, &tag);
 	sl = lookup_slot(s);
@@ -529,10 +563,83 @@ void BPF_STRUCT_OPS(pair_enqueue, struct task_struct *p, u64 enq_flags)
 	}
 }
 
-enum { DSP_DONE, DSP_IDLE, DSP_AGAIN };
+/* A round's verdict: a task was moved to our local DSQ; go idle; try another round; prev goes on
+ * (with x->keep_slice). */
+enum { DSP_DONE, DSP_IDLE, DSP_AGAIN, DSP_KEEP };
 
-/* One round of the pair protocol for @cpu (see the design notes at the top). */
-static __noinline int try_dispatch(s32 cpu, struct task_struct *prev, u32 prev_slot, struct dsp_excl *x)
+/* The second half of a round: this CPU is committed to slot @cur (@switched: it has just moved the
+ * pair there). Pass the gate, then run a task of @cur, let prev go on, or give the cgroup up. A
+ * global function too: walked once, not once for each way the first half can end. */
+__noinline int pair_run_slot(s32 cpu, u32 cur, int switched, u32 prev_slot,
+			     struct dsp_excl *x __arg_nonnull)
+{
+	struct pair_cpu_ctx *cc = lookup_cpu(cpu);
+	struct pair_ctx *pc;
+	bool started_drain;
+	s32 partner, queued;
+	u32 me;
+
+	if (!cc || !(pc = lookup_pair(cc)))
+		return DSP_IDLE; /* cannot happen: the first half found them */
+	me = 1u << (cc->idx & 1);
+	partner = cc->partner;
+
+	/* The gate: our partner may still be running (or switching away from) another cgroup. */
+	if (partner >= 0 && !pair_partner_allows(partner, cur)) {
+		__sync_lock_test_and_set(&cc->waiting, 1);
+		if (!pair_partner_allows(partner, cur)) {
+			bpf_spin_lock(&pc->lock);
+			pc->active_mask &= ~me;
+			bpf_spin_unlock(&pc->lock);
+			stat_inc(PAIR_STAT_PAIR_WAITS);
+			return DSP_IDLE; /* the partner's next context switch kicks us */
+		}
+		__sync_lock_test_and_set(&cc->waiting, 0);
+	}
+
+	if (scxx_dsq_move_to_local(cur)) {
+		stat_inc(PAIR_STAT_DISPATCHED);
+		/* we moved the pair to this cgroup: wake the partner if there is more of it */
+		if (switched && scx_bpf_dsq_nr_queued(cur) > 0)
+			kick(partner, 0);
+		return DSP_DONE;
+	}
+	queued = scx_bpf_dsq_nr_queued(cur);
+	if (switched && queued > 0)
+		kick(partner, 0);
+	if (prev_slot == cur) {
+		/* nothing else of the cgroup for us: prev goes on (the kernel keeps a prev with slice) */
+		x->keep_slice = batch_left(pc, scxx_now());
+		stat_inc(PAIR_STAT_DISPATCHED);
+		return DSP_KEEP;
+	}
+
+	stat_inc(PAIR_STAT_CGRP_EMPTY);
+	if (queued > 0) {
+		/* Tasks are queued but none may run here (pinned elsewhere). Move the pair on only if
+		 * another cgroup waits, and do not pick this one again in this dispatch. */
+		exclude(x, cur);
+		if (!others_waiting(cur)) {
+			bpf_spin_lock(&pc->lock);
+			pc->active_mask &= ~me;
+			bpf_spin_unlock(&pc->lock);
+			return DSP_IDLE;
+		}
+	}
+	/* the cgroup has nothing for us: drain, and let the next round pick another one */
+	bpf_spin_lock(&pc->lock);
+	started_drain = !pc->draining;
+	pc->draining = 1;
+	pc->active_mask &= ~me;
+	bpf_spin_unlock(&pc->lock);
+	if (started_drain)
+		stat_inc(PAIR_STAT_EXPS);
+	return DSP_AGAIN;
+}
+
+/* One round of the pair protocol for @cpu (see the design notes at the top). A global function: the
+ * verifier walks it once, however many states pair_dispatch's loop carries into the call. */
+__noinline int pair_try_dispatch(s32 cpu, u32 prev_slot, struct dsp_excl *x __arg_nonnull)
 {
 	struct pair_cpu_ctx *cc = lookup_cpu(cpu);
 	struct pair_ctx *pc;
@@ -540,7 +647,7 @@ static __noinline int try_dispatch(s32 cpu, struct task_struct *prev, u32 prev_s
 	bool expired, renewed = false, started_drain = false, switched = false;
 	bool wait_preempted, other_busy, others, partner_on;
 	u64 now = scxx_now();
-	s32 partner, queued;
+	s32 partner;
 
 	if (!cc || !(pc = lookup_pair(cc))) {
 		scxx_error("pair: no pair context for cpu %d", cpu);
@@ -584,7 +691,7 @@ static __noinline int try_dispatch(s32 cpu, struct task_struct *prev, u32 prev_s
 		if (started_drain)
 			stat_inc(PAIR_STAT_EXPS);
 
-		cand = pick_next(x);
+		cand = pair_pick_next(x);
 		if (cand == PAIR_NONE) {
 			if (prev_slot == PAIR_NONE || excluded(x, prev_slot)) {
 				stat_inc(PAIR_STAT_EXP_EMPTY);
@@ -614,61 +721,10 @@ static __noinline int try_dispatch(s32 cpu, struct task_struct *prev, u32 prev_s
 	} else {
 		pc->active_mask |= me;
 		bpf_spin_unlock(&pc->lock);
+		if (renewed)
+			stat_inc(PAIR_STAT_RENEWED);
 	}
-	if (renewed)
-		stat_inc(PAIR_STAT_RENEWED);
-
-	/* The gate: our partner may still be running (or switching away from) another cgroup. */
-	if (partner >= 0 && !partner_allows(partner, cur)) {
-		__sync_lock_test_and_set(&cc->waiting, 1);
-		if (!partner_allows(partner, cur)) {
-			bpf_spin_lock(&pc->lock);
-			pc->active_mask &= ~me;
-			bpf_spin_unlock(&pc->lock);
-			stat_inc(PAIR_STAT_PAIR_WAITS);
-			return DSP_IDLE; /* the partner's next context switch kicks us */
-		}
-		__sync_lock_test_and_set(&cc->waiting, 0);
-	}
-
-	if (scxx_dsq_move_to_local(cur)) {
-		stat_inc(PAIR_STAT_DISPATCHED);
-		/* we moved the pair to this cgroup: wake the partner if there is more of it */
-		if (switched && scx_bpf_dsq_nr_queued(cur) > 0)
-			kick(partner, 0);
-		return DSP_DONE;
-	}
-	queued = scx_bpf_dsq_nr_queued(cur);
-	if (switched && queued > 0)
-		kick(partner, 0);
-	if (prev && prev_slot == cur) {
-		/* nothing else of the cgroup for us: prev goes on (the kernel keeps a prev with slice) */
-		scxx_task_set_slice(prev, batch_left(pc, now));
-		stat_inc(PAIR_STAT_DISPATCHED);
-		return DSP_DONE;
-	}
-
-	stat_inc(PAIR_STAT_CGRP_EMPTY);
-	if (queued > 0) {
-		/* Tasks are queued but none may run here (pinned elsewhere). Move the pair on only if
-		 * another cgroup waits, and do not pick this one again in this dispatch. */
-		exclude(x, cur);
-		if (!others_waiting(cur)) {
-			bpf_spin_lock(&pc->lock);
-			pc->active_mask &= ~me;
-			bpf_spin_unlock(&pc->lock);
-			return DSP_IDLE;
-		}
-	}
-	/* the cgroup has nothing for us: drain, and let the next round pick another one */
-	bpf_spin_lock(&pc->lock);
-	started_drain = !pc->draining;
-	pc->draining = 1;
-	pc->active_mask &= ~me;
-	bpf_spin_unlock(&pc->lock);
-	if (started_drain)
-		stat_inc(PAIR_STAT_EXPS);
-	return DSP_AGAIN;
+	return pair_run_slot(cpu, cur, switched, prev_slot, x);
 }
 
 void BPF_STRUCT_OPS(pair_dispatch, s32 cpu, struct task_struct *prev)
@@ -683,18 +739,18 @@ void BPF_STRUCT_OPS(pair_dispatch, s32 cpu, struct task_struct *prev)
 
 		if (tc)
 			prev_slot = tc->slot;
-	} else {
-		prev = NULL;
 	}
 	/* a CPU on its way up or down: the kernel runs it from its local DSQ without us */
 	if (!scx_cpu_online(cpu))
 		return;
 	bpf_for(i, 0, DISPATCH_TRIES) {
-		ret = try_dispatch(cpu, prev, prev_slot, &x);
+		ret = pair_try_dispatch(cpu, prev_slot, &x);
 		if (ret != DSP_AGAIN)
 			break;
 	}
-	if (ret == DSP_AGAIN) {
+	if (ret == DSP_KEEP && prev) {
+		scxx_task_set_slice(prev, x.keep_slice);
+	} else if (ret == DSP_AGAIN) {
 		/* every cgroup we tried had nothing for this CPU: look again after this round rather
 		 * than sleep on work that only this CPU may run */
 		stat_inc(PAIR_STAT_RETRY_KICKS);
