@@ -1,0 +1,16 @@
+set terminal svg size 1322,460 noenhanced font 'sans,11' background '#ffffff'
+set output 'bpf-cost-7.3.svg'
+set title 'BPF time per operation, kernel 7.3'
+set grid ytics
+set ylabel 'ns per operation'
+set style data histogram
+set style histogram errorbars gap 1 lw 1
+set style fill solid 0.75 border -1
+set key outside right top vertical
+set yrange [0:*]
+set bmargin 4
+set xtics nomirror
+plot 'bpf-cost-7.3.dat' using 3:4:5:xtic(strcol(1)."\n".strcol(2)) title 'lavd', \
+     '' using 6:7:8 title 'nest', \
+     '' using 9:10:11 title 'pair', \
+     '' using 12:13:14 title 'simple'
