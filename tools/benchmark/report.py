@@ -24,12 +24,10 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
-COMMON_KEYS = ("kind", "kernel", "kernel_version", "commit", "date", "mode", "boot", "scheduler", "options",
-               "label", "workload", "metric", "unit", "better")
-FIGURE_KEYS = ("value", "min", "max", "repeats", "values", "default", "ratio")
+from results import BETTER, COMMON_KEYS, FIGURE_KEYS  # the record format is results.py's
+
 CDF_KEYS = ("quantiles", "values")
 KIND_KEYS = {"figure": FIGURE_KEYS, "cdf": CDF_KEYS}
-BETTER = ("lower", "higher", "none")
 
 DEFAULT = "default"     # the kernel's own scheduler (EEVDF), measured in every boot
 ATTACH = "attach"       # the workload that holds a scheduler's load facts

@@ -26,6 +26,7 @@ import base64
 import json
 import statistics
 
+BETTER = ("lower", "higher", "none")
 FIGURE_KEYS = ("value", "min", "max", "repeats", "values", "default", "ratio")
 COMMON_KEYS = ("kind", "kernel", "kernel_version", "commit", "date", "mode", "boot", "scheduler", "options",
                "label", "workload", "metric", "unit", "better")
@@ -65,9 +66,6 @@ class Boot:
         self.runs = []
         self.errors = []
         self.done = False
-
-
-BETTER = ("lower", "higher", "none")
 
 
 def parse_raw(lines):
