@@ -23,6 +23,8 @@ void scx_bpf_kick_cpu(s32 cpu, u64 flags) __weak __ksym;
 u32 scx_bpf_nr_cpu_ids(void) __weak __ksym;
 /* CPU frequency targets (0..1024; a hint for schedutil, nothing without cpufreq) */
 void scx_bpf_cpuperf_set(s32 cpu, u32 perf) __weak __ksym;
+/* a CPU's current performance level (1024 = its highest frequency; 1024 without frequency invariance) */
+u32 scx_bpf_cpuperf_cur(s32 cpu) __weak __ksym;
 /* the task a CPU is running right now (rq->curr), RCU protected */
 struct task_struct *scx_bpf_cpu_curr(s32 cpu) __weak __ksym;
 s32 scx_bpf_task_cpu(const struct task_struct *p) __weak __ksym;

@@ -52,7 +52,8 @@ struct lavd_cpdom_ctx {
 	__u64 capacity;                  /* sum of its CPUs' capacities (1024 = one big CPU) */
 	/* BPF, refreshed every 10 ms by sys_stat */
 	__u64 nr_queued;                 /* tasks waiting in its DSQs (shared, per-CPU, local) */
-	__u64 util_sum;                  /* sum of its CPUs' utilisation (LAVD_SCALE each) */
+	__u64 util_sum;                  /* sum of its CPUs' scaled utilisation (LAVD_SCALE = one big CPU
+	                                  * busy at full speed) */
 	__u64 nr_active;                 /* its CPUs allowed by core compaction */
 	__u32 is_stealer;                /* under-loaded: its idle CPUs pull from stealees */
 	__u32 is_stealee;                /* over-loaded: others may pull from it */
@@ -75,6 +76,17 @@ struct lavd_sample {
 	__u64 slice_ns;
 };
 
+/* A CPU's idle periods (util_math.h): opened and closed by ops.update_idle on the CPU, cut by the
+ * sys_stat round, which takes idle_ns and idle_irq_ns. */
+struct lavd_idle_acct {
+	__u64 since;                     /* when the open idle period started (scheduler clock); 0: not idle */
+	__u64 irq_mark;                  /* the CPU's interrupt + softirq + steal total at that time */
+	__u64 idle_ns;                   /* idle time since the last round */
+	__u64 idle_irq_ns;               /* interrupt/softirq/steal time inside those idle periods */
+	__u32 tracked;                   /* ops.update_idle has reported this CPU */
+	__u32 _pad;
+};
+
 /* One per possible CPU (map "cpu_ctxs", nr_cpu_ids entries). User space writes the topology part
  * after load and before attach. */
 struct lavd_cpu_ctx {
@@ -94,6 +106,7 @@ struct lavd_cpu_ctx {
 	__u64 nr_pinned;                 /* pinned tasks waiting for this CPU */
 	/* BPF: accumulated since the last sys_stat round (reset there) */
 	__u64 busy_ns;                   /* time sched_ext tasks ran here */
+	struct lavd_idle_acct idle;      /* time in the idle task (ops.update_idle) */
 	__u64 nr_sched;
 	__u64 nr_preempt;
 	__u64 nr_lat_cri;
@@ -104,8 +117,13 @@ struct lavd_cpu_ctx {
 	__u64 sum_svc_time;
 	__u32 max_lat_cri;
 	/* BPF: results of sys_stat */
-	__u32 util;                      /* last interval's utilisation, LAVD_SCALE = fully busy */
+	__u32 util;                      /* last interval's utilisation (idle-time based, util_math.h),
+	                                  * LAVD_SCALE = fully busy */
 	__u32 avg_util;
+	__u32 util_scaled;               /* util x capacity x current frequency (util_math.h), LAVD_SCALE =
+	                                  * the biggest CPU busy at full frequency */
+	__u32 irq_steal_util;            /* interrupt + softirq + steal time / interval, LAVD_SCALE = all */
+	__u64 irq_steal_prev;            /* the CPU's interrupt + softirq + steal total at the last round */
 	__u32 active;                    /* allowed by core compaction */
 	__u32 perf_target;               /* the frequency target the last round chose */
 	__u32 perf_applied;              /* timer-free mode: the target this CPU last set itself */
@@ -117,7 +135,9 @@ struct lavd_sys_stat {
 	__u64 last_update;               /* scxx_now() of the last round */
 	__u64 interval_ns;               /* length of the last round */
 	__u64 avg_util;                  /* LAVD_SCALE = every online CPU busy */
-	__u64 util_cap_sum;              /* sum of utilisation x capacity (LAVD_SCALE = one big CPU) */
+	__u64 util_cap_sum;              /* sum of the CPUs' capacity- and frequency-invariant (scaled)
+	                                  * utilisation (LAVD_SCALE = one big CPU busy at full speed) */
+	__u64 avg_irq_steal;             /* interrupt + softirq + steal share, LAVD_SCALE = every online CPU */
 	__u64 nr_queued_task;            /* waiting tasks, smoothed */
 	__u64 nr_queued_now;             /* waiting tasks, last round */
 	__u64 nr_active;                 /* CPUs allowed by core compaction */

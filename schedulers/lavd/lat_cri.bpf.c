@@ -1,9 +1,10 @@
 /* schedulers/lavd/lat_cri.bpf.c: per-task accounting and the numbers the policy orders tasks by.
  * ops.runnable (wake-up: run frequency, boosts, waker -> wakee inheritance, the waker's wake
- * frequency), ops.quiescent (sleep: wait frequency, runtime per wake-up), ops.running (the logical
- * clock, the time slice, per-CPU statistics, --monitor samples) and ops.stopping (runtime, service
- * time). Latency/performance criticality and the virtual deadline are computed whenever the task
- * is about to be queued: at wake-up and when it stops while still runnable. See main.bpf.c. */
+ * frequency), ops.running (the logical clock, the time slice, per-CPU statistics, --monitor samples)
+ * and ops.stopping (runtime, service time; for a task that is no longer runnable also what
+ * ops.quiescent would do: wait frequency, runtime per wake-up, saving a BPF call per sleep).
+ * Latency/performance criticality and the virtual deadline are computed whenever the task is about
+ * to be queued: at wake-up and when it stops while still runnable. See main.bpf.c. */
 #include "lavd.bpf.h"
 
 /* the logical clock deadlines are measured against */
@@ -106,10 +107,12 @@ static __always_inline void update_deadline(struct task_struct *p, struct task_c
 	}
 	dl = rt * LAVD_WEIGHT_DFL / weight;
 	dl = dl * greedy_ft / LAVD_SCALE;
-	dl = dl * LAVD_SCALE / (LAVD_SCALE / 4 + lc) / 4;
+	/* the window caps the runtime part; criticality shrinks what is left, so a critical task is
+	 * placed ahead of an equally long-running hog even when both hit the cap */
 	window = 2 * slice_max_ns;
 	if (dl > window)
 		dl = window;
+	dl = dl * LAVD_SCALE / (LAVD_SCALE / 4 + 4 * lc) / 4;
 	t->dl_delta = dl;
 	t->vdeadline = cur_logical_clk + dl;
 }
@@ -161,23 +164,6 @@ void BPF_STRUCT_OPS(lavd_runnable, struct task_struct *p, u64 enq_flags)
 	}
 out:
 	update_deadline(p, t);
-}
-
-void BPF_STRUCT_OPS(lavd_quiescent, struct task_struct *p, u64 deq_flags)
-{
-	struct task_ctx *t;
-	u64 now;
-
-	if (!(deq_flags & SCX_DEQ_SLEEP))
-		return;
-	t = get_task_ctx(p);
-	if (!t)
-		return;
-	now = scxx_now();
-	if (t->last_quiescent)
-		t->wait_freq = calc_freq(t->wait_freq, time_delta(now, t->last_quiescent));
-	t->last_quiescent = now;
-	t->avg_runtime = calc_avg(t->avg_runtime, t->acc_runtime);
 }
 
 /* Moves the logical clock towards a starting task's deadline by the gap divided by the number of
@@ -310,6 +296,14 @@ void BPF_STRUCT_OPS(lavd_stopping, struct task_struct *p, bool runnable)
 	c->running_deadline = 0;
 	c->running_boosted = 0;
 	c->running_lock_holder = 0;
-	if (runnable)
+	if (runnable) {
 		update_deadline(p, t);  /* slice used up or preempted: queued again */
+		return;
+	}
+	/* going to sleep (ops.quiescent's job, done here: one BPF call less per sleep; the rare
+	 * non-sleep stops, an attribute change of a running task, count as sleeps) */
+	if (t->last_quiescent)
+		t->wait_freq = calc_freq(t->wait_freq, time_delta(now, t->last_quiescent));
+	t->last_quiescent = now;
+	t->avg_runtime = calc_avg(t->avg_runtime, t->acc_runtime);
 }

@@ -14,6 +14,7 @@
 #include <scxx/common.bpf.h>
 
 #include "intf.h"
+#include "util_math.h"
 
 /* --- constants ------------------------------------------------------------------------------- */
 #define LAVD_NSEC_PER_SEC 1000000000ULL
@@ -27,6 +28,8 @@
 #define LAVD_LC_INH_MAX (LAVD_SCALE / 8)                  /* most a wakee inherits from its waker */
 #define LAVD_SLICE_BOOST_MAX_FT 4                         /* boosted slice <= 4 x slice_max */
 #define LAVD_MAX_RETRY 3
+#define LAVD_PREEMPT_KICK 1                               /* queue the task, kick the victim's CPU */
+#define LAVD_PREEMPT_NOW 2                                /* put the task on the victim's CPU at once */
 #define LAVD_WEIGHT_DFL 100                               /* p->scx.weight of nice 0 */
 
 /* boost reasons of the current wake-up (task_ctx.boost) */
@@ -286,13 +289,15 @@ static __always_inline bool can_boost_slice(void)
 /* --- global functions (one file each) ---------------------------------------------------------- */
 int lavd_sys_stat_init(void);                         /* sys_stat.bpf.c: starts the 10 ms timer */
 int lavd_sys_stat_due(void);                          /* sys_stat.bpf.c: timer-free mode, from ops */
+int lavd_cpu_util(u32 cpu, u64 now, u64 dur);         /* sys_stat.bpf.c: one CPU's utilisation for the round */
 int lavd_apply_own_perf(s32 cpu);                     /* power.bpf.c: timer-free mode, from ops */
 int lavd_power_init(void);                            /* power.bpf.c: active set, mode */
 int lavd_power_alloc_mask(void);                      /* power.bpf.c: the active set's cpumask */
 int lavd_power_update(void);                          /* power.bpf.c: autopilot, compaction, cpuperf */
 int lavd_plan_migration(void);                        /* balance.bpf.c */
 int lavd_steal(s32 cpu, u32 cpdom_id);                /* balance.bpf.c: 1 when a task was moved */
-int lavd_try_preempt(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat_cri, u32 dom_id); /* preempt.bpf.c */
+int lavd_find_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat_cri, u32 dom_id,
+		     u32 wakeup);                      /* preempt.bpf.c: -1, or cpu * 2 + (1: LAVD_PREEMPT_NOW) */
 int lavd_pick_idle(struct task_struct *p __arg_trusted, s32 prev_cpu, u64 wake_flags, u32 perf_cri); /* idle.bpf.c */
 
 #endif /* SCXX_LAVD_BPF_H */

@@ -165,6 +165,10 @@ public:
         stats.gauge("avg_lat_cri", double(ss.avg_lat_cri));
         stats.gauge("thr_lat_cri", double(ss.thr_lat_cri));
         stats.gauge("util_pct", 100.0 * double(ss.avg_util) / LAVD_SCALE, "%");
+        // capacity- and frequency-invariant: 100% = every online CPU busy at its full speed
+        const double cap = double(tables_.total_capacity ? tables_.total_capacity : LAVD_SCALE);
+        stats.gauge("util_scaled_pct", std::min(100.0, 100.0 * double(ss.util_cap_sum) / cap), "%");
+        stats.gauge("irq_steal_pct", 100.0 * double(ss.avg_irq_steal) / LAVD_SCALE, "%");
         stats.gauge("pc_time_performance", mode_pct(LAVD_PM_PERFORMANCE), "%");
         stats.gauge("pc_time_balanced", mode_pct(LAVD_PM_BALANCED), "%");
         stats.gauge("pc_time_powersave", mode_pct(LAVD_PM_POWERSAVE), "%");

@@ -1,13 +1,14 @@
 /* schedulers/lavd/main.bpf.c: lavd's tunables, its ops table, ops.init/exit and the task life
  * cycle (init_task, enable, exit_task). The policy itself lives in the sibling files, all linked
  * into one object (see schedulers/meson.build):
- *   lat_cri.bpf.c   task accounting (runnable/running/stopping/quiescent), latency and performance
+ *   lat_cri.bpf.c   task accounting (runnable/running/stopping), latency and performance
  *                   criticality, the virtual deadline and the time slice
  *   idle.bpf.c      ops.select_cpu: idle-CPU choice (active set, core type, wake sync)
  *   queue.bpf.c     ops.enqueue / ops.dispatch / ops.dequeue: domain and per-CPU DSQs
  *   preempt.bpf.c   wake-up preemption (power-of-two victim choice) and ops.tick slice trimming
  *   balance.bpf.c   the cross-domain migration plan and stealing at dispatch
- *   sys_stat.bpf.c  the 10 ms system-statistics timer (utilisation, thresholds, time slice)
+ *   sys_stat.bpf.c  the 10 ms system-statistics timer (utilisation, thresholds, time slice) and
+ *                   ops.update_idle (idle time per CPU)
  *   power.bpf.c     power modes, autopilot, core compaction, CPU frequency targets
  *   futex.bpf.c     lock-holder (futex) boost, optional tracing programs
  *
@@ -19,9 +20,9 @@
  *
  * Latency criticality. A task in the middle of a chain of events (input -> compositor -> game
  * thread -> audio) sleeps often, wakes others often, and runs briefly each time. Per task we keep
- * exponentially weighted frequencies: how often it sleeps (wait_freq, ops.quiescent), how often it
- * wakes a task of its own family (wake_freq: the waker and the wakee share a parent or a thread
- * group, and the wake-up is not from interrupt context), how often it is woken (run_freq), and its
+ * exponentially weighted frequencies: how often it sleeps (wait_freq, ops.stopping of a task that
+ * is no longer runnable), how often it wakes a task of its own family (wake_freq: the waker and
+ * the wakee share a parent or a thread group, and the wake-up is not from interrupt context), how often it is woken (run_freq), and its
  * average runtime per wake-up. The criticality is the sum of log2(wait_freq), log2(wake_freq) and
  * log2(max_runtime / runtime), shifted by the task's weight (nice), normalised to [0, 1024]. Fixed
  * boosts are added for wake-ups from interrupt context (the waker is the idle task or ksoftirqd),
@@ -35,10 +36,11 @@
  * with a deadline beyond it, by the gap divided by the number of waiting tasks, so it follows the
  * queue without jumping over tasks still waiting. A task's deadline is the clock plus a delta that
  * grows with its runtime per wake-up (weighted by 100 / weight) and with a greedy penalty (up to 2x
- * when its weighted service time runs ahead of the average of the tasks that ran), and shrinks
- * with latency criticality (1x at 0, 0.2x at 1024). The delta is capped by a competition window
- * (2 x slice_max): no task is ever placed more than one window behind a task that wakes now, which
- * bounds both how far a critical task can jump ahead and how long a hog can be passed over.
+ * when its weighted service time runs ahead of the average of the tasks that ran), capped by a
+ * competition window (2 x slice_max): no task is ever placed more than one window behind a task
+ * that wakes now, which bounds both how far a critical task can jump ahead and how long a hog can
+ * be passed over. Latency criticality then shrinks it (1x at 0, 0.2x at 256, 0.06x at 1024), after
+ * the cap, so a critical task that runs long still sorts ahead of a hog.
  *
  * Time slice. Every 10 ms: slice = 15 ms x active CPUs / waiting tasks, clamped to [slice_min,
  * slice_max] and smoothed. A task whose average runtime exceeds the slice gets its runtime plus an
@@ -46,12 +48,19 @@
  * can finish in one go; ops.tick takes the boost back as soon as others wait. While pinned tasks
  * wait for a CPU, other tasks there get at most pinned_slice.
  *
- * Preemption. A waking task at or above the threshold that finds no idle CPU picks two random
- * CPUs it may run on among the active ones of its domain (the CPUs that serve the queue it waits
- * in) and kicks the one running the later deadline, if that deadline is later than its own, that
- * task is less critical and it holds no lock (futex boost). Below the threshold a task gets
- * the CPU at the next tick instead: ops.tick ends the running task's slice (after slice_min) when
- * the head of its CPU's queue has an earlier deadline.
+ * Preemption. A task that finds no idle CPU looks for a victim among the waking CPU, its own CPU
+ * and two random active CPUs of its domain it may run on (the CPUs that serve the queue it waits
+ * in); never a CPU whose task holds a lock (futex boost) or is at least as critical. A task that
+ * just woke and is far more critical than the victim's task (at least twice its criticality plus
+ * one boost step) goes straight to the victim's local DSQ with SCX_ENQ_PREEMPT, ahead of any queue
+ * (two random active CPUs of other domains are tried when none of its own qualifies). Otherwise a
+ * task at or above the threshold (upstream's rule), or a far more critical one queued again after
+ * its slice, waits in its queue and kicks the candidate running the latest deadline later than its
+ * own. The far-more-critical rule departs from upstream (see the README): periodic tasks among CPU
+ * hogs sit below a threshold the few most critical tasks of a round set. Below all that, a task
+ * gets the CPU at the next tick instead: ops.tick ends the running task's slice (after slice_min)
+ * when the head of its CPU's queue has an earlier deadline, unless the running task is far more
+ * critical than that head.
  *
  * Interrupt context. A wake-up from an interrupt names whatever task it interrupted as `current`;
  * counting that as a wake-up by that task would make CPU hogs look like wakers. ops.runnable reads
@@ -68,6 +77,15 @@
  * local DSQ when the CPU is in another domain (it would not serve this domain's queue) or when
  * system utilisation is below --lb-local-dsq-util-pct; otherwise it waits in its domain's queue and
  * the idle CPU is woken for it.
+ *
+ * Utilisation. ops.update_idle times each CPU's idle periods (the kernel keeps its own idle
+ * tracking: SCX_OPS_KEEP_BUILTIN_IDLE). Every 10 ms a CPU's utilisation is the time it did not
+ * spend idle (sched_ext tasks, RT/deadline tasks, interrupts, hypervisor steal) plus the interrupt
+ * and steal time the kernel accounted inside its idle periods, over the round; its "scaled" form
+ * multiplies by the CPU's capacity and current frequency (scx_bpf_cpuperf_cur), i.e. measures work
+ * in units of the biggest CPU at full speed. Autopilot, frequency targets and the migration plan's
+ * low-load cut-off use the plain utilisation; core compaction and the migration plan's domain
+ * loads use the scaled one.
  *
  * Power. Core compaction keeps an active set: the first N CPUs of a preference order (user space
  * computes a performance order that spreads over cores and domains, and a powersave order that
@@ -280,8 +298,8 @@ void lavd_dispatch(unsigned long long *ctx);
 void lavd_runnable(unsigned long long *ctx);
 void lavd_running(unsigned long long *ctx);
 void lavd_stopping(unsigned long long *ctx);
-void lavd_quiescent(unsigned long long *ctx);
 void lavd_tick(unsigned long long *ctx);
+void lavd_update_idle(unsigned long long *ctx);
 
 SCXX_OPS_DEFINE(lavd_ops,
 	.select_cpu = (void *)lavd_select_cpu,
@@ -291,12 +309,13 @@ SCXX_OPS_DEFINE(lavd_ops,
 	.runnable = (void *)lavd_runnable,
 	.running = (void *)lavd_running,
 	.stopping = (void *)lavd_stopping,
-	.quiescent = (void *)lavd_quiescent,
 	.tick = (void *)lavd_tick,
+	.update_idle = (void *)lavd_update_idle,
 	.init_task = (void *)lavd_init_task,
 	.exit_task = (void *)lavd_exit_task,
 	.enable = (void *)lavd_enable,
 	.init = (void *)lavd_init,
 	.exit = (void *)lavd_exit,
-	.flags = SCX_OPS_ENQ_EXITING,
+	/* KEEP_BUILTIN_IDLE: with ops.update_idle defined the kernel would stop tracking idle CPUs */
+	.flags = SCX_OPS_ENQ_EXITING | SCX_OPS_KEEP_BUILTIN_IDLE,
 	.name = "lavd");

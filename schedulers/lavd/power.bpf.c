@@ -2,7 +2,8 @@
  * - power modes (performance / balanced / powersave), the time spent in each, and autopilot,
  *   which picks the mode from system utilisation;
  * - core compaction: the active set is the first N CPUs of the mode's preference order whose
- *   capacity covers the load at the target utilisation; wake-ups go to active CPUs only;
+ *   capacity covers the load (the scaled utilisation, sys_stat.util_cap_sum) at the target
+ *   utilisation; wake-ups go to active CPUs only;
  * - CPU frequency targets (scx_bpf_cpuperf_set, when the kernel has it and --no-freq-scaling is
  *   not given): full speed in performance mode, otherwise following each CPU's utilisation.
  * The timer callback belongs to the sleepable ops.init, so kptr cpumasks are touched under an

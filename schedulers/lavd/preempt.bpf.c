@@ -1,63 +1,125 @@
-/* schedulers/lavd/preempt.bpf.c: preemption. A latency-critical task queued with no idle CPU to
- * go to picks a victim CPU by the power of two choices (two random active CPUs of its domain that
- * it may run on, i.e. CPUs that serve the queue it waits in; the one running the later deadline)
- * and kicks it when the victim's task is both later and less critical and holds no lock. ops.tick
+/* schedulers/lavd/preempt.bpf.c: preemption. A task enqueued with no idle CPU to go to looks for a
+ * victim among the active CPUs of its domain that it may run on (the CPUs that serve the queue it
+ * waits in): its own CPU, the waking CPU and two random ones (may_preempt says how each may be
+ * preempted); ops.enqueue then either puts a far more critical waking task straight on the victim's
+ * CPU (SCX_ENQ_PREEMPT), or queues the task and kicks the victim. ops.tick
  * trims slices: a task yields when an earlier deadline waits in its CPU's queue (after
  * --slice-min-us), boosted slices end once others wait, and tasks sharing a CPU with waiting pinned
  * tasks stop after --pinned-slice-us. */
 #include "lavd.bpf.h"
 
-int lavd_try_preempt(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat_cri, u32 dom_id)
+/* How may a task of latency criticality lat_cri and deadline vdeadline take CPU c's running task's
+ * place? Never a lock holder's, nor that of a task at least as critical.
+ *  - Upstream's rule: the task is at or above the threshold and the victim runs a later deadline:
+ *    LAVD_PREEMPT_KICK, the task waits in its queue and the victim's CPU is kicked to pick it up.
+ *  - Ours in addition (see the README), for a task far more critical than the victim (at least twice
+ *    its criticality plus one boost step): right after a wake-up, LAVD_PREEMPT_NOW, the task goes
+ *    straight to the victim's CPU ahead of its queue whatever their deadlines; queued again after its
+ *    slice, LAVD_PREEMPT_KICK when the victim's deadline is later. A periodic task among CPU hogs sits
+ *    below a threshold set by the few most critical tasks of the round; once it is late (or its
+ *    slice ran out) its runtime and deadline grow like a hog's, and hogs that waited longer sort
+ *    ahead of it. A task takes a CPU at once at most once per wake-up, and otherwise at most once per
+ *    slice, so hogs keep the rest. */
+static __always_inline u32 may_preempt(const struct lavd_cpu_ctx *c, u64 vdeadline, u32 lat_cri, bool wakeup)
+{
+	u64 vdl = c->running_deadline;
+	u32 vlc = c->running_lat_cri;
+
+	if (!vdl || c->running_lock_holder || vlc >= lat_cri)
+		return 0;
+	if (lat_cri >= 2 * vlc + LAVD_LC_BOOST) {
+		if (wakeup)
+			return LAVD_PREEMPT_NOW;
+		if ((s64)(vdl - vdeadline) > 0)
+			return LAVD_PREEMPT_KICK;
+	}
+	if (lat_cri >= sys_stat.thr_lat_cri && (s64)(vdl - vdeadline) > 0)
+		return LAVD_PREEMPT_KICK;
+	return 0;
+}
+
+struct victim {
+	s32 cpu;
+	u32 how;
+	u64 deadline;
+};
+
+/* Candidate victim cpu (any value; out-of-range and disallowed ones are skipped): it becomes the best
+ * when it allows a stronger preemption, or the same with a later running deadline. */
+static __always_inline void consider_victim(s32 cpu, const struct cpumask *allowed, u64 vdeadline, u32 lat_cri,
+					    bool wakeup, bool now_only, struct victim *best)
+{
+	struct lavd_cpu_ctx *c;
+	u32 how;
+
+	if (cpu < 0 || (u32)cpu >= nr_cpu_ids_lavd || !bpf_cpumask_test_cpu(cpu, allowed))
+		return;
+	c = get_cpu_ctx(cpu);
+	if (!c)
+		return;
+	how = may_preempt(c, vdeadline, lat_cri, wakeup);
+	if (now_only && how != LAVD_PREEMPT_NOW)
+		return;
+	if (how > best->how ||
+	    (how == LAVD_PREEMPT_KICK && how == best->how && (s64)(c->running_deadline - best->deadline) > 0)) {
+		best->cpu = cpu;
+		best->how = how;
+		best->deadline = c->running_deadline;
+	}
+}
+
+int lavd_find_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat_cri, u32 dom_id, u32 wakeup)
 {
 	const struct cpumask *active = active_cpumask(), *dom = cpdom_cpumask(dom_id);
 	struct bpf_cpumask *tmp = scratch_cpumask();
-	struct lavd_cpu_ctx *c1, *c2, *victim, *self;
-	u32 cpu1, cpu2;
-	s32 vcpu;
+	struct victim best = { .cpu = -1 };
+	const struct cpumask *allowed;
+	struct lavd_cpu_ctx *victim, *self;
 
-	if (lat_cri < sys_stat.thr_lat_cri || !active || !dom || !tmp)
-		return 0;
+	if (!lat_cri || !active || !dom || !tmp)
+		return -1;
+	/* the CPUs that serve the queue the task waits in */
 	bpf_cpumask_and(tmp, p->cpus_ptr, active);
 	bpf_cpumask_and(tmp, (const struct cpumask *)tmp, dom);
-	cpu1 = bpf_cpumask_any_distribute((const struct cpumask *)tmp);
-	cpu2 = bpf_cpumask_any_distribute((const struct cpumask *)tmp);
-	if (cpu1 >= nr_cpu_ids_lavd)
-		return 0;
-	if (cpu2 >= nr_cpu_ids_lavd)
-		cpu2 = cpu1;
-	c1 = get_cpu_ctx(cpu1);
-	c2 = get_cpu_ctx(cpu2);
-	if (!c1 || !c2)
-		return 0;
-	/* an idle candidate (deadline 0) needs no preemption: it will pick the task up */
-	if (!c1->running_deadline || !c2->running_deadline)
-		return 0;
-	/* a lock holder's CPU is never the victim: take the other candidate */
-	if (c1->running_lock_holder) {
-		c1 = c2;
-		cpu1 = cpu2;
-	} else if (c2->running_lock_holder) {
-		c2 = c1;
-		cpu2 = cpu1;
+	allowed = (const struct cpumask *)tmp;
+	/* candidates: the waking CPU (no IPI: an interrupt that woke the task reschedules on its way
+	 * out), the task's own CPU (warm cache), and two random ones (power of two choices). For a
+	 * queue-and-kick preemption the latest running deadline wins; for an immediate one the first
+	 * candidate that allows it, so the waking CPU when it can */
+	consider_victim(bpf_get_smp_processor_id(), allowed, vdeadline, lat_cri, wakeup, false, &best);
+	consider_victim(scx_bpf_task_cpu(p), allowed, vdeadline, lat_cri, wakeup, false, &best);
+	consider_victim(bpf_cpumask_any_distribute(allowed), allowed, vdeadline, lat_cri, wakeup, false, &best);
+	consider_victim(bpf_cpumask_any_distribute(allowed), allowed, vdeadline, lat_cri, wakeup, false, &best);
+	/* a task put straight on the victim's CPU may go to any active CPU it may use: with every CPU of
+	 * its domain taken (say, by other periodic tasks), two random ones of the others are tried */
+	if (wakeup && best.how != LAVD_PREEMPT_NOW && nr_cpdoms > 1) {
+		bpf_cpumask_and(tmp, p->cpus_ptr, active);
+		consider_victim(bpf_cpumask_any_distribute(allowed), allowed, vdeadline, lat_cri, wakeup, true, &best);
+		consider_victim(bpf_cpumask_any_distribute(allowed), allowed, vdeadline, lat_cri, wakeup, true, &best);
 	}
-	if (c1->running_deadline >= c2->running_deadline) {
-		victim = c1;
-		vcpu = cpu1;
-	} else {
-		victim = c2;
-		vcpu = cpu2;
-	}
-	if ((s64)(victim->running_deadline - vdeadline) <= 0 || victim->running_lat_cri >= lat_cri ||
-	    victim->running_lock_holder)
-		return 0;
-	/* one kick per victim: the next preemptor sees it as taken */
+	if (best.cpu < 0 || !best.how)
+		return -1;
+	victim = get_cpu_ctx(best.cpu);
+	if (!victim)
+		return -1;
+	/* one preemption per victim: the next preemptor sees it as taken */
 	victim->running_deadline = 0;
-	scxx_kick_cpu(vcpu, SCX_KICK_PREEMPT);
 	self = get_cpu_ctx(bpf_get_smp_processor_id());
 	if (self)
 		self->nr_preempt++;
 	stat_inc(LAVD_STAT_PREEMPT);
-	return 1;
+	return best.cpu * 2 + (best.how == LAVD_PREEMPT_NOW);
+}
+
+/* Is the running task (t) far more critical than the queue's head, as a waking task must be to take a
+ * CPU at once (may_preempt)? Then the head's earlier deadline does not make it yield: a periodic
+ * task cut short by a hog whose deadline came due would be late for its next period, run its
+ * periods back to back and from then on look like a hog itself. */
+static __always_inline bool far_more_critical(const struct task_ctx *t, struct task_struct *head)
+{
+	struct task_ctx *h = get_task_ctx(head);
+
+	return h && t->lat_cri >= 2 * h->lat_cri + LAVD_LC_BOOST;
 }
 
 void BPF_STRUCT_OPS(lavd_tick, struct task_struct *p)
@@ -85,7 +147,7 @@ void BPF_STRUCT_OPS(lavd_tick, struct task_struct *p)
 	    bpf_ksym_exists(scx_bpf_dsq_peek)) {
 		struct task_struct *head = scx_bpf_dsq_peek(per_cpu_dsq ? (u64)cpu : cpdom_dsq(c->cpdom_id));
 
-		if (head && (s64)(head->scx.dsq_vtime - t->vdeadline) < 0) {
+		if (head && (s64)(head->scx.dsq_vtime - t->vdeadline) < 0 && !far_more_critical(t, head)) {
 			t->slice_boosted = 0;
 			c->running_boosted = 0;
 			scxx_task_set_slice(p, 0);

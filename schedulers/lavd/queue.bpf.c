@@ -1,8 +1,9 @@
 /* schedulers/lavd/queue.bpf.c: the queues. ops.enqueue claims an idle active CPU for a task: on a
  * quiet system, or when that CPU is in another domain, the task goes straight to it; otherwise the
  * task waits in its CPU's domain DSQ (or that CPU's own DSQ with --per-cpu-dsq), ordered by virtual
- * deadline, and the idle CPU of its domain is woken for it, or, with none, wake-up preemption is
- * tried within the domain; pinned tasks go to their CPU. ops.dispatch serves the CPU's own queues
+ * deadline, and the idle CPU of its domain is woken for it, or, with none, a victim CPU within the
+ * domain is kicked (preempt.bpf.c); a waking task far more critical than the victim's goes straight
+ * to the victim's local DSQ instead (SCX_ENQ_PREEMPT); pinned tasks go to their CPU. ops.dispatch serves the CPU's own queues
  * and then steals from neighbour domains (balance.bpf.c). ops.dequeue keeps the pinned-task count
  * straight. */
 #include "lavd.bpf.h"
@@ -43,7 +44,7 @@ static __always_inline void run_on_idle(struct task_struct *p, s32 idle, u64 sli
 void BPF_STRUCT_OPS(lavd_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	struct task_ctx *t = get_task_ctx(p);
-	s32 cpu = scx_bpf_task_cpu(p), idle;
+	s32 cpu = scx_bpf_task_cpu(p), idle, victim;
 	struct lavd_cpu_ctx *c = get_cpu_ctx(cpu), *ic;
 	u64 slice = sys_stat.slice_ns ? sys_stat.slice_ns : slice_max_ns;
 	u32 dom;
@@ -87,6 +88,14 @@ void BPF_STRUCT_OPS(lavd_enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 
+	victim = idle < 0 && !no_preemption ?
+		 lavd_find_victim(p, t->vdeadline, t->lat_cri, dom, !!(enq_flags & SCX_ENQ_WAKEUP)) : -1;
+	/* a far more critical wake-up: the victim's CPU runs it next, ahead of the queue */
+	if (victim >= 0 && (victim & 1)) {
+		scxx_dsq_insert(p, SCX_DSQ_LOCAL_ON | (victim >> 1), slice, enq_flags | SCX_ENQ_PREEMPT);
+		return;
+	}
+
 	if (per_cpu_dsq)
 		scxx_dsq_insert_vtime(p, cpu, slice, t->vdeadline, enq_flags);
 	else
@@ -94,8 +103,8 @@ void BPF_STRUCT_OPS(lavd_enqueue, struct task_struct *p, u64 enq_flags)
 
 	if (idle >= 0)
 		scxx_kick_cpu(idle, SCX_KICK_IDLE);  /* it serves this queue */
-	else if (!no_preemption)
-		lavd_try_preempt(p, t->vdeadline, t->lat_cri, dom);
+	else if (victim >= 0)
+		scxx_kick_cpu(victim >> 1, SCX_KICK_PREEMPT);
 }
 
 void BPF_STRUCT_OPS(lavd_dequeue, struct task_struct *p, u64 deq_flags)

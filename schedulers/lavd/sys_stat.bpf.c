@@ -1,10 +1,13 @@
 /* schedulers/lavd/sys_stat.bpf.c: the 10 ms system-statistics timer (or, where the kernel refuses
- * bpf_timer, the same round driven from ops.tick/ops.dispatch: lavd_sys_stat_due). Each round
- * collects the per-domain queue lengths and the per-CPU busy time and counters, derives utilisation, the
- * latency- and performance-criticality averages and thresholds, the average service time and the
- * time slice, then lets power.bpf.c (autopilot, core compaction, frequency) and balance.bpf.c
- * (migration plan) act on them. The timer is started from ops.init and never cancelled (a
- * sched_ext callback cannot cancel a timer on these kernels; it dies with the maps). */
+ * bpf_timer, the same round driven from ops.tick/ops.dispatch: lavd_sys_stat_due), and
+ * ops.update_idle, which times each CPU's idle periods for it. Each round collects the per-domain
+ * queue lengths and the per-CPU idle, task and interrupt/steal times and counters, derives
+ * utilisation (everything but idle, plus interrupts and steal inside idle periods; util_math.h),
+ * its capacity- and frequency-invariant ("scaled") form, the latency- and performance-criticality
+ * averages and thresholds, the average service time and the time slice, then lets power.bpf.c
+ * (autopilot, core compaction, frequency) and balance.bpf.c (migration plan) act on them. The timer
+ * is started from ops.init and never cancelled (a sched_ext callback cannot cancel a timer on these
+ * kernels; it dies with the maps). */
 #include "lavd.bpf.h"
 
 struct lavd_sys_stat sys_stat;
@@ -20,11 +23,46 @@ struct {
 	__type(value, struct sys_timer);
 } sys_timer SEC(".maps");
 
+/* The kernel's per-CPU time accounting (what /proc/stat shows). Interrupt and softirq time are
+ * exact with CONFIG_IRQ_TIME_ACCOUNTING and sampled at ticks without it (Debian's kernels); steal
+ * time is sampled at ticks from the hypervisor's steal clock (CONFIG_PARAVIRT). */
+extern struct kernel_cpustat kernel_cpustat __ksym __weak;
+
+/* interrupt + softirq + steal time accounted to cpu so far (ns) */
+static __always_inline u64 irq_steal_total(s32 cpu)
+{
+	struct kernel_cpustat *k;
+
+	if (!bpf_ksym_exists(&kernel_cpustat))
+		return 0;
+	k = bpf_per_cpu_ptr(&kernel_cpustat, cpu);
+	if (!k)
+		return 0;
+	return k->cpustat[CPUTIME_IRQ] + k->cpustat[CPUTIME_SOFTIRQ] + k->cpustat[CPUTIME_STEAL];
+}
+
+/* ops.update_idle: the CPU switches to (idle) or away from its idle task; runs on that CPU with its
+ * run queue locked, at every such switch: one map lookup, no loop. SCX_OPS_KEEP_BUILTIN_IDLE
+ * (main.bpf.c) keeps the kernel's idle masks, which select_cpu/enqueue rely on. */
+void BPF_STRUCT_OPS(lavd_update_idle, s32 cpu, bool idle)
+{
+	struct lavd_cpu_ctx *c = get_cpu_ctx(cpu);
+	u64 now = scxx_now(), irq = irq_steal_total(cpu);
+
+	if (!c)
+		return;
+	if (idle)
+		lavd_idle_enter(&c->idle, now, irq);
+	else
+		lavd_idle_exit(&c->idle, now, irq);
+}
+
 /* one round's sums */
 struct round {
 	u64 nr_queued;
 	u64 util_sum;
 	u64 util_cap_sum;
+	u64 irq_steal_sum;
 	u64 nr_sched;
 	u64 sum_lat_cri;
 	u64 max_lat_cri;
@@ -32,13 +70,34 @@ struct round {
 	u64 sum_svc_time;
 };
 
-static __always_inline u64 take(u64 *v)
+/* One CPU's utilisation for the round (util_math.h): moves a running task's mark and cuts an open
+ * idle period at now, then sets c->util, avg_util, util_scaled and irq_steal_util. A global
+ * function, verified once on its own: inlined, its branches multiplied the states of the round's
+ * CPU loop (~30x the round's verifier cost). */
+int lavd_cpu_util(u32 cpu, u64 now, u64 dur)
 {
-	u64 x = *v;
+	struct lavd_cpu_ctx *c = get_cpu_ctx(cpu);
+	u64 busy, util, mark, irq, perf;
 
-	if (x)
-		__sync_fetch_and_sub(v, x);
-	return x;
+	if (!c)
+		return 0;
+	/* a task still running: count its time up to now and move its mark */
+	mark = c->run_mark;
+	if (mark && (s64)(now - mark) > 0 && __sync_val_compare_and_swap(&c->run_mark, mark, now) == mark)
+		__sync_fetch_and_add(&c->busy_ns, now - mark);
+	/* ... and an idle period still open counts up to now */
+	irq = irq_steal_total(cpu);
+	lavd_idle_cut(&c->idle, now, irq);
+	busy = lavd_busy_ns(dur, lavd_take(&c->busy_ns), lavd_take(&c->idle.idle_ns),
+			    lavd_take(&c->idle.idle_irq_ns), c->idle.tracked);
+	util = lavd_util(busy, dur);
+	c->util = util;
+	c->avg_util = calc_avg(c->avg_util, util);
+	perf = bpf_ksym_exists(scx_bpf_cpuperf_cur) ? scx_bpf_cpuperf_cur(cpu) : LAVD_SCALE;
+	c->util_scaled = lavd_util_scaled(util, c->capacity, perf);
+	c->irq_steal_util = c->irq_steal_prev ? lavd_util(lavd_since(irq, c->irq_steal_prev), dur) : 0;
+	c->irq_steal_prev = irq;
+	return 0;
 }
 
 static __always_inline void collect_domains(struct round *r)
@@ -64,24 +123,18 @@ static __always_inline void collect_cpus(struct round *r, u64 now, u64 dur)
 	bpf_for(cpu, 0, nr_cpu_ids_lavd) {
 		struct lavd_cpu_ctx *c = get_cpu_ctx(cpu);
 		struct lavd_cpdom_ctx *d;
-		u64 busy, util, q, mark;
+		u64 util, scaled, q;
 
 		if (!c)
 			break;
 		if (!c->online)
 			continue;
-		/* a task still running: count its time up to now and move its mark */
-		mark = c->run_mark;
-		if (mark && (s64)(now - mark) > 0 && __sync_val_compare_and_swap(&c->run_mark, mark, now) == mark)
-			__sync_fetch_and_add(&c->busy_ns, now - mark);
-		busy = take(&c->busy_ns);
-		util = busy * LAVD_SCALE / dur;
-		if (util > LAVD_SCALE)
-			util = LAVD_SCALE;
-		c->util = util;
-		c->avg_util = calc_avg(c->avg_util, util);
+		lavd_cpu_util(cpu, now, dur);
+		util = c->util;
+		scaled = c->util_scaled;
 		r->util_sum += util;
-		r->util_cap_sum += util * c->capacity / LAVD_SCALE;
+		r->util_cap_sum += scaled;
+		r->irq_steal_sum += c->irq_steal_util;
 
 		q = scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL_ON | cpu);
 		if (per_cpu_dsq)
@@ -90,14 +143,14 @@ static __always_inline void collect_cpus(struct round *r, u64 now, u64 dur)
 		if (d) {
 			d->nr_queued += q;
 			r->nr_queued += q;
-			d->util_sum += util;
+			d->util_sum += scaled;
 			d->nr_active += c->active;
 		}
 
-		r->nr_sched += take(&c->nr_sched);
-		r->sum_lat_cri += take(&c->sum_lat_cri);
-		r->sum_perf_cri += take(&c->sum_perf_cri);
-		r->sum_svc_time += take(&c->sum_svc_time);
+		r->nr_sched += lavd_take(&c->nr_sched);
+		r->sum_lat_cri += lavd_take(&c->sum_lat_cri);
+		r->sum_perf_cri += lavd_take(&c->sum_perf_cri);
+		r->sum_svc_time += lavd_take(&c->sum_svc_time);
 		if (c->max_lat_cri > r->max_lat_cri)
 			r->max_lat_cri = c->max_lat_cri;
 		c->max_lat_cri = 0;
@@ -141,6 +194,7 @@ static __always_inline void update_sys_stat(void)
 	cur_util = r.util_sum / (nr_cpus_onln ? nr_cpus_onln : 1);
 	sys_stat.avg_util = calc_avg(sys_stat.avg_util, cur_util);
 	sys_stat.util_cap_sum = calc_avg(sys_stat.util_cap_sum, r.util_cap_sum);
+	sys_stat.avg_irq_steal = calc_avg(sys_stat.avg_irq_steal, r.irq_steal_sum / (nr_cpus_onln ? nr_cpus_onln : 1));
 	sys_stat.nr_queued_now = r.nr_queued;
 	sys_stat.nr_queued_task = calc_avg(sys_stat.nr_queued_task, r.nr_queued);
 

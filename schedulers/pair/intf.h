@@ -13,7 +13,7 @@ struct pair_cpu_ctx {
 	__u32 idx;      /* 0 or 1: this CPU's bit in the pair's active/preempted masks */
 	__u32 waiting;  /* BPF: 1 while this CPU waits for its partner to leave another cgroup */
 	__u32 released; /* BPF, switch path only: 1 while a higher sched class owns this CPU */
-	__u32 _pad;
+	__u32 woken;    /* BPF: ops.select_cpu claimed this idle CPU for a wake-up (a hint) */
 };
 
 /* Per-CPU counters (PERCPU_ARRAY), summed by user space. The first eleven are the seed's. */

@@ -9,8 +9,9 @@
  * `active` (this CPU committed to running `cur` and may do so without asking again) and
  * `preempted` (a higher sched class owns this CPU). The rule the scheduler keeps: both CPUs of a
  * pair never run tasks of two different cgroups at the same time. A pair moves to the next cgroup
- * after --batch-us, when its cgroup runs out of tasks, or when a higher class takes one of its CPUs;
- * it first drains (neither CPU starts anything new) and switches once neither CPU is active.
+ * after --batch-us, when its cgroup runs out of tasks while another waits, or when a higher class
+ * takes one of its CPUs; it first drains (neither CPU starts anything new) and switches once
+ * neither CPU is active.
  *
  * Queues. Each tracked cgroup owns a slot; slot i is kernel DSQ i. The DSQs are created once, in
  * ops.init (--max-cgroups + 1 of them; the last is the shared overflow slot) and live until the
@@ -49,10 +50,18 @@
  * tracepoint clears the flag and kicks us when it switches (flag and rq->curr are checked in
  * opposite orders with atomics on both sides, so the wake-up cannot be lost). Past the gate, move
  * one task of the cgroup to our local DSQ; if there is none but `prev` belongs to the cgroup, let
- * prev keep running. If the cgroup's queue is empty, drain and retry (the seed's rule). If it holds
- * tasks that may not run on this CPU (pinned elsewhere), drain only when another cgroup waits, and
- * skip that cgroup for the rest of this dispatch; otherwise just idle: the pair keeps its cgroup
- * and no kicks ping-pong between two CPUs that both have nothing to run. A dispatch makes at most
+ * prev keep running. If the cgroup has nothing this CPU may run (its queue is empty, or what it
+ * holds is pinned elsewhere), drain and retry only when another cgroup waits (skipping a cgroup of
+ * pinned tasks for the rest of this dispatch); otherwise just idle, uncommitted: the pair keeps its
+ * cgroup, the next wake-up of it takes the short path, and no kicks ping-pong between two CPUs that
+ * both have nothing to run. (The seed drained whenever the queue was empty; with a pipe between two
+ * tasks of one cgroup that made every round trip drain the pair and pick the cgroup again.)
+ *
+ * Wake-ups on a committed CPU. A task enqueued on the CPU that is running (committed to) its cgroup,
+ * typically woken by the task it will follow there, goes straight to that CPU's local DSQ while the
+ * pair is not draining, its batch is not over and no task of the cgroup waits in its queue
+ * (pair_run_here): it runs under the commitment of the task that woke it, without a dispatch round.
+ * A dispatch makes at most
  * 8 rounds of at most 32 top_q pops; when every round found a cgroup with nothing for this CPU it
  * re-kicks its own CPU rather than sleep on work only it may run.
  *
@@ -66,8 +75,8 @@
  * must through `struct dsp_excl` on ops.dispatch's stack (plain memory to them); map values (the
  * pair lock) are looked up again in each.
  *
- * Tasks only reach a CPU through that path: select_cpu never inserts directly (the kernel's
- * default would put a woken task on an idle CPU behind our back), SCX_OPS_ENQ_LAST stops the
+ * Tasks only reach a CPU through that path or pair_run_here: select_cpu never inserts directly (the
+ * kernel's default would put a woken task on an idle CPU behind our back), SCX_OPS_ENQ_LAST stops the
  * kernel from silently keeping `prev`, and ENQ_EXITING / ENQ_MIGRATION_DISABLED route exiting and
  * migration-disabled tasks through ops.enqueue instead of straight to a local DSQ. ops.running
  * checks the task's slot against the pair's cgroup anyway; a mismatch (a task that changed cgroup
@@ -171,8 +180,7 @@ struct cgrp_ref {
 struct task_ctx {
 	u32 slot;        /* slot of the task's last enqueue; PAIR_NONE when unknown/stale */
 	u32 counted;     /* slot whose nr_waiting includes this task, PAIR_NONE if none */
-	u32 woke_idle;   /* select_cpu claimed an idle CPU for this wake-up */
-	u32 _pad;
+	u64 tag;         /* the tag of slot `slot` when it was looked up (see task_slot) */
 };
 
 struct {
@@ -339,13 +347,24 @@ static __always_inline void uncount(struct task_ctx *tc)
 		__sync_fetch_and_add(&sl->nr_waiting, -1);
 }
 
-/* Slot for @p's cgroup (the overflow slot when it has none); *tag gets the slot's expected tag. */
-static __always_inline u32 task_slot(struct task_struct *p, u64 *tag)
+/* Slot for @p's cgroup (the overflow slot when it has none); *tag gets the slot's expected tag.
+ * The task's last tracked slot is taken again while the slot still holds the tag it had then: the
+ * task has not changed cgroup since (ops.cgroup_move forgets the slot before the kernel enqueues a
+ * moved task again) and the cgroup still owns the slot (its exit changes the tag). That spares the
+ * cgroup reference and the hash lookup on every wake-up. */
+static __always_inline u32 task_slot(struct task_struct *p, struct task_ctx *tc, u64 *tag)
 {
-	struct cgroup *cgrp = scx_bpf_task_cgroup(p);
+	struct cgroup *cgrp;
 	struct cgrp_ref *ref;
+	struct pair_slot *sl;
 	u64 cgid;
 
+	if (tc && tc->slot != PAIR_NONE && tc->slot != overflow_slot() &&
+	    (sl = lookup_slot(tc->slot)) && sl->tag == tc->tag) {
+		*tag = tc->tag;
+		return tc->slot;
+	}
+	cgrp = scx_bpf_task_cgroup(p);
 	if (!cgrp)
 		return overflow_slot();
 	cgid = cgrp->kn->id;
@@ -488,17 +507,46 @@ __noinline int pair_partner_allows(s32 partner, u32 cur)
 /* --- callbacks --------------------------------------------------------------------------------- */
 
 /* Pick a CPU for a waking task, but never insert it directly: every task reaches a CPU through
- * ops.dispatch, which knows which cgroup the CPU's pair runs. */
+ * ops.dispatch or ops.enqueue (pair_run_here), which know which cgroup the CPU's pair runs. */
 s32 BPF_STRUCT_OPS(pair_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
-	struct task_ctx *tc = bpf_task_storage_get(&task_ctxs, p, 0, 0);
+	struct pair_cpu_ctx *cc;
 	bool is_idle = false;
 	s32 cpu;
 
 	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
-	if (tc)
-		tc->woke_idle = is_idle;
+	/* per CPU, not per task (no task storage on every wake-up): the claim is exclusive, and a
+	 * wrong hint costs one extra kick at most */
+	if ((cc = lookup_cpu(cpu)) && cc->woken != is_idle)
+		cc->woken = is_idle;
 	return cpu;
+}
+
+/* May @p, of slot @s, being enqueued on this very CPU, go straight to its local DSQ? Yes while the
+ * CPU is committed to @s (its active bit, which only this CPU changes: it is running a task of @s or
+ * lent to a kernel thread, not inside ops.dispatch), the pair is not draining and the batch is not
+ * over. The pair cannot leave @s before this CPU's next ops.dispatch, which the kernel calls only
+ * once the local DSQ is empty, so the task runs under the same commitment as the one that woke it;
+ * ops.running still checks its slot. Not while tasks of @s wait in its queue (FIFO within a cgroup:
+ * they must not be overtaken, nor wait a batch while a ping-pong keeps the CPU busy, the idle
+ * partner hearing no kick since @s is on top_q already). The batch check keeps a ping-pong on one
+ * CPU (a pipe) from never reaching ops.dispatch again; a re-enqueue from cpu_release (SCX_ENQ_REENQ)
+ * never comes here. Spares the wake-up its dispatch round (gate, queue move) on the pipe path. */
+static __always_inline bool pair_run_here(struct task_struct *p, u32 s, struct pair_slot *sl,
+					  u64 enq_flags)
+{
+	s32 cpu = bpf_get_smp_processor_id();
+	struct pair_cpu_ctx *cc;
+	struct pair_ctx *pc;
+
+	/* tasks of the cgroup already wait in its queue: keep FIFO, go behind them */
+	if ((enq_flags & SCX_ENQ_REENQ) || sl->nr_waiting > 0 || scx_bpf_task_cpu(p) != cpu)
+		return false;
+	if (!(cc = lookup_cpu(cpu)) || !(pc = lookup_pair(cc)))
+		return false;
+	if (!(pc->active_mask & (1u << (cc->idx & 1))) || pc->cur != s || pc->draining)
+		return false;
+	return scxx_now() - pc->started_at < batch_ns;
 }
 
 void BPF_STRUCT_OPS(pair_enqueue, struct task_struct *p, u64 enq_flags)
@@ -508,20 +556,24 @@ void BPF_STRUCT_OPS(pair_enqueue, struct task_struct *p, u64 enq_flags)
 	struct pair_slot *sl;
 	u64 tag = 0;
 	s64 depth = 0;
-	bool woke_idle = false;
 
 	if (!ext_class)
 		ext_class = (u64)p->sched_class;
 	stat_inc(PAIR_STAT_TOTAL);
-	s = task_slot(p, &tag);
+	s = task_slot(p, tc, &tag);
 	sl = lookup_slot(s);
 	if (!sl) {
 		scxx_error("pair: no slot %u for %s[%d]", s, p->comm, p->pid);
 		return;
 	}
+	if (tc && s != ovf && pair_run_here(p, s, sl, enq_flags)) {
+		uncount(tc);
+		tc->slot = s;
+		tc->tag = tag;
+		scxx_dsq_insert(p, SCX_DSQ_LOCAL, slice_dfl_ns, enq_flags);
+		return;
+	}
 	if (tc) {
-		woke_idle = tc->woke_idle;
-		tc->woke_idle = 0;
 		uncount(tc);
 		depth = __sync_fetch_and_add(&sl->nr_waiting, 1) + 1;
 		tc->counted = s;
@@ -539,6 +591,7 @@ void BPF_STRUCT_OPS(pair_enqueue, struct task_struct *p, u64 enq_flags)
 			tc->counted = s;
 		}
 		tc->slot = s;
+		tc->tag = tag;
 	}
 	if (s == ovf)
 		stat_inc(PAIR_STAT_OVERFLOW);
@@ -555,8 +608,14 @@ void BPF_STRUCT_OPS(pair_enqueue, struct task_struct *p, u64 enq_flags)
 	/* A cgroup just got work. A wake-up that claimed an idle CPU has already woken it; otherwise
 	 * wake an idle CPU this task may use so some pair looks at the new cgroup (not where kicks are
 	 * impossible, Debian's 7.1: a claimed idle CPU nobody wakes would drop out of every idle pick). */
-	if (mark_on_top(s, sl) && !woke_idle && scxx_can_kick()) {
-		s32 cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+	if (mark_on_top(s, sl) && scxx_can_kick()) {
+		struct pair_cpu_ctx *cc = lookup_cpu(scx_bpf_task_cpu(p));
+		s32 cpu;
+
+		if ((enq_flags & SCX_ENQ_WAKEUP) && cc && cc->woken &&
+		    __sync_lock_test_and_set(&cc->woken, 0))
+			return;
+		cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
 
 		if (cpu >= 0)
 			kick(cpu, SCX_KICK_IDLE);
@@ -615,18 +674,21 @@ __noinline int pair_run_slot(s32 cpu, u32 cur, int switched, u32 prev_slot,
 	}
 
 	stat_inc(PAIR_STAT_CGRP_EMPTY);
-	if (queued > 0) {
-		/* Tasks are queued but none may run here (pinned elsewhere). Move the pair on only if
-		 * another cgroup waits, and do not pick this one again in this dispatch. */
-		exclude(x, cur);
-		if (!others_waiting(cur)) {
-			bpf_spin_lock(&pc->lock);
-			pc->active_mask &= ~me;
-			bpf_spin_unlock(&pc->lock);
-			return DSP_IDLE;
-		}
+	/* Nothing of the cgroup may run here: it is empty, or what it queues is pinned elsewhere. With
+	 * no other cgroup waiting, draining would only make the pair pick this cgroup again on the next
+	 * wake-up (a pipe's two ends did that every round trip): go idle still on it, uncommitted, so
+	 * the partner goes on and our next dispatch takes the fast path. An enqueue into another cgroup
+	 * puts it on top_q, so that dispatch sees it waiting and drains then. */
+	if (!others_waiting(cur)) {
+		bpf_spin_lock(&pc->lock);
+		pc->active_mask &= ~me;
+		bpf_spin_unlock(&pc->lock);
+		return DSP_IDLE;
 	}
-	/* the cgroup has nothing for us: drain, and let the next round pick another one */
+	/* do not pick a cgroup whose tasks are all pinned elsewhere again in this dispatch */
+	if (queued > 0)
+		exclude(x, cur);
+	/* the cgroup has nothing for us and another waits: drain, and let the next round pick it */
 	bpf_spin_lock(&pc->lock);
 	started_drain = !pc->draining;
 	pc->draining = 1;
@@ -784,8 +846,13 @@ void BPF_STRUCT_OPS(pair_running, struct task_struct *p)
 
 void BPF_STRUCT_OPS(pair_quiescent, struct task_struct *p, u64 deq_flags)
 {
-	struct task_ctx *tc = bpf_task_storage_get(&task_ctxs, p, 0, 0);
+	struct task_ctx *tc;
 
+	/* a task goes to sleep only from the CPU, and ops.running uncounted it: nothing to do (this
+	 * runs on every block, so no task storage lookup) */
+	if (deq_flags & SCX_DEQ_SLEEP)
+		return;
+	tc = bpf_task_storage_get(&task_ctxs, p, 0, 0);
 	if (tc)
 		uncount(tc);
 }
@@ -869,9 +936,10 @@ int BPF_PROG(pair_switch, bool preempt, struct task_struct *prev, struct task_st
 		if (pcc && pcc->waiting && __sync_lock_test_and_set(&pcc->waiting, 0))
 			kick(cc->partner, 0);
 	}
-	foreign = next->pid != 0 && !on_ext(next, bpf_task_storage_get(&task_ctxs, next, 0, 0));
+	/* the rest is the switch path's; the ops path stops here (every switch, keep it short) */
 	if (!switch_preempt || !(pc = lookup_pair(cc)) || !scx_cpu_online(cpu))
 		return 0;
+	foreign = next->pid != 0 && !on_ext(next, bpf_task_storage_get(&task_ctxs, next, 0, 0));
 	me = 1u << (cc->idx & 1);
 	if (foreign && !cc->released) {
 		cc->released = 1;

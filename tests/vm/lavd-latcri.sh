@@ -1,15 +1,22 @@
 #!/bin/sh
-# vm: cpus=4 numa=1 timeout=300
-# lavd-latcri: latency criticality works. Four periodic interactive tasks (scxx-latency
-# "lat-probe": wake every 5 ms, run 1 ms) share 4 CPUs with 6 CPU hogs ("lat-hog"). Under
-# `lavd --monitor 1` the per-task samples must rate the probes more latency-critical than the hogs
-# (mean lat_cri of the probe samples > mean of the hog samples; both must be sampled). A sample is
-# the task a CPU last started, so a probe is caught only while it runs: four probes over 20 s give
-# enough samples (about 5-10 were seen with two). The probes' wakeup latency p50/p99 is printed
-# under the default kernel scheduler (run first, no sched_ext) and under lavd: figures, not asserted.
+# vm: cpus=4 numa=1 timeout=300 icount=1
+# lavd-latcri: latency criticality works and pays off. Four periodic interactive tasks (scxx-latency
+# "lat-probe": wake every 5 ms, run 1 ms) share 4 CPUs with 6 CPU hogs ("lat-hog"), first under the
+# default kernel scheduler (no sched_ext), then under `lavd --monitor 1`, in the same boot.
+#  - Latency: the probes' wake-up latency, all samples of the four pooled, is judged against the
+#    default scheduler's. The VM runs with QEMU --icount (guest time follows executed instructions),
+#    so the figures repeat; plain TCG timing would be noise. Asserted: lavd's p99 at most 1.5x and its
+#    p50 at most 2.5x the default's (measured on 7.3 and 7.2: 1.1-1.3x and 1.6-1.8x; before lavd's
+#    wake-up preemption of issue 11, 3-3.6x and 5-7x). Issue 11's goal, p99 below the default's, is
+#    not reached yet. Not asserted on PREEMPT_RT (wake-ups come from the timer threads there; 2.3x
+#    and 3.4x were measured), only printed.
+#  - Criticality: the monitor's per-task samples must rate the probes more latency-critical than the
+#    hogs (mean lat_cri of the probe samples > mean of the hog samples; both must be sampled). A
+#    sample is the task a CPU last started, so a probe is caught only while it runs: four probes
+#    over 10 s give enough samples.
 . /lib/scxx.sh
 
-SECS=20
+SECS=10
 PIDS=""
 cleanup() { for p in $PIDS; do kill -KILL "$p" 2>/dev/null; done; [ -n "${pid:-}" ] && kill -TERM "$pid" 2>/dev/null; return 0; }
 trap cleanup EXIT
@@ -21,7 +28,10 @@ run_mix() {
     i=0
     while [ $i -lt 6 ]; do scxx-latency hog $SECS lat-hog > /dev/null & PIDS="$PIDS $!"; i=$((i + 1)); done
     PROBES=""
-    for x in a b c d; do scxx-latency 5000 1000 $SECS lat-probe > /tmp/lat.$1.$x & PROBES="$PROBES $!:$x"; done
+    for x in a b c d; do
+        SCXX_LATENCY_SAMPLES=/tmp/samples.$1.$x scxx-latency 5000 1000 $SECS lat-probe > /tmp/lat.$1.$x &
+        PROBES="$PROBES $!:$x"
+    done
     for p in $PIDS; do wait "$p" || fail "$1: a hog failed"; done
     for e in $PROBES; do wait "${e%%:*}" || { cat /tmp/lat.$1.${e#*:}; fail "$1: probe ${e#*:} failed"; }; done
     PIDS=""
@@ -30,22 +40,26 @@ run_mix() {
 
 # field NAME FILE...: the NAME=value fields of the scxx-latency lines, space separated.
 field() { _f=$1; shift; sed -n "s/.* $_f=\([0-9]*\).*/\1/p" "$@" | tr '\n' ' '; }
+# pooled Q LABEL: the Q-th percentile (nearest rank) of every probe sample of run LABEL, in us.
+pooled() { cat /tmp/samples.$2.* | sort -n | awk -v q="$1" '{ v[++n] = $1 }
+           END { if (!n) { print "none"; exit } r = int(q / 100 * n + 0.999999); if (r < 1) r = 1; print v[r] }'; }
 
 [ "$(scx_state)" = disabled ] || fail "a sched_ext scheduler is already attached"
 run_mix default
-echo "latency under the default scheduler: p50_us=[ $(field p50_us /tmp/lat.default.*)] p99_us=[ $(field p99_us /tmp/lat.default.*)]"
+echo "latency under the default scheduler: p50_us=[ $(field p50_us /tmp/lat.default.*)] p99_us=[ $(field p99_us /tmp/lat.default.*)] pooled p50_us=$(pooled 50 default) p99_us=$(pooled 99 default)"
 
 scx-run --sched lavd --monitor 1 --stats 2 > /tmp/run.log 2>&1 &
 pid=$!
 wait_scx_state enabled 30 || { cat /tmp/run.log; dump_scx; fail "lavd never enabled"; }
 run_mix lavd
-echo "latency under lavd:              p50_us=[ $(field p50_us /tmp/lat.lavd.*)] p99_us=[ $(field p99_us /tmp/lat.lavd.*)]"
+echo "latency under lavd:              p50_us=[ $(field p50_us /tmp/lat.lavd.*)] p99_us=[ $(field p99_us /tmp/lat.lavd.*)] pooled p50_us=$(pooled 50 lavd) p99_us=$(pooled 99 lavd)"
 [ "$(scx_state)" = enabled ] && kill -0 "$pid" || { cat /tmp/run.log; fail "lavd left during the run"; }
 kill -TERM "$pid"; wait "$pid"; rc=$?
 pid=""
 [ "$rc" -eq 0 ] || { cat /tmp/run.log; fail "scx-run exited $rc"; }
 
 grep '^lavd-task ' /tmp/run.log | grep -E 'comm=lat-(probe|hog) ' | head -20
+grep -v '^lavd-task ' /tmp/run.log | tail -6
 echo "monitor samples: $(grep -c '^lavd-task ' /tmp/run.log) total, $(grep -c '^lavd-task .* comm=lat-probe ' /tmp/run.log) probe, $(grep -c '^lavd-task .* comm=lat-hog ' /tmp/run.log) hog"
 for k in pid comm lat_cri wait_freq wake_freq run_freq avg_runtime_us deadline_us slice_us cpu; do
     grep '^lavd-task ' /tmp/run.log | head -1 | grep -q " $k=" || { grep '^lavd-task ' /tmp/run.log | head -3; fail "monitor line lacks '$k='"; }
@@ -60,3 +74,15 @@ echo "lat_cri: probe mean $probe over $nprobe samples, hog mean $hog over $nhog 
 [ "$nhog" -gt 0 ] || { tail -40 /tmp/run.log; fail "the monitor never sampled a hog"; }
 [ "$probe" -gt "$hog" ] || fail "the interactive probe (lat_cri $probe) is not rated more latency-critical than the hogs ($hog)"
 echo "ok: probe lat_cri $probe > hog lat_cri $hog"
+
+dfl50=$(pooled 50 default); lavd50=$(pooled 50 lavd); dfl99=$(pooled 99 default); lavd99=$(pooled 99 lavd)
+case "$dfl50$lavd50$dfl99$lavd99" in *none*) fail "no latency samples (default: $dfl50/$dfl99, lavd: $lavd50/$lavd99)" ;; esac
+# within LAVD DEFAULT FACTOR: is LAVD <= FACTOR x DEFAULT?
+within() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { exit !(a + 0 <= f * b) }'; }
+if uname -v | grep -q PREEMPT_RT; then
+    echo "latency not asserted on PREEMPT_RT: p50 $lavd50 us vs $dfl50 us, p99 $lavd99 us vs $dfl99 us"
+else
+    within "$lavd99" "$dfl99" 1.5 || fail "the probes' wake-up p99 under lavd ($lavd99 us) is above 1.5x the default scheduler's ($dfl99 us)"
+    within "$lavd50" "$dfl50" 2.5 || fail "the probes' wake-up p50 under lavd ($lavd50 us) is above 2.5x the default scheduler's ($dfl50 us)"
+    echo "ok: probes' wake-up p50/p99 $lavd50/$lavd99 us under lavd, $dfl50/$dfl99 us under the default scheduler"
+fi

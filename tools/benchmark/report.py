@@ -31,8 +31,8 @@ KIND_KEYS = {"figure": FIGURE_KEYS, "cdf": CDF_KEYS}
 
 DEFAULT = "default"     # the kernel's own scheduler (EEVDF), measured in every boot
 ATTACH = "attach"       # the workload that holds a scheduler's load facts
-WORKLOAD_ORDER = ("pipe", "messaging", "hackbench", "schbench", "interactive", "cyclictest", "fairness",
-                  "fork-exec", ATTACH)
+WORKLOAD_ORDER = ("pipe", "messaging", "hackbench", "schbench", "interactive", "periodic", "cyclictest",
+                  "fairness", "fork-exec", ATTACH)
 # The main table's columns: workload -> its headline metrics. A workload not listed here (or none of
 # whose listed metrics is present) gets its first metric that has a better direction and is no BPF
 # figure (bpf_*, bpf.*, verified_insns.*). The attach workload has no column.
@@ -42,6 +42,7 @@ HEADLINE = {
     "hackbench": ("elapsed_s",),
     "schbench": ("wake_p99_us",),
     "interactive": ("wake_p99_us", "hog_work"),
+    "periodic": ("wake_p99_us",),
     "cyclictest": ("wake_p99_us",),
     "fairness": ("jain_index",),
     "fork-exec": ("exec_per_s",),
@@ -74,7 +75,8 @@ Workloads:
   messaging` (linux-perf); `hackbench` and `cyclictest` come from rt-tests; `fork-exec` runs
   `stress-ng --exec`.
 - scxx's own, because nothing is packaged: `schbench` runs `scxx-schbench` (schbench-like; schbench
-  is not packaged in Debian), `interactive` runs `scxx-latency` (periodic interactive tasks), and
+  is not packaged in Debian), `interactive` runs `scxx-latency` (periodic interactive tasks) among CPU hogs, `periodic`
+  the same tasks alone, and
   `fairness` runs CPU hogs of `scxx-latency` (stress-ng reports no per-instance work).
 - `attach` is no workload: it holds each scheduler's load facts (verified instructions per BPF
   program, time from exec to enabled, peak RSS).

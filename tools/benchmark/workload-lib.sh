@@ -37,3 +37,29 @@ samples_histogram() { cat "$@" | sort -n | uniq -c | awk '{print $2, $1}'; }
 # summary goes to /tmp/hogs.out. hog_work then prints their total bogo ops (after `wait`).
 hogs() { stress-ng --cpu "$1" --cpu-method int64 -t "$2" --metrics-brief > /tmp/hogs.out 2>&1 & }
 hog_work() { awk '/metrc/ && $4 == "cpu" {print $5}' /tmp/hogs.out; }
+
+# probes NAME SECS: 4 periodic tasks (scxx-latency 5000 1000: wake every 5 ms, run 1 ms) for SECS
+# seconds, each sample appended to /tmp/NAME.samples.X and its result line in /tmp/NAME.X (X = a..d);
+# waits for them and fails (printing their output) when one fails.
+probes() {
+    rm -f /tmp/"$1".samples.* /tmp/"$1".?
+    _pids=""
+    for _x in a b c d; do
+        SCXX_LATENCY_SAMPLES=/tmp/$1.samples.$_x scxx-latency 5000 1000 "$2" lat-probe > /tmp/"$1".$_x 2>&1 &
+        _pids="$_pids $!"
+    done
+    _rc=0
+    for _p in $_pids; do wait "$_p" || _rc=1; done
+    [ $_rc = 0 ] || { cat /tmp/"$1".?; echo "a periodic task failed"; return 1; }
+}
+
+# probe_metrics NAME: the wake-up latency figures and CDF of all the probes' samples pooled, the
+# periods met and the "ops" line (one period each) of a `probes NAME` run.
+probe_metrics() {
+    samples_histogram /tmp/"$1".samples.* | latency_metrics wake || { echo "no latency sample"; return 1; }
+    awk '/^scxx-latency: n=/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+                               met += v["met"]; periods += v["n"] + v["missed"]; found++ }
+         END { if (found != 4) exit 1; print "metric periods_met " met " count higher"
+               print "metric periods " periods " count none"; print "ops " periods }' /tmp/"$1".? ||
+        { cat /tmp/"$1".?; echo "a result line is missing"; return 1; }
+}
