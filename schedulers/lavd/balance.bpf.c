@@ -1,6 +1,7 @@
 /* schedulers/lavd/balance.bpf.c: cross-domain load balancing.
  * - lavd_plan_migration (10 ms timer): each domain's load per capacity ((scaled utilisation +
- *   waiting tasks) / capacity) against the system mean; 25% above makes it a stealee, 25% below a stealer.
+ *   waiting tasks) / capacity) against the system mean; 25% above makes it a stealee, 25% below
+ *   a stealer.
  *   Below --lb-low-util-pct system utilisation there is no plan (stealing within a node and from
  *   overflowing domains still works).
  * - lavd_steal (ops.dispatch, when the CPU's own queues are empty): neighbours nearest first;

@@ -5,7 +5,8 @@
  *                   criticality, the virtual deadline and the time slice
  *   idle.bpf.c      ops.select_cpu: idle-CPU choice (active set, core type, wake sync)
  *   queue.bpf.c     ops.enqueue / ops.dispatch / ops.dequeue: domain and per-CPU DSQs
- *   preempt.bpf.c   wake-up preemption (power-of-two victim choice) and ops.tick slice trimming
+ *   preempt.bpf.c   wake-up preemption (victim choice; immediate or queue-and-kick) and ops.tick
+ *                   slice trimming
  *   balance.bpf.c   the cross-domain migration plan and stealing at dispatch
  *   sys_stat.bpf.c  the 10 ms system-statistics timer (utilisation, thresholds, time slice) and
  *                   ops.update_idle (idle time per CPU)
@@ -21,16 +22,17 @@
  * Latency criticality. A task in the middle of a chain of events (input -> compositor -> game
  * thread -> audio) sleeps often, wakes others often, and runs briefly each time. Per task we keep
  * exponentially weighted frequencies: how often it sleeps (wait_freq, ops.stopping of a task that
- * is no longer runnable), how often it wakes a task of its own family (wake_freq: the waker and
- * the wakee share a parent or a thread group, and the wake-up is not from interrupt context), how often it is woken (run_freq), and its
- * average runtime per wake-up. The criticality is the sum of log2(wait_freq), log2(wake_freq) and
- * log2(max_runtime / runtime), shifted by the task's weight (nice), normalised to [0, 1024]. Fixed
- * boosts are added for wake-ups from interrupt context (the waker is the idle task or ksoftirqd),
- * wake-ups by RT/deadline tasks, kernel threads (more for kworkers and ksoftirqd), pinned or
- * affinitized tasks and futex holders (futex.bpf.c). A wakee inherits up to half of its waker's
- * excess criticality, capped at 1/8 of the scale, so a chain is only as urgent as its head. The
- * 10 ms timer keeps the system-wide average and (smoothed) maximum; the threshold for "latency
- * critical" and for wake-up preemption is max - ((max - avg) >> preempt_shift).
+ * is no longer runnable), how often it wakes a task of its own family (wake_freq: the waker and the
+ * wakee share a parent or a thread group, and the wake-up is not from interrupt context), how often
+ * it is woken (run_freq), and its average runtime per wake-up. The criticality is the sum of
+ * log2(wait_freq), log2(wake_freq) and log2(max_runtime / runtime), shifted by the task's weight
+ * (nice), normalised to [0, 1024]. Fixed boosts are added for wake-ups from interrupt context (the
+ * waker is the idle task or ksoftirqd), wake-ups by RT/deadline tasks, kernel threads (more for
+ * kworkers and ksoftirqd), pinned or affinitized tasks and futex holders (futex.bpf.c). A wakee
+ * inherits up to half of its waker's excess criticality, capped at 1/8 of the scale, so a chain is
+ * only as urgent as its head. The 10 ms timer keeps the system-wide average and (smoothed) maximum;
+ * the threshold for "latency critical" and for wake-up preemption is max - ((max - avg) >>
+ * preempt_shift).
  *
  * Virtual deadline. A logical clock (cur_logical_clk) advances whenever a task starts running
  * with a deadline beyond it, by the gap divided by the number of waiting tasks, so it follows the
@@ -48,19 +50,19 @@
  * can finish in one go; ops.tick takes the boost back as soon as others wait. While pinned tasks
  * wait for a CPU, other tasks there get at most pinned_slice.
  *
- * Preemption. A task that finds no idle CPU looks for a victim among the waking CPU, its own CPU
- * and two random active CPUs of its domain it may run on (the CPUs that serve the queue it waits
- * in); never a CPU whose task holds a lock (futex boost) or is at least as critical. A task that
- * just woke and is far more critical than the victim's task (at least twice its criticality plus
- * one boost step) goes straight to the victim's local DSQ with SCX_ENQ_PREEMPT, ahead of any queue
- * (two random active CPUs of other domains are tried when none of its own qualifies). Otherwise a
- * task at or above the threshold (upstream's rule), or a far more critical one queued again after
- * its slice, waits in its queue and kicks the candidate running the latest deadline later than its
- * own. The far-more-critical rule departs from upstream (see the README): periodic tasks among CPU
- * hogs sit below a threshold the few most critical tasks of a round set. Below all that, a task
- * gets the CPU at the next tick instead: ops.tick ends the running task's slice (after slice_min)
- * when the head of its CPU's queue has an earlier deadline, unless the running task is far more
- * critical than that head.
+ * Preemption. A task that finds no idle CPU looks for a victim among the active CPUs of its domain
+ * it may run on (the CPUs that serve the queue it waits in): the waking CPU and its own CPU when
+ * they are such CPUs, and two random ones; never a CPU whose task holds a lock (futex boost) or is
+ * at least as critical. A task that just woke and is far more critical than the victim's task (at
+ * least twice its criticality plus one boost step) goes straight to the victim's local DSQ with
+ * SCX_ENQ_PREEMPT, ahead of any queue (two more random active CPUs it may use, of any domain, are
+ * tried when none of its own qualifies). Otherwise a task at or above the threshold (upstream's
+ * rule), or a far more critical one queued again after its slice, waits in its queue and kicks the
+ * candidate running the latest deadline later than its own. The far-more-critical rule departs from
+ * upstream (see the README): periodic tasks among CPU hogs sit below a threshold the few most
+ * critical tasks of a round set. Below all that, a task gets the CPU at the next tick instead:
+ * ops.tick ends the running task's slice (after slice_min) when the head of its CPU's queue has an
+ * earlier deadline, unless the running task is far more critical than that head.
  *
  * Interrupt context. A wake-up from an interrupt names whatever task it interrupted as `current`;
  * counting that as a wake-up by that task would make CPU hogs look like wakers. ops.runnable reads

@@ -1,11 +1,12 @@
 /* schedulers/lavd/preempt.bpf.c: preemption. A task enqueued with no idle CPU to go to looks for a
  * victim among the active CPUs of its domain that it may run on (the CPUs that serve the queue it
- * waits in): its own CPU, the waking CPU and two random ones (may_preempt says how each may be
- * preempted); ops.enqueue then either puts a far more critical waking task straight on the victim's
- * CPU (SCX_ENQ_PREEMPT), or queues the task and kicks the victim. ops.tick
- * trims slices: a task yields when an earlier deadline waits in its CPU's queue (after
- * --slice-min-us), boosted slices end once others wait, and tasks sharing a CPU with waiting pinned
- * tasks stop after --pinned-slice-us. */
+ * waits in): the waking CPU and its own CPU when they are such CPUs, and two random ones; a waking
+ * task may also try two random active CPUs of any domain (may_preempt says how each may be
+ * preempted). ops.enqueue then either puts a far more critical waking task straight on the victim's
+ * CPU (SCX_ENQ_PREEMPT), or queues the task and kicks the victim. ops.tick trims slices: a task
+ * yields when an earlier deadline waits in its CPU's queue (after --slice-min-us) unless it is far
+ * more critical than that task, boosted slices end once others wait, and tasks sharing a CPU with
+ * waiting pinned tasks stop after --pinned-slice-us. */
 #include "lavd.bpf.h"
 
 /* How may a task of latency criticality lat_cri and deadline vdeadline take CPU c's running task's
@@ -82,8 +83,8 @@ int lavd_find_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat
 	bpf_cpumask_and(tmp, p->cpus_ptr, active);
 	bpf_cpumask_and(tmp, (const struct cpumask *)tmp, dom);
 	allowed = (const struct cpumask *)tmp;
-	/* candidates: the waking CPU (no IPI: an interrupt that woke the task reschedules on its way
-	 * out), the task's own CPU (warm cache), and two random ones (power of two choices). For a
+	/* candidates (each only if in `allowed`): the waking CPU (no IPI: an interrupt that woke the
+	 * task reschedules on its way out), the task's own CPU (warm cache), and two random ones. For a
 	 * queue-and-kick preemption the latest running deadline wins; for an immediate one the first
 	 * candidate that allows it, so the waking CPU when it can */
 	consider_victim(bpf_get_smp_processor_id(), allowed, vdeadline, lat_cri, wakeup, false, &best);
@@ -91,7 +92,8 @@ int lavd_find_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat
 	consider_victim(bpf_cpumask_any_distribute(allowed), allowed, vdeadline, lat_cri, wakeup, false, &best);
 	consider_victim(bpf_cpumask_any_distribute(allowed), allowed, vdeadline, lat_cri, wakeup, false, &best);
 	/* a task put straight on the victim's CPU may go to any active CPU it may use: with every CPU of
-	 * its domain taken (say, by other periodic tasks), two random ones of the others are tried */
+	 * its domain taken (say, by other periodic tasks), two more random ones, of any domain, are
+	 * tried (there is no and-not kfunc to leave its own domain out) */
 	if (wakeup && best.how != LAVD_PREEMPT_NOW && nr_cpdoms > 1) {
 		bpf_cpumask_and(tmp, p->cpus_ptr, active);
 		consider_victim(bpf_cpumask_any_distribute(allowed), allowed, vdeadline, lat_cri, wakeup, true, &best);
@@ -102,8 +104,10 @@ int lavd_find_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat
 	victim = get_cpu_ctx(best.cpu);
 	if (!victim)
 		return -1;
-	/* one preemption per victim: the next preemptor sees it as taken */
-	victim->running_deadline = 0;
+	/* one preemption per victim: claim it (the next preemptor sees it as taken); lost to a
+	 * concurrent preemptor, give up: the task waits in its queue */
+	if (__sync_val_compare_and_swap(&victim->running_deadline, best.deadline, 0) != best.deadline)
+		return -1;
 	self = get_cpu_ctx(bpf_get_smp_processor_id());
 	if (self)
 		self->nr_preempt++;
@@ -141,8 +145,9 @@ void BPF_STRUCT_OPS(lavd_tick, struct task_struct *p)
 			scxx_task_set_slice(p, 0);
 		return;
 	}
-	/* yield: a task with an earlier deadline waits in this CPU's queue (a waker below the
-	 * preemption threshold gets the CPU at the next tick instead of the end of the slice) */
+	/* yield: a task with an earlier deadline waits in this CPU's queue (a task that could not
+	 * preempt gets the CPU at the next tick instead of the end of the slice), unless the running
+	 * task is far more critical than it */
 	if (!no_preemption && ran >= slice_min_ns && c->cpdom_id != LAVD_NONE &&
 	    bpf_ksym_exists(scx_bpf_dsq_peek)) {
 		struct task_struct *head = scx_bpf_dsq_peek(per_cpu_dsq ? (u64)cpu : cpdom_dsq(c->cpdom_id));

@@ -359,7 +359,8 @@ static __always_inline u32 task_slot(struct task_struct *p, struct task_ctx *tc,
 	struct pair_slot *sl;
 	u64 cgid;
 
-	if (tc && tc->slot != PAIR_NONE && tc->slot != overflow_slot() &&
+	/* a live tag only: fresh task storage (slot 0, tag 0) must not match a free slot 0 */
+	if (tc && tc->slot != PAIR_NONE && tc->slot != overflow_slot() && SLOT_STATE(tc->tag) == SLOT_LIVE &&
 	    (sl = lookup_slot(tc->slot)) && sl->tag == tc->tag) {
 		*tag = tc->tag;
 		return tc->slot;
@@ -515,8 +516,10 @@ s32 BPF_STRUCT_OPS(pair_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wak
 	s32 cpu;
 
 	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
-	/* per CPU, not per task (no task storage on every wake-up): the claim is exclusive, and a
-	 * wrong hint costs one extra kick at most */
+	/* per CPU, not per task (no task storage on every wake-up): the claim is exclusive. A stale
+	 * hint (left by a wake-up whose cgroup was on top_q already) costs one extra kick, or skips one
+	 * for a later wake-up onto that CPU that bypassed select_cpu; the wake-up of a task onto an idle
+	 * CPU reschedules that CPU anyway */
 	if ((cc = lookup_cpu(cpu)) && cc->woken != is_idle)
 		cc->woken = is_idle;
 	return cpu;

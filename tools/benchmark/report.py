@@ -75,9 +75,9 @@ Workloads:
   messaging` (linux-perf); `hackbench` and `cyclictest` come from rt-tests; `fork-exec` runs
   `stress-ng --exec`.
 - scxx's own, because nothing is packaged: `schbench` runs `scxx-schbench` (schbench-like; schbench
-  is not packaged in Debian), `interactive` runs `scxx-latency` (periodic interactive tasks) among CPU hogs, `periodic`
-  the same tasks alone, and
-  `fairness` runs CPU hogs of `scxx-latency` (stress-ng reports no per-instance work).
+  is not packaged in Debian), `interactive` runs `scxx-latency` (periodic interactive tasks) among
+  CPU hogs, `periodic` the same tasks alone, and `fairness` runs CPU hogs of `scxx-latency`
+  (stress-ng reports no per-instance work).
 - `attach` is no workload: it holds each scheduler's load facts (verified instructions per BPF
   program, time from exec to enabled, peak RSS).
 """
