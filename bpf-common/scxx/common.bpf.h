@@ -40,13 +40,15 @@
 
 /* --- exit info ------------------------------------------------------------------------------- */
 #define SCXX_EXIT_INFO_DEFINE(var) struct scxx_exit_info var SEC(".data")
-/* Call from ops.exit: copies kind/code/reason/message; kind is written last (compiler barrier: BPF
+/* Call from ops.exit: copies kind/code/reason/message and the kernel's dump (error exits); kind is written last (compiler barrier: BPF
  * has no fence instruction; stores are not reordered on x86) so a reader that sees
  * kind != 0 sees the rest too. */
 #define SCXX_EXIT_INFO_RECORD(var, ei)                                                     \
 	({                                                                                 \
 		bpf_probe_read_kernel_str((var).reason, sizeof((var).reason), (ei)->reason); \
 		bpf_probe_read_kernel_str((var).msg, sizeof((var).msg), (ei)->msg);          \
+		if ((ei)->dump)                                                            \
+			bpf_probe_read_kernel_str((var).dump, sizeof((var).dump), (ei)->dump); \
 		(var).exit_code = (ei)->exit_code;                                         \
 		asm volatile("" ::: "memory");                                                \
 		(var).kind = (ei)->kind;                                                   \

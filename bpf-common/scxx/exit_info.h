@@ -6,6 +6,8 @@
 
 #define SCXX_EXIT_REASON_LEN 128
 #define SCXX_EXIT_MSG_LEN 1024
+/* The kernel's debug dump of an error exit (ops.exit_dump_len; ops.dump adds to it): CPUs, tasks. */
+#define SCXX_EXIT_DUMP_LEN 16384
 
 /* Exit-code bits defined by the kernel (enum scx_exit_code): the top bits ask the loader to act. */
 #define SCXX_ECODE_RSN_HOTPLUG (1ULL << 32)
@@ -17,6 +19,7 @@ struct scxx_exit_info {
 	long long exit_code;
 	char reason[SCXX_EXIT_REASON_LEN];
 	char msg[SCXX_EXIT_MSG_LEN];
+	char dump[SCXX_EXIT_DUMP_LEN];
 };
 
 #endif /* SCXX_EXIT_INFO_H */

@@ -1,4 +1,4 @@
-// bpf_maps.cpp: per-CPU array sums.
+// bpf_maps.cpp: per-CPU array sums, map sizing before load and entry writes after it.
 #include "scxx/bpf_maps.hpp"
 
 #include <string>
@@ -16,6 +16,20 @@ Result<std::vector<uint64_t>> sum_percpu_u64(const bpf_map* map, uint32_t count)
         for (uint64_t v : per_cpu) sums[key] += v;
     }
     return sums;
+}
+
+Result<void> size_maps(std::initializer_list<MapSize> sizes) {
+    for (const auto& s : sizes)
+        if (int err = bpf_map__set_max_entries(s.map, s.entries); err)
+            return fail(err, "size map " + std::string(bpf_map__name(s.map)) + " to " + std::to_string(s.entries) +
+                                 " entries");
+    return {};
+}
+
+Result<void> write_map_elem(bpf_map* map, uint32_t key, const void* value, size_t size) {
+    if (int err = bpf_map__update_elem(map, &key, sizeof(key), value, size, BPF_ANY); err)
+        return fail(err, "write " + std::string(bpf_map__name(map)) + "[" + std::to_string(key) + "]");
+    return {};
 }
 
 }  // namespace scxx

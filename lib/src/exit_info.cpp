@@ -46,6 +46,7 @@ std::string ExitInfo::report() const {
     std::string m = trim_trailing(message);
     if (!r.empty()) out += "\nreason: " + r;
     if (!m.empty()) out += "\nmessage: " + m;
+    if (std::string d = trim_trailing(dump); !d.empty()) out += "\ndump:\n" + d;
     return out;
 }
 
@@ -55,6 +56,7 @@ ExitInfo decode_exit_info(const scxx_exit_info& raw) {
     info.exit_code = raw.exit_code;
     info.reason = bounded_string(raw.reason);
     info.message = bounded_string(raw.msg);
+    info.dump = bounded_string(raw.dump);
     return info;
 }
 

@@ -45,6 +45,17 @@ bool KernelBtf::has_func(std::string_view name) const {
     return btf__find_by_name_kind(btf_.get(), std::string(name).c_str(), BTF_KIND_FUNC) > 0;
 }
 
+bool KernelBtf::has_member(std::string_view type, std::string_view member) const {
+    const struct btf* b = btf_.get();
+    int id = btf__find_by_name_kind(b, std::string(type).c_str(), BTF_KIND_STRUCT);
+    if (id <= 0) return false;
+    const struct btf_type* t = btf__type_by_id(b, static_cast<__u32>(id));
+    const struct btf_member* m = btf_members(t);
+    for (__u16 i = 0; i < btf_vlen(t); ++i, ++m)
+        if (member == btf__name_by_offset(b, m->name_off)) return true;
+    return false;
+}
+
 bool KernelBtf::has_struct(std::string_view name) const {
     return btf__find_by_name_kind(btf_.get(), std::string(name).c_str(), BTF_KIND_STRUCT) > 0;
 }

@@ -1,6 +1,8 @@
 // probes.cpp: pre-load checks (sched_ext present, privileges, kernel BTF, no other scheduler).
 #include "scxx/probes.hpp"
 
+#include <charconv>
+
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -107,6 +109,16 @@ Result<std::string> read_root_ops(const fs::path& root) {
     auto ops = read_trimmed(under(root, "sys/kernel/sched_ext/root/ops"));
     if (!ops) return fail(std::move(ops.error()).context("read attached sched_ext scheduler"));
     return ops;
+}
+
+Result<uint64_t> read_hotplug_seq(const fs::path& root) {
+    auto text = read_trimmed(under(root, "sys/kernel/sched_ext/hotplug_seq"));
+    if (!text) return fail(std::move(text.error()).context("read sched_ext hotplug_seq"));
+    uint64_t seq = 0;
+    auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), seq);
+    if (ec != std::errc() || ptr != text->data() + text->size() || text->empty())
+        return fail(EINVAL, fmt::format("sched_ext hotplug_seq: \"{}\" is not a number", *text));
+    return seq;
 }
 
 Result<void> probe_no_scheduler_attached(const fs::path& root) {

@@ -181,7 +181,7 @@ bool stats_enabled(const RunOptions& o) { return o.stats_interval_s > 0; }
 
 void emit_stats(Scheduler& sched, RunState& st, const RunOptions& o, std::ostream& out) {
     Stats stats;
-    sched.collect(stats);
+    if (auto r = sched.collect(stats); !r) stats.text("stats_error", r.error().what());
     print_stats(out, stats, o.stats_format, st.elapsed_s(), st.previous ? &*st.previous : nullptr);
     st.previous = std::move(stats);
 }
@@ -211,21 +211,45 @@ std::string sysfs_state(const RunOptions& o) {
     return state ? *state : std::string("unknown");
 }
 
+// hotplug_seq first, then the topology: a CPU hotplug in between makes the kernel refuse the
+// scheduler with a restart request rather than run it on a stale topology.
+struct Snapshot {
+    uint64_t hotplug_seq = 0;
+    Topology topology;
+};
+
+Result<Snapshot> read_machine(const RunOptions& o) {
+    Snapshot snap;
+    auto seq = read_hotplug_seq(o.sysfs_root);
+    if (!seq) return fail(std::move(seq.error()));
+    snap.hotplug_seq = *seq;
+    auto topo = o.read_topology ? o.read_topology() : Topology::read(o.sysfs_root);
+    if (!topo) return fail(std::move(topo.error()).context("read CPU topology"));
+    snap.topology = std::move(*topo);
+    return snap;
+}
+
 }  // namespace
 
-Result<int> run_scheduler(const SchedulerEntry& entry, const nlohmann::json& config, const Topology& topology,
-                          const RunOptions& options, std::ostream& out) {
+Result<int> run_scheduler(const SchedulerEntry& entry, const Config& config, const RunOptions& options,
+                          std::ostream& out) {
     auto loop = EventLoop::create();
     if (!loop) return fail(std::move(loop.error()).context("run " + entry.name + ": event loop"));
     if (!entry.create) return fail(fmt::format("run {}: the registry entry has no create function", entry.name));
 
+    const Environment env{options.sysfs_root, options.btf, &out};
     RestartPolicy policy(options.max_restarts);
     RunState st;
-    Topology current = topology;
-    for (;;) {
+    for (bool first = true;; first = false) {
+        auto machine = read_machine(options);
+        if (!machine)
+            return fail(std::move(machine.error()).context((first ? "run " : "restart ") + entry.name));
+        if (!first) log(LogLevel::info, "{}: topology now {}", entry.name, machine->topology.summary());
+        const SchedulerContext ctx{entry.name,          machine->topology, config,
+                                   env,                 options.timeout_ms, options.partial,
+                                   machine->hotplug_seq, options.verifier_log};
         std::unique_ptr<Scheduler> sched = entry.create();
         if (!sched) return fail(fmt::format("create {}: the factory returned no scheduler", entry.name));
-        SchedulerContext ctx{current, config, options.timeout_ms, options.verifier_log};
         if (auto r = sched->attach(ctx); !r) return fail(std::move(r.error()).context("attach " + entry.name));
         if (!st.start) {
             st.start = Clock::now();
@@ -259,12 +283,6 @@ Result<int> run_scheduler(const SchedulerEntry& entry, const nlohmann::json& con
         }
         print_restart(out, entry.name, policy.restarts(), policy.max_restarts());
         st.previous.reset();  // the new instance's counters start from zero
-        if (options.reread_topology) {
-            auto fresh = options.reread_topology();
-            if (!fresh) return fail(std::move(fresh.error()).context("restart " + entry.name + ": re-read topology"));
-            current = std::move(*fresh);
-            log(LogLevel::info, "{}: topology now {}", entry.name, current.summary());
-        }
     }
 }
 

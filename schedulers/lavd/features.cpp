@@ -7,9 +7,9 @@ namespace lavd {
 
 Features decide_features(const Settings& set, const KernelOffers& kernel) {
     Features f;
-    f.futex = set.futex_boost;
-    f.freq = set.freq_scaling;
-    if (!set.futex_boost) f.notes.push_back("lavd: futex boost off (--no-futex-boost)");
+    f.futex = !set.no_futex_boost;
+    f.freq = !set.no_freq_scaling;
+    if (set.no_futex_boost) f.notes.push_back("lavd: futex boost off (--no-futex-boost)");
     if (!kernel.btf_error.empty()) {
         if (f.futex || f.freq)
             f.notes.push_back("lavd: feature off: futex boost and frequency targets (cannot read kernel BTF: " +
@@ -31,7 +31,7 @@ Features decide_features(const Settings& set, const KernelOffers& kernel) {
     if (f.freq && !kernel.cpufreq)
         f.notes.push_back("lavd: no cpufreq driver: frequency targets are set but have no effect");
     // Paths the BPF code skips by itself (bpf_ksym_exists) on kernels without the kfunc: said here.
-    if (set.preemption && !kernel.has_func("scx_bpf_dsq_peek"))
+    if (!set.no_preemption && !kernel.has_func("scx_bpf_dsq_peek"))
         f.notes.push_back("lavd: feature off: tick-time yield to an earlier deadline (kernel has no scx_bpf_dsq_peek)");
     if (!kernel.has_func("scx_bpf_select_cpu_and"))
         f.notes.push_back("lavd: feature off: the kernel's idle-CPU search (kernel has no scx_bpf_select_cpu_and; "

@@ -1,15 +1,14 @@
-// schedulers/lavd/options.hpp: lavd's command-line/JSON options (the OptionSpec list with ranges)
-// and the checks between options that one option's range cannot express (mutually exclusive power
-// modes, slice-min above slice-max, an order with nothing to order). Pure: unit-testable.
+// schedulers/lavd/options.hpp: lavd's settings and their option declarations (name, type, range,
+// help, the rodata variable each direct one feeds), and the checks between options that one
+// option's range cannot express (mutually exclusive power modes, slice-min above slice-max, an
+// order with nothing to order). Pure: unit-testable.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
-#include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "scxx/config.hpp"
+#include "scxx/options.hpp"
 #include "scxx/result.hpp"
 
 extern "C" {
@@ -19,26 +18,36 @@ extern "C" {
 
 namespace lavd {
 
+using namespace std::chrono_literals;
+
+// One field per declared option; the initialisers are the defaults.
 struct Settings {
-    bool autopilot = true;                   // no mode given, or --autopilot
-    lavd_power_mode mode = LAVD_PM_BALANCED; // the fixed mode when !autopilot
-    bool core_compaction = true;
-    uint64_t slice_max_us = 5000, slice_min_us = 500, pinned_slice_us = 5000;
+    bool autopilot = false, performance = false, balanced = false, powersave = false;  // power-mode flags
+    bool no_core_compaction = false;
+    scxx::Duration slice_max = 5000us, slice_min = 500us, pinned_slice = 5000us;
     unsigned preempt_shift = 6;
     unsigned lat_load_target_pct = 50, lb_low_util_pct = 25, lb_local_dsq_util_pct = 10;
-    bool preemption = true, wake_sync = true, slice_boost = true, freq_scaling = true, futex_boost = true;
+    bool no_preemption = false, no_wake_sync = false, no_slice_boost = false, no_freq_scaling = false;
+    bool no_futex_boost = false;
     bool per_cpu_dsq = false;
-    bool user_order = false;                 // --cpu-pref-order given (not "auto")
-    std::string cpu_pref_order;              // its text (parsed against the topology at attach)
-    unsigned monitor_s = 0;                  // 0 = no --monitor
+    std::string cpu_pref_order = "auto";  // parsed against the topology at attach
+    unsigned monitor_s = 0;               // 0 = no --monitor
 };
 
-std::vector<scxx::OptionSpec> option_specs();
+scxx::OptionList<Settings> option_list();
 
-// Settings from a validated config (ranges already checked by the option layer). Errors are one
-// line naming the options and the fix, e.g. "lavd: --performance and --powersave are mutually
-// exclusive (choose one power mode, or none for autopilot)".
-scxx::Result<Settings> settings_from_config(const nlohmann::json& config);
+// The cross-option checks. Errors are one line naming the options and the fix, e.g. "lavd:
+// --performance and --powersave are mutually exclusive (choose one power mode, or none for autopilot)".
+scxx::Result<void> check_settings(const Settings& s);
+
+// What the power-mode flags ask for: autopilot (no mode given, or --autopilot) or one fixed mode.
+struct PowerChoice {
+    bool autopilot = true;
+    lavd_power_mode mode = LAVD_PM_BALANCED;  // the fixed mode when !autopilot
+};
+PowerChoice power_choice(const Settings& s);
+// --cpu-pref-order is a list, not "auto".
+inline bool user_order(const Settings& s) { return s.cpu_pref_order != "auto"; }
 
 const char* mode_name(lavd_power_mode mode);
 

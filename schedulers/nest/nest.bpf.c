@@ -56,12 +56,13 @@
 char _license[] SEC("license") = "GPL";
 
 const volatile __u32 nr_cpu_ids = 1;
+/* Option-fed values start at the defaults nest.cpp declares (the skel tier checks they agree). */
 const volatile __u64 slice_ns = 20000000;
 const volatile __u64 delay_ns = 2000000;  /* how long a primary core may idle before demotion */
 const volatile __u32 r_max = 5;           /* reserve nest capacity */
 const volatile __u32 r_impatient = 2;     /* misses before a task goes straight to primary; 0 = never */
 const volatile bool find_fully_idle;      /* look for fully idle (SMT) cores first */
-const volatile __u64 sampling_ns = 1000000000;
+const volatile __u64 sampling_ns = 2000000000;
 const volatile bool scxx_bpf_timers = true;    /* false: the kernel refuses bpf_timer (see nest_sweep) */
 const volatile __u64 sweep_ns = 1000000;  /* timer-free mode: how often callbacks do the timers' work */
 

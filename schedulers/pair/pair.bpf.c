@@ -132,7 +132,7 @@ char _license[] SEC("license") = "GPL";
 
 /* --- set by user space before load ------------------------------------------------------------ */
 const volatile __u32 nr_pairs = 1;        /* pair contexts (pairs + CPUs running alone) */
-const volatile __u32 max_cgroups = 1;     /* tracked slots; slot max_cgroups is the overflow slot */
+const volatile __u32 max_cgroups = 4096;  /* tracked slots; slot max_cgroups is the overflow slot */
 const volatile __u64 max_queued = 4096;   /* waiting tasks per cgroup before it counts as congested */
 const volatile __u64 batch_ns = 20000000; /* how long a pair stays on a cgroup */
 const volatile __u64 slice_dfl_ns = 20000000; /* the kernel's SCX_SLICE_DFL */

@@ -1,9 +1,8 @@
-// schedulers/pair/pair.cpp: the user-space half of `pair`: options, the CPU pair layout, the choice
-// between the two preemption paths, how all of it reaches the BPF object before load, the stats,
-// the one-time report when --max-cgroups runs out, and registration.
+// schedulers/pair/pair.cpp: the user-space half of `pair`: its declared options, the CPU pair layout,
+// the choice between the two preemption paths, how all of it reaches the BPF object around load, the
+// stats, the one-time report when --max-cgroups runs out, and registration.
 #include <sys/stat.h>
 
-#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include <cerrno>
@@ -19,46 +18,33 @@
 #include <fmt/format.h>
 
 #include "scxx/bpf_maps.hpp"
-#include "scxx/kernel_btf.hpp"
 #include "scxx/log.hpp"
 #include "scxx/registry.hpp"
-#include "scxx/scheduler.hpp"
+#include "scxx/skeleton_scheduler.hpp"
 
 #include "intf.h"
 #include "pair.skel.h"
-#include "pair_defaults.hpp"
 #include "pair_layout.hpp"
 
 namespace {
 
+using namespace std::chrono_literals;
 using scxx::Result;
 
 enum class PreemptPath { ops, sched_switch };
+enum class WantedPath { automatic, ops, sched_switch };  // --preempt-path auto|ops|switch
 
-// Does the running kernel's struct sched_ext_ops have cpu_acquire and cpu_release?
-Result<bool> kernel_has_cpu_preempt_ops() {
-    struct btf* vmlinux = btf__load_vmlinux_btf();
-    if (!vmlinux) return scxx::fail(errno, "read kernel BTF /sys/kernel/btf/vmlinux");
-    bool acquire = false, release = false;
-    int id = btf__find_by_name_kind(vmlinux, "sched_ext_ops", BTF_KIND_STRUCT);
-    if (id > 0) {
-        const struct btf_type* t = btf__type_by_id(vmlinux, static_cast<__u32>(id));
-        const struct btf_member* m = btf_members(t);
-        for (__u16 i = 0; i < btf_vlen(t); ++i, ++m) {
-            std::string_view name = btf__name_by_offset(vmlinux, m->name_off);
-            acquire = acquire || name == "cpu_acquire";
-            release = release || name == "cpu_release";
-        }
-    }
-    btf__free(vmlinux);
-    if (id <= 0) return scxx::fail(ENOENT, "kernel BTF has no struct sched_ext_ops");
-    return acquire && release;
-}
+struct Settings {
+    int64_t stride = -1;
+    scxx::Duration batch = 20ms;
+    uint32_t max_cgroups = 4096;
+    uint64_t max_queued = 4096;
+    WantedPath preempt_path = WantedPath::automatic;
+};
 
 // The cgroup2 directory whose inode number (= cgroup id) is `cgid`, for the overflow report.
-std::string cgroup_path(uint64_t cgid) {
+std::string cgroup_path(const std::filesystem::path& root, uint64_t cgid) {
     namespace fs = std::filesystem;
-    const fs::path root = "/sys/fs/cgroup";
     std::error_code ec;
     struct stat st {};
     if (::stat(root.c_str(), &st) == 0 && st.st_ino == cgid) return "/";
@@ -72,61 +58,38 @@ std::string cgroup_path(uint64_t cgid) {
     return "";
 }
 
-class PairScheduler final : public scxx::Scheduler {
+class Pair final : public scxx::SkeletonScheduler<Pair, pair_bpf, Settings> {
 public:
-    ~PairScheduler() override { detach(); }
-
-    Result<void> attach(const scxx::SchedulerContext& ctx) override {
-        // Everything that can be wrong with the options is checked before the object is opened.
-        const auto& cfg = ctx.config;
-        auto layout = pair_sched::compute_pair_layout(ctx.topology.nr_cpu_ids(), cfg.at("stride").get<int64_t>());
-        if (!layout) return scxx::fail(std::move(layout.error()));
-        layout_ = std::move(*layout);
-        batch_us_ = cfg.at("batch-us").get<uint64_t>();
-        max_cgroups_ = cfg.at("max-cgroups").get<uint32_t>();
-        max_queued_ = cfg.at("max-queued").get<uint64_t>();
-
-        auto has_ops = kernel_has_cpu_preempt_ops();
-        if (!has_ops) return scxx::fail(std::move(has_ops.error()));
-        kernel_has_ops_ = *has_ops;
-        const std::string want = cfg.at("preempt-path").get<std::string>();
-        if (want == "ops" && !kernel_has_ops_)
-            return scxx::fail(ENOTSUP, "--preempt-path ops: this kernel's struct sched_ext_ops has no "
-                                       "cpu_acquire/cpu_release (use auto or switch)");
-        path_ = (want == "switch" || !kernel_has_ops_) ? PreemptPath::sched_switch : PreemptPath::ops;
-
-        auto btf = scxx::KernelBtf::load();
-        if (!btf) return scxx::fail(std::move(btf.error()));
-        auto slice_dfl = btf->enum_value("SCX_SLICE_DFL");
-        if (!slice_dfl) return scxx::fail(std::move(slice_dfl.error()));
-
-        auto opened = scxx::Opened<pair_bpf>::open("pair");
-        if (!opened) return scxx::fail(std::move(opened.error()));
-        if (auto r = configure(opened->skel(), static_cast<uint64_t>(*slice_dfl)); !r)
-            return scxx::fail(std::move(r.error()).context("configure pair"));
-        opened->skel()->struct_ops.pair_ops->timeout_ms = ctx.timeout_ms;
-
-        auto loaded = std::move(*opened).load(ctx.verifier_log);
-        if (!loaded) return scxx::fail(std::move(loaded.error()));
-        if (auto r = write_layout(loaded->skel()); !r) return scxx::fail(std::move(r.error()).context("pair"));
-
-        // The tracepoint goes first: the pair gate's wake-ups must work from the first dispatch.
-        auto tp = scxx::attach_program(loaded->skel()->progs.pair_switch);
-        if (!tp) return scxx::fail(std::move(tp.error()).context("pair: the sched_switch tracepoint"));
-        bpf_map* ops_map = loaded->skel()->maps.pair_ops;
-        auto attached = std::move(*loaded).attach(ops_map);
-        if (!attached) return scxx::fail(std::move(attached.error()));  // *tp goes with it
-        tp_link_ = std::move(*tp);
-        sched_.emplace(std::move(*attached));
-        return {};
+    static scxx::OptionList<Settings> options() {
+        scxx::OptionList<Settings> o;
+        o.integer("stride", &Settings::stride, -1, 1048576,
+                  "CPU i pairs with CPU i+STRIDE (mod the paired CPUs); -1 = nr_cpu_ids/2. Must divide half the "
+                  "paired CPUs; with an odd CPU count the highest CPU runs alone");
+        o.duration("batch-us", &Settings::batch, "us", 100us, 1s,
+                   "how long a pair runs one cgroup before moving to the next one waiting")
+            .rodata("batch_ns");
+        o.integer("max-cgroups", &Settings::max_cgroups, 1, 65536,
+                  "cgroups tracked individually (one queue each); further cgroups share one overflow queue, "
+                  "reported once")
+            .rodata("max_cgroups");
+        o.integer("max-queued", &Settings::max_queued, 1, 1048576,
+                  "waiting tasks in one cgroup above which it is counted as congested (stat 'congested'; queues "
+                  "have no fixed capacity)")
+            .rodata("max_queued");
+        o.choice("preempt-path", &Settings::preempt_path,
+                 {{"auto", WantedPath::automatic}, {"ops", WantedPath::ops}, {"switch", WantedPath::sched_switch}},
+                 "how preemption by higher sched classes is tracked: auto (cpu_acquire/cpu_release when the kernel "
+                 "has them, else the sched_switch tracepoint), ops, or switch");
+        return o;
     }
 
     std::vector<std::string> banner() const override {
+        const Settings& s = settings();
         std::vector<std::string> lines;
         lines.push_back(fmt::format("pair: batch {} us, max-cgroups {}, max-queued {}, {} CPUs in {} pair contexts "
                                     "(stride {})",
-                                    batch_us_, max_cgroups_, max_queued_, layout_.nr_cpu_ids, layout_.nr_pairs,
-                                    layout_.stride));
+                                    s.batch.count() / 1000, s.max_cgroups, s.max_queued, layout_.nr_cpu_ids,
+                                    layout_.nr_pairs, layout_.stride));
         lines.push_back(pair_sched::format_pairs(layout_));
         if (path_ == PreemptPath::ops)
             lines.push_back("pair: preemption by higher sched classes: ops.cpu_acquire/cpu_release");
@@ -139,77 +102,34 @@ public:
 
     // Every runner tick: the --max-cgroups overflow is reported once per run.
     void poll() override {
-        if (sched_) report_overflow_once();
+        if (skel()) report_overflow_once();
     }
 
-    scxx::ExitInfo exit_info() const override {
-        if (!sched_) return {};
-        return scxx::decode_exit_info(sched_->skel()->data->uei);
+protected:
+    // Everything that can be wrong with the options is checked before the object is opened.
+    Result<void> prepare(const scxx::SchedulerContext& ctx) override {
+        auto layout = pair_sched::compute_pair_layout(ctx.topology.nr_cpu_ids(), settings().stride);
+        if (!layout) return scxx::fail(std::move(layout.error()));
+        layout_ = std::move(*layout);
+        if (!env().btf) return scxx::fail(ENOENT, "pair: the kernel's BTF is not loaded");
+        kernel_has_ops_ = env().btf->has_member("sched_ext_ops", "cpu_acquire") &&
+                          env().btf->has_member("sched_ext_ops", "cpu_release");
+        const WantedPath want = settings().preempt_path;
+        if (want == WantedPath::ops && !kernel_has_ops_)
+            return scxx::fail(ENOTSUP, "--preempt-path ops: this kernel's struct sched_ext_ops has no "
+                                       "cpu_acquire/cpu_release (use auto or switch)");
+        path_ = (want == WantedPath::sched_switch || !kernel_has_ops_) ? PreemptPath::sched_switch : PreemptPath::ops;
+        return {};
     }
 
-    void collect(scxx::Stats& stats) override {
-        if (!sched_) return;
-        auto* skel = sched_->skel();
-        auto sums = scxx::sum_percpu_u64(skel->maps.stats, PAIR_NR_STATS);
-        if (!sums) return;
-        const auto& s = *sums;
-        stats.counter("total", s[PAIR_STAT_TOTAL]);
-        stats.counter("dispatched", s[PAIR_STAT_DISPATCHED]);
-        stats.counter("missing", s[PAIR_STAT_MISSING]);
-        stats.counter("kicks", s[PAIR_STAT_KICKS]);
-        stats.counter("preemptions", s[PAIR_STAT_PREEMPTIONS]);
-        stats.counter("exps", s[PAIR_STAT_EXPS]);
-        stats.counter("exp_waits", s[PAIR_STAT_EXP_WAITS]);
-        stats.counter("exp_empty", s[PAIR_STAT_EXP_EMPTY]);
-        stats.counter("cgrp_next", s[PAIR_STAT_CGRP_NEXT]);
-        stats.counter("cgrp_coll", s[PAIR_STAT_CGRP_COLL]);
-        stats.counter("cgrp_empty", s[PAIR_STAT_CGRP_EMPTY]);
-        stats.counter("pair_waits", s[PAIR_STAT_PAIR_WAITS]);
-        stats.counter("renewed", s[PAIR_STAT_RENEWED]);
-        stats.counter("foreign", s[PAIR_STAT_FOREIGN]);
-        stats.counter("reenqueued", s[PAIR_STAT_REENQUEUED]);
-        stats.counter("retry_kicks", s[PAIR_STAT_RETRY_KICKS]);
-        stats.counter("overflow", s[PAIR_STAT_OVERFLOW]);
-        stats.counter("congested", s[PAIR_STAT_CONGESTED]);
-        stats.gauge("cgroups", static_cast<double>(std::max<int64_t>(0, skel->bss->nr_tracked)));
-        stats.gauge("untracked", static_cast<double>(std::max<int64_t>(0, skel->bss->nr_untracked)));
-        stats.gauge("deepest", static_cast<double>(skel->bss->deepest_queue));
-        if (skel->bss->nr_untracked > 0)
-            stats.text("overflow_note", fmt::format("--max-cgroups {} exhausted: {} cgroup(s) share the overflow group",
-                                                    max_cgroups_, skel->bss->nr_untracked));
-    }
-
-    scxx::ExitInfo detach() override {
-        if (!sched_) return {};
-        sched_->detach();  // struct_ops first: the kernel runs ops.exit before this returns
-        tp_link_.reset();
-        return scxx::decode_exit_info(sched_->skel()->data->uei);
-    }
-
-private:
-    Result<void> configure(pair_bpf* skel, uint64_t slice_dfl_ns) {
-        const unsigned nr_cpus = layout_.nr_cpu_ids;
-        const uint32_t nr_slots = max_cgroups_ + 1;  // + the overflow slot
+    Result<void> configure(pair_bpf* skel) override {
+        auto slice_dfl = env().kernel_enum("SCX_SLICE_DFL");
+        if (!slice_dfl) return scxx::fail(std::move(slice_dfl.error()));
+        const uint32_t nr_slots = settings().max_cgroups + 1;  // + the overflow slot
         auto* ro = skel->rodata;
         ro->nr_pairs = layout_.nr_pairs;
-        ro->max_cgroups = max_cgroups_;
-        ro->max_queued = max_queued_;
-        ro->batch_ns = batch_us_ * 1000;
-        ro->slice_dfl_ns = slice_dfl_ns;
+        ro->slice_dfl_ns = static_cast<uint64_t>(*slice_dfl);
         ro->switch_preempt = path_ == PreemptPath::sched_switch;
-
-        // Every CPU- and cgroup-indexed table is sized here, from nr_cpu_ids and the options.
-        const std::pair<bpf_map*, uint32_t> sizes[] = {
-            {skel->maps.cpu_ctx, nr_cpus},
-            {skel->maps.pair_ctxs, layout_.nr_pairs},
-            {skel->maps.slots, nr_slots},
-            {skel->maps.top_q, nr_slots},
-            {skel->maps.cgrp_slots, max_cgroups_},
-        };
-        for (const auto& [map, n] : sizes)
-            if (int err = bpf_map__set_max_entries(map, n); err)
-                return scxx::fail(err, fmt::format("size map {} to {} entries", bpf_map__name(map), n));
-
         if (path_ == PreemptPath::sched_switch) {
             // No cpu_acquire/cpu_release: neither loaded nor named in the ops table.
             bpf_program__set_autoload(skel->progs.pair_cpu_acquire, false);
@@ -217,73 +137,77 @@ private:
             skel->struct_ops.pair_ops->cpu_acquire = nullptr;
             skel->struct_ops.pair_ops->cpu_release = nullptr;
         }
-        return {};
+        // Every CPU- and cgroup-indexed table is sized here, from nr_cpu_ids and the options.
+        return scxx::size_maps({{skel->maps.cpu_ctx, layout_.nr_cpu_ids},
+                                {skel->maps.pair_ctxs, layout_.nr_pairs},
+                                {skel->maps.slots, nr_slots},
+                                {skel->maps.top_q, nr_slots},
+                                {skel->maps.cgrp_slots, settings().max_cgroups}});
     }
 
-    Result<void> write_layout(pair_bpf* skel) {
+    Result<void> populate(pair_bpf* skel) override {
+        std::vector<pair_cpu_ctx> cpus(layout_.nr_cpu_ids);
         for (unsigned cpu = 0; cpu < layout_.nr_cpu_ids; ++cpu) {
-            pair_cpu_ctx c{};
-            c.partner = layout_.partner[cpu];
-            c.pair_id = layout_.pair_id[cpu];
-            c.idx = layout_.index[cpu];
-            uint32_t key = cpu;
-            if (int err = bpf_map__update_elem(skel->maps.cpu_ctx, &key, sizeof(key), &c, sizeof(c), BPF_ANY); err)
-                return scxx::fail(err, fmt::format("write the layout of cpu {}", cpu));
+            cpus[cpu].partner = layout_.partner[cpu];
+            cpus[cpu].pair_id = layout_.pair_id[cpu];
+            cpus[cpu].idx = layout_.index[cpu];
         }
+        if (auto r = scxx::write_array(skel->maps.cpu_ctx, cpus); !r) return scxx::fail(std::move(r.error()).context("pair"));
         return {};
     }
 
+    // The tracepoint goes first: the pair gate's wake-ups must work from the first dispatch.
+    Result<void> attach_programs(pair_bpf* skel) override {
+        if (auto r = attach_program(skel->progs.pair_switch); !r)
+            return scxx::fail(std::move(r.error()).context("pair: the sched_switch tracepoint"));
+        return {};
+    }
+
+    Result<void> read_stats(pair_bpf* skel, scxx::Stats& stats) override {
+        auto sums = scxx::sum_percpu_u64(skel->maps.stats, PAIR_NR_STATS);
+        if (!sums) return scxx::fail(std::move(sums.error()));
+        const auto& s = *sums;
+        static constexpr std::pair<const char*, int> kCounters[] = {
+            {"total", PAIR_STAT_TOTAL},         {"dispatched", PAIR_STAT_DISPATCHED}, {"missing", PAIR_STAT_MISSING},
+            {"kicks", PAIR_STAT_KICKS},         {"preemptions", PAIR_STAT_PREEMPTIONS}, {"exps", PAIR_STAT_EXPS},
+            {"exp_waits", PAIR_STAT_EXP_WAITS}, {"exp_empty", PAIR_STAT_EXP_EMPTY}, {"cgrp_next", PAIR_STAT_CGRP_NEXT},
+            {"cgrp_coll", PAIR_STAT_CGRP_COLL}, {"cgrp_empty", PAIR_STAT_CGRP_EMPTY},
+            {"pair_waits", PAIR_STAT_PAIR_WAITS}, {"renewed", PAIR_STAT_RENEWED}, {"foreign", PAIR_STAT_FOREIGN},
+            {"reenqueued", PAIR_STAT_REENQUEUED}, {"retry_kicks", PAIR_STAT_RETRY_KICKS},
+            {"overflow", PAIR_STAT_OVERFLOW},   {"congested", PAIR_STAT_CONGESTED},
+        };
+        for (const auto& [name, index] : kCounters) stats.counter(name, s[static_cast<size_t>(index)]);
+        stats.gauge("cgroups", static_cast<double>(std::max<int64_t>(0, skel->bss->nr_tracked)));
+        stats.gauge("untracked", static_cast<double>(std::max<int64_t>(0, skel->bss->nr_untracked)));
+        stats.gauge("deepest", static_cast<double>(skel->bss->deepest_queue));
+        if (skel->bss->nr_untracked > 0)
+            stats.text("overflow_note", fmt::format("--max-cgroups {} exhausted: {} cgroup(s) share the overflow group",
+                                                    settings().max_cgroups, skel->bss->nr_untracked));
+        return {};
+    }
+
+private:
     void report_overflow_once() {
         if (overflow_reported_) return;
-        const auto* bss = sched_->skel()->bss;
+        const auto* bss = skel()->bss;
         if (bss->nr_untracked <= 0) return;
         overflow_reported_ = true;
         uint64_t cgid = bss->first_untracked_cgid;
-        std::string path = cgroup_path(cgid);
+        std::string path = cgroup_path(env().sys("fs/cgroup"), cgid);
         scxx::log(scxx::LogLevel::warn,
                   "pair: --max-cgroups {} exhausted: cgroup {}{} and any further cgroups run in the shared overflow "
                   "group (tracked cgroups stay isolated; raise --max-cgroups)",
-                  max_cgroups_, path.empty() ? fmt::format("id {}", cgid) : path,
+                  settings().max_cgroups, path.empty() ? fmt::format("id {}", cgid) : path,
                   path.empty() ? "" : fmt::format(" (id {})", cgid));
     }
 
-    std::optional<scxx::Attached<pair_bpf>> sched_;
-    scxx::Link tp_link_;
     pair_sched::PairLayout layout_;
-    uint64_t batch_us_ = 0;
-    uint32_t max_cgroups_ = 0;
-    uint64_t max_queued_ = 0;
     bool kernel_has_ops_ = false;
     PreemptPath path_ = PreemptPath::ops;
     bool overflow_reported_ = false;
 };
 
-const scxx::Registrar registrar{scxx::SchedulerEntry{
-    .name = "pair",
-    .description = "sibling CPU pairs that only ever run tasks of the same cgroup at once",
-    .options =
-        {
-            scxx::int_option("stride",
-                             "CPU i pairs with CPU i+STRIDE (mod the paired CPUs); -1 = nr_cpu_ids/2. Must divide "
-                             "half the paired CPUs; with an odd CPU count the highest CPU runs alone",
-                             -1, 1048576),
-            scxx::int_option("batch-us", "how long a pair runs one cgroup before moving to the next one waiting",
-                             100, 1000000),
-            scxx::int_option("max-cgroups",
-                             "cgroups tracked individually (one queue each); further cgroups share one overflow "
-                             "queue, reported once",
-                             1, 65536),
-            scxx::int_option("max-queued",
-                             "waiting tasks in one cgroup above which it is counted as congested (stat "
-                             "'congested'; queues have no fixed capacity)",
-                             1, 1048576),
-            scxx::string_option("preempt-path",
-                                "how preemption by higher sched classes is tracked: auto (cpu_acquire/cpu_release "
-                                "when the kernel has them, else the sched_switch tracepoint), ops, or switch",
-                                {"auto", "ops", "switch"}),
-        },
-    .defaults_json = std::string(pair_defaults_json),
-    .create = [] { return std::make_unique<PairScheduler>(); },
-}};
+const scxx::Registrar registrar{
+    scxx::scheduler_entry<Pair>("pair", "sibling CPU pairs that only ever run tasks of the same cgroup at once")};
 
 }  // namespace

@@ -1,87 +1,68 @@
-// tests/consumer/tiny.cpp: a custom scheduler binary using the installed libscxx: it registers its
-// own scheduler and runs it with scxx::run_scheduler. `tiny-sched --self-test` (what the test runs on
-// the host) checks the registration, the config path and that the BPF object opens.
+// tests/consumer/tiny.cpp: a custom scheduler binary using the installed libscxx: it declares its
+// scheduler on SkeletonScheduler, registers it and runs it with scxx::run_scheduler. `tiny-sched
+// --self-test` (what the test runs on the host) checks the registration, the declared defaults, the
+// config path and that the BPF object opens with the declared rodata written.
 #include <cstring>
 #include <iostream>
-#include <optional>
 
+#include <scxx/bpf_object.hpp>
 #include <scxx/registry.hpp>
 #include <scxx/runner.hpp>
-#include <scxx/scheduler.hpp>
+#include <scxx/skeleton_scheduler.hpp>
 
 #include "tiny.skel.h"
-#include "tiny_defaults.hpp"
 
 namespace {
 
-class Tiny final : public scxx::Scheduler {
-public:
-    scxx::Result<void> attach(const scxx::SchedulerContext& ctx) override {
-        auto configure = [&](tiny_bpf* s) -> scxx::Result<void> {
-            s->rodata->slice_ns = ctx.config.at("slice-us").get<uint64_t>() * 1000;
-            return {};
-        };
-        auto a = scxx::attach_skeleton<tiny_bpf>(
-            "tiny", ctx, configure, [](tiny_bpf* s) { return s->struct_ops.tiny_ops; },
-            [](tiny_bpf* s) { return s->maps.tiny_ops; });
-        if (!a) return scxx::fail(std::move(a.error()));
-        sched_.emplace(std::move(*a));
-        return {};
-    }
-    scxx::ExitInfo exit_info() const override {
-        return sched_ ? scxx::decode_exit_info(sched_->skel()->data->uei) : scxx::ExitInfo{};
-    }
-    scxx::ExitInfo detach() override {
-        if (sched_) sched_->detach();
-        return exit_info();
-    }
+using namespace std::chrono_literals;
 
-private:
-    std::optional<scxx::Attached<tiny_bpf>> sched_;
+struct Settings {
+    scxx::Duration slice = 5ms;
 };
 
-const scxx::Registrar reg{scxx::SchedulerEntry{
-    .name = "tiny",
-    .description = "out-of-tree FIFO example",
-    .options = {scxx::int_option("slice-us", "time slice in microseconds", 100, 100000)},
-    .defaults_json = std::string(tiny_defaults_json),
-    .create = [] { return std::make_unique<Tiny>(); },
-}};
+class Tiny final : public scxx::SkeletonScheduler<Tiny, tiny_bpf, Settings> {
+public:
+    static scxx::OptionList<Settings> options() {
+        scxx::OptionList<Settings> o;
+        o.duration("slice-us", &Settings::slice, "us", 100us, 100ms, "time slice").rodata("slice_ns");
+        return o;
+    }
+};
+
+const scxx::Registrar reg{scxx::scheduler_entry<Tiny>("tiny", "out-of-tree FIFO example")};
+
+int fail(const std::string& what) {
+    std::cerr << "tiny-sched: " << what << "\n";
+    return 1;
+}
+
+// Opens the object, writes the declared rodata for slice-us=7000 and reads it back.
+int self_test(const scxx::SchedulerEntry& entry) {
+    auto config = scxx::build_config(entry.options, std::nullopt, {{"slice-us", "7000"}});
+    if (!config) return fail(config.error().what());
+    auto opened = scxx::Opened<tiny_bpf>::open("tiny");
+    if (!opened) return fail(opened.error().what());
+    if (auto r = scxx::write_declared_rodata(opened->skel()->obj, entry.options, *config); !r)
+        return fail(r.error().what());
+    auto slice = scxx::rodata_value(opened->skel()->obj, "slice_ns");
+    if (!slice || *slice != 7000000) return fail("slice_ns is not 7000000 after writing the declared rodata");
+    std::cout << "tiny-sched: registered '" << entry.name << "', defaults "
+              << scxx::config_to_json(entry.options, scxx::default_config(entry.options))
+              << ", BPF object opens, slice_ns=" << *slice << "\n";
+    return 0;
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
     const scxx::SchedulerEntry* entry = scxx::Registry::instance().find("tiny");
-    if (!entry) {
-        std::cerr << "tiny-sched: not registered\n";
-        return 1;
-    }
-    boost::program_options::variables_map none;
-    auto config = scxx::build_config(entry->options, entry->defaults_json, std::nullopt, none);
-    if (!config) {
-        std::cerr << "tiny-sched: " << config.error().what() << "\n";
-        return 1;
-    }
-    if (argc > 1 && std::strcmp(argv[1], "--self-test") == 0) {
-        auto opened = scxx::Opened<tiny_bpf>::open("tiny");
-        if (!opened) {
-            std::cerr << "tiny-sched: " << opened.error().what() << "\n";
-            return 1;
-        }
-        std::cout << "tiny-sched: registered '" << entry->name << "', slice-us=" << config->at("slice-us")
-                  << ", BPF object opens\n";
-        return 0;
-    }
-    auto topo = scxx::Topology::read("/");
-    if (!topo) {
-        std::cerr << "tiny-sched: " << topo.error().what() << "\n";
-        return 1;
-    }
+    if (!entry) return fail("not registered");
+    if (argc > 1 && std::strcmp(argv[1], "--self-test") == 0) return self_test(*entry);
+    auto btf = scxx::KernelBtf::load();
+    if (!btf) return fail(btf.error().what());
     scxx::RunOptions opts;
-    auto rc = scxx::run_scheduler(*entry, *config, *topo, opts, std::cout);
-    if (!rc) {
-        std::cerr << "tiny-sched: " << rc.error().what() << "\n";
-        return 1;
-    }
+    opts.btf = &*btf;
+    auto rc = scxx::run_scheduler(*entry, scxx::default_config(entry->options), opts, std::cout);
+    if (!rc) return fail(rc.error().what());
     return *rc;
 }

@@ -36,6 +36,7 @@
 #include <bpf/libbpf.h>
 #include <fmt/format.h>
 
+#include "scxx/bpf_maps.hpp"
 #include "scxx/log.hpp"
 #include "scxx/result.hpp"
 #include "scxx/skeleton.hpp"
@@ -219,8 +220,8 @@ int run(const Options& o, unsigned nr_cpus, const sigset_t& sigs) {
     }
     corun_bpf* skel = opened->skel();
     skel->rodata->root_cgid = *root_id;
-    if (int err = bpf_map__set_max_entries(skel->maps.cpus, nr_cpus); err) {
-        std::fprintf(stderr, "scx-corun: error: size the per-CPU map to %u entries: %s\n", nr_cpus, std::strerror(-err));
+    if (auto r = scxx::size_maps({{skel->maps.cpus, nr_cpus}}); !r) {
+        std::fprintf(stderr, "scx-corun: error: %s\n", r.error().what().c_str());
         return kExitRuntime;
     }
     auto loaded = std::move(*opened).load();
@@ -236,16 +237,14 @@ int run(const Options& o, unsigned nr_cpus, const sigset_t& sigs) {
         cpus[p.a].partner = static_cast<__s32>(p.b);
         cpus[p.b].partner = static_cast<__s32>(p.a);
     }
-    for (__u32 c = 0; c < nr_cpus; c++) {
-        if (int err = bpf_map__update_elem(skel->maps.cpus, &c, sizeof(c), &cpus[c], sizeof(corun_cpu), BPF_ANY); err) {
-            std::fprintf(stderr, "scx-corun: error: write partner of CPU %u: %s\n", c, std::strerror(-err));
-            return kExitRuntime;
-        }
+    if (auto r = scxx::write_array(skel->maps.cpus, cpus); !r) {
+        std::fprintf(stderr, "scx-corun: error: %s\n", r.error().what().c_str());
+        return kExitRuntime;
     }
-    // A tracing program, not struct_ops: the skeleton's own attach (links live in skel->links and
-    // are destroyed with the skeleton).
-    if (int err = corun_bpf::attach(skel); err) {
-        std::fprintf(stderr, "scx-corun: error: attach sched_switch tracepoint: %s\n", std::strerror(-err));
+    // A tracing program, not struct_ops: its link is destroyed before the skeleton.
+    auto link = scxx::attach_program(skel->progs.corun_switch);
+    if (!link) {
+        std::fprintf(stderr, "scx-corun: error: %s\n", link.error().what().c_str());
         return kExitRuntime;
     }
     auto start = std::chrono::steady_clock::now();
@@ -253,7 +252,7 @@ int run(const Options& o, unsigned nr_cpus, const sigset_t& sigs) {
     clock_gettime(CLOCK_MONOTONIC, &mono);  // bpf_ktime_get_ns() is CLOCK_MONOTONIC
     uint64_t start_ns = static_cast<uint64_t>(mono.tv_sec) * 1000000000ull + static_cast<uint64_t>(mono.tv_nsec);
     wait_for_end(sigs, o.duration);
-    corun_bpf::detach(skel);  // no more writers: the counters below are final
+    link->reset();  // no more writers: the counters below are final
     double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
     std::vector<corun_cpu> out(nr_cpus, corun_cpu{});

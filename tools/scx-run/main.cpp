@@ -15,12 +15,14 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
-#include "scxx/config.hpp"
+#include "scxx/kernel_btf.hpp"
 #include "scxx/log.hpp"
+#include "scxx/options.hpp"
 #include "scxx/probes.hpp"
 #include "scxx/registry.hpp"
 #include "scxx/runner.hpp"
-#include "scxx/topology.hpp"
+
+#include "scheduler_options.hpp"
 
 #ifndef SCXX_VERSION
 #define SCXX_VERSION "0.1.0"
@@ -73,6 +75,8 @@ po::options_description general_options() {
          "detach after SECS seconds (0 = run until SIGINT/SIGTERM)")
         ("max-restarts", po::value<int64_t>()->default_value(3)->value_name("N"),
          "restarts allowed when the kernel's exit code asks for one (e.g. CPU hotplug)")
+        ("partial", "schedule only tasks whose policy is SCHED_EXT (SCX_OPS_SWITCH_PARTIAL); every other task "
+                    "stays on the kernel's default scheduler")
         ("verifier-log", po::value<std::string>()->default_value("/tmp/scx-run-verifier.log")->value_name("PATH"),
          "where the verifier log goes when the kernel rejects a program")
         ("verbose,v", "more output; repeat for more (-v info, -vv debug, also libbpf)")
@@ -83,9 +87,10 @@ po::options_description general_options() {
     return desc;
 }
 
-po::options_description scheduler_options(const scxx::SchedulerEntry& e) {
-    return scxx::options_description(
-        fmt::format("{} options (also keys of a --config JSON file)", e.name), e.options);
+// For --help (test-only knobs hidden) and for parsing (every declared option accepted).
+po::options_description scheduler_options(const scxx::SchedulerEntry& e, bool with_test_only) {
+    return scx_run::scheduler_description(fmt::format("{} options (also keys of a --config JSON file)", e.name),
+                                          e.options, with_test_only);
 }
 
 void print_help(const po::options_description& general, const scxx::SchedulerEntry* entry) {
@@ -95,7 +100,7 @@ void print_help(const po::options_description& general, const scxx::SchedulerEnt
                  "SIGINT/SIGTERM or after --duration.\n\n"
               << general;
     if (entry) {
-        std::cout << '\n' << scheduler_options(*entry);
+        std::cout << '\n' << scheduler_options(*entry, false);
     } else {
         const auto& reg = scxx::Registry::instance();
         std::cout << "\nschedulers: " << (reg.list().empty() ? std::string("(none)") : reg.names())
@@ -157,6 +162,7 @@ std::optional<Failure> check_general(const po::variables_map& vm, scxx::RunOptio
         return Failure{kExitUsage, fmt::format("--max-restarts: {} is out of range (allowed 0..1000)", restarts)};
     run.max_restarts = static_cast<unsigned>(restarts);
     run.verifier_log = vm["verifier-log"].as<std::string>();
+    run.partial = vm.count("partial") > 0;
     return std::nullopt;
 }
 
@@ -166,7 +172,7 @@ std::optional<Failure> parse_scheduler_options(const scxx::SchedulerEntry& entry
     std::vector<std::string> rest = po::collect_unrecognized(parsed.options, po::include_positional);
     try {
         // parsed_options keeps a pointer to the description: it must outlive store().
-        const po::options_description sdesc = scheduler_options(entry);
+        const po::options_description sdesc = scheduler_options(entry, true);
         po::parsed_options sparsed = po::command_line_parser(rest).options(sdesc).style(kStyle).run();
         // Without a positional description program_options silently drops bare words: reject them.
         for (const auto& o : sparsed.options)
@@ -244,20 +250,21 @@ int run(int argc, char** argv) {
 
     std::optional<std::filesystem::path> config_file;
     if (vm.count("config")) config_file = vm["config"].as<std::string>();
-    auto config = scxx::build_config(entry->options, entry->defaults_json, config_file, svm);
+    auto config = scxx::build_config(entry->options, config_file, scx_run::given_options(entry->options, svm));
     if (!config) return report({kExitUsage, config.error().what()});
+    if (entry->check)
+        if (auto r = entry->check(*config); !r) return report({kExitUsage, r.error().what()});
 
     if (vm.count("check")) {
-        std::cout << config->dump(2) << "\n";
+        std::cout << scxx::config_to_json(entry->options, *config) << "\n";
         return 0;
     }
     if (auto f = run_probes()) return report(*f);
 
-    auto topology = scxx::Topology::read("/");
-    if (!topology) return report({kExitRuntime, std::move(topology.error()).context("read CPU topology").what()});
-
-    run_opts.reread_topology = [] { return scxx::Topology::read("/"); };
-    auto status = scxx::run_scheduler(*entry, *config, *topology, run_opts, std::cout);
+    auto btf = scxx::KernelBtf::load();
+    if (!btf) return report({kExitRuntime, btf.error().what()});
+    run_opts.btf = &*btf;
+    auto status = scxx::run_scheduler(*entry, *config, run_opts, std::cout);
     if (!status) return report({kExitRuntime, status.error().what()});
     return *status;
 }

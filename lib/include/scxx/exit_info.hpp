@@ -17,13 +17,15 @@ struct ExitInfo {
     int64_t exit_code = 0;
     std::string reason;
     std::string message;
+    std::string dump;          // the kernel's debug dump of an error exit (CPUs, tasks, ops.dump)
 
     bool exited() const { return kind != 0; }
     bool is_error() const { return kind >= 1024; }
     // "unregistered from user space", "runtime error (scx_bpf_error)", "watchdog stall", ...
     std::string kind_name() const;
     bool wants_restart() const;  // exit_code carries SCXX_ECODE_ACT_RESTART
-    // Multi-line human report: "exit: <kind_name> (kind N, code 0x..)\nreason: ...\nmessage: ..."
+    // Multi-line human report: "exit: <kind_name> (kind N, code 0x..)\nreason: ...\nmessage: ..." and,
+    // when there is one, "dump:" followed by the dump's lines
     std::string report() const;
 };
 

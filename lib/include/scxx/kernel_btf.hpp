@@ -20,6 +20,8 @@ public:
     // Value of an enumerator (enum or enum64), e.g. "SCX_SLICE_DFL"; error names it when absent.
     Result<int64_t> enum_value(std::string_view enumerator) const;
     bool has_func(std::string_view name) const;    // a kfunc or other function
+    // Does struct `type` have a member `member` (e.g. sched_ext_ops.cpu_acquire)? false when no such struct.
+    bool has_member(std::string_view type, std::string_view member) const;
     bool has_struct(std::string_view name) const;
 
 private:

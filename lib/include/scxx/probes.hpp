@@ -3,6 +3,7 @@
 // (default "/") so tests run them against fixture trees.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -25,6 +26,10 @@ Result<void> probe_no_scheduler_attached(const std::filesystem::path& root = "/"
 
 // Contents of <root>/sys/kernel/sched_ext/state ("disabled", "enabled", ...), whitespace trimmed.
 Result<std::string> read_sched_ext_state(const std::filesystem::path& root = "/");
+// <root>/sys/kernel/sched_ext/hotplug_seq: read before the topology, handed to ops.hotplug_seq, so
+// a CPU hotplug between the topology read and attach makes the kernel refuse the scheduler (with a
+// restart request) instead of running it on a stale topology.
+Result<uint64_t> read_hotplug_seq(const std::filesystem::path& root = "/");
 // Contents of <root>/sys/kernel/sched_ext/root/ops (the attached scheduler's name), trimmed.
 Result<std::string> read_root_ops(const std::filesystem::path& root = "/");
 

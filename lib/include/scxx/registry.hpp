@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "scxx/config.hpp"
+#include "scxx/options.hpp"
 #include "scxx/scheduler.hpp"
 
 namespace scxx {
@@ -17,10 +17,25 @@ namespace scxx {
 struct SchedulerEntry {
     std::string name;                  // "simple"; what --sched takes
     std::string description;           // one line for --list
-    std::vector<OptionSpec> options;   // its own options (CLI and JSON keys), with ranges
-    std::string defaults_json;         // the scheduler's defaults.json, embedded at build time
+    std::vector<OptionDecl> options;   // its declared options (CLI and JSON keys, defaults, ranges)
+    // Cross-option checks of a complete config (what --check runs before printing); may be empty.
+    std::function<Result<void>(const Config&)> check;
     std::function<std::unique_ptr<Scheduler>()> create;
 };
+
+// The entry of a scheduler class T with `static OptionList<Settings> options()` and
+// `static Result<void> validate(const Settings&)` (SkeletonScheduler provides a default):
+//   const scxx::Registrar reg{scxx::scheduler_entry<Mine>("mine", "what it does")};
+template <class T>
+SchedulerEntry scheduler_entry(std::string name, std::string description) {
+    SchedulerEntry e;
+    e.name = std::move(name);
+    e.description = std::move(description);
+    e.options = T::options().decls();
+    e.check = [](const Config& config) { return T::validate(T::options().settings(config)); };
+    e.create = [] { return std::make_unique<T>(); };
+    return e;
+}
 
 class Registry {
 public:

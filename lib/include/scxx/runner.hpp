@@ -7,8 +7,6 @@
 #include <functional>
 #include <ostream>
 
-#include <nlohmann/json.hpp>
-
 #include "scxx/registry.hpp"
 #include "scxx/result.hpp"
 #include "scxx/stats.hpp"
@@ -23,10 +21,12 @@ struct RunOptions {
     double duration_s = 0;                 // 0 = until SIGINT/SIGTERM
     unsigned max_restarts = 3;             // restarts allowed when the exit code asks for one
     std::filesystem::path verifier_log = "/tmp/scx-run-verifier.log";
-    std::filesystem::path sysfs_root = "/";  // where /sys/kernel/sched_ext is read from
-    // Called before each restart (a restart usually follows CPU hotplug, so the online CPUs changed);
-    // empty = keep the topology run_scheduler was given.
-    std::function<Result<Topology>()> reread_topology;
+    bool partial = false;                  // SCX_OPS_SWITCH_PARTIAL: only SCHED_EXT tasks are scheduled
+    std::filesystem::path sysfs_root = "/";  // where /sys (sched_ext, CPU topology) is read from
+    const KernelBtf* btf = nullptr;        // the running kernel's BTF (the caller loads it once)
+    // Reads the CPU topology before every attach, right after /sys/kernel/sched_ext/hotplug_seq (a
+    // restart usually follows CPU hotplug, so the online CPUs changed); empty = Topology::read(sysfs_root).
+    std::function<Result<Topology>()> read_topology;
 };
 
 // Runs `entry` until SIGINT/SIGTERM, the duration, or an exit it cannot restart from. SIGINT and
@@ -35,7 +35,7 @@ struct RunOptions {
 // done or unregistered from user space), 1 when the scheduler was ejected (or detached with an
 // error). An Error means an attach failed (the first one, or a re-attach after a restart; nothing
 // is left attached either way) or the event loop could not be set up. SIGHUP detaches like SIGTERM.
-Result<int> run_scheduler(const SchedulerEntry& entry, const nlohmann::json& config, const Topology& topology,
-                          const RunOptions& options, std::ostream& out);
+Result<int> run_scheduler(const SchedulerEntry& entry, const Config& config, const RunOptions& options,
+                          std::ostream& out);
 
 }  // namespace scxx

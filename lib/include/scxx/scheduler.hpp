@@ -1,28 +1,51 @@
-// scxx/scheduler.hpp: what a scheduler module implements. One Scheduler object owns one BPF
-// skeleton through its lifecycle (open -> configure -> load -> attach -> detach). The runner drives
-// it; it never knows which scheduler it runs.
+// scxx/scheduler.hpp: what the runner drives. A Scheduler is attached with a SchedulerContext (the
+// topology, the validated options, the environment) and then polled, asked for stats and its exit
+// record, and detached. Schedulers built on a BPF skeleton derive from SkeletonScheduler
+// (scxx/skeleton_scheduler.hpp), which implements the lifecycle; this interface is for the runner.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <ostream>
 #include <string>
-#include <utility>
+#include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "scxx/exit_info.hpp"
-#include "scxx/skeleton.hpp"
+#include "scxx/kernel_btf.hpp"
+#include "scxx/options.hpp"
 #include "scxx/result.hpp"
 #include "scxx/stats.hpp"
 #include "scxx/topology.hpp"
 
 namespace scxx {
 
+// The machine a scheduler runs on, as the runner sees it. Schedulers read the kernel and sysfs
+// only through this (tests point `root` at fixture trees), and print only to `out`.
+struct Environment {
+    std::filesystem::path root = "/";  // sysfs and procfs are read under it
+    const KernelBtf* btf = nullptr;    // the running kernel's BTF, loaded once by the runner
+    std::ostream* out = nullptr;       // the runner's output stream (lines a scheduler prints itself)
+
+    // root/sys/<rel>, e.g. sys("devices/system/cpu/cpufreq/policy0").
+    std::filesystem::path sys(const std::string& rel) const { return root / "sys" / rel; }
+    // An enumerator of the kernel's BTF (e.g. SCX_SLICE_DFL, which a raw object load leaves 0).
+    Result<int64_t> kernel_enum(std::string_view enumerator) const {
+        if (!btf) return fail(ENOENT, "the kernel's BTF is not loaded (needed for " + std::string(enumerator) + ")");
+        return btf->enum_value(enumerator);
+    }
+};
+
+// Everything one attach needs. The runner keeps it (and what it refers to) alive until the
+// scheduler is destroyed.
 struct SchedulerContext {
+    std::string name;                    // the registered name ("lavd")
     const Topology& topology;
-    const nlohmann::json& config;        // defaults <- --config file <- command line, validated
+    const Config& config;                // every declared option, validated
+    const Environment& env;
     unsigned timeout_ms = 0;             // ops.timeout_ms (0 = kernel default)
+    bool partial = false;                // SCX_OPS_SWITCH_PARTIAL: only SCHED_EXT tasks
+    uint64_t hotplug_seq = 0;            // /sys/kernel/sched_ext/hotplug_seq read before the topology
     std::filesystem::path verifier_log;  // where to write the verifier log on a rejection
 };
 
@@ -39,39 +62,14 @@ public:
     virtual void poll() {}
     // Current exit record; exited() is false while the scheduler runs. No side effects.
     virtual ExitInfo exit_info() const = 0;
-    // Publishes this scheduler's counters and gauges.
-    virtual void collect(Stats& stats) { (void)stats; }
+    // Publishes this scheduler's counters and gauges; an error (a failed map read) is shown in the
+    // stats output by the runner.
+    virtual Result<void> collect(Stats& stats) {
+        (void)stats;
+        return {};
+    }
     // Destroys the struct_ops link first, then reads the exit record. Idempotent.
     virtual ExitInfo detach() = 0;
 };
-
-// The common attach sequence: open the skeleton, let `configure` set rodata/arrays, set the ops
-// table's timeout, load (verifier), let `populate` fill maps (e.g. run a syscall program that
-// allocates cpumasks), attach the struct_ops map. Nothing stays loaded on error.
-//   attach_skeleton<nest_bpf>("nest", ctx, configure, populate,
-//                             [](auto* s) { return s->struct_ops.nest_ops; },
-//                             [](auto* s) { return s->maps.nest_ops; });
-template <class Skel, class Configure, class Populate, class OpsStruct, class OpsMap>
-Result<Attached<Skel>> attach_skeleton(const std::string& name, const SchedulerContext& ctx, Configure&& configure,
-                                       Populate&& populate, OpsStruct&& ops_struct, OpsMap&& ops_map) {
-    auto opened = Opened<Skel>::open(name);
-    if (!opened) return fail(std::move(opened.error()));
-    if (auto ok = configure(opened->skel()); !ok) return fail(std::move(ok.error()).context("configure " + name));
-    ops_struct(opened->skel())->timeout_ms = ctx.timeout_ms;
-    auto loaded = std::move(*opened).load(ctx.verifier_log);
-    if (!loaded) return fail(std::move(loaded.error()));
-    if (auto ok = populate(loaded->skel()); !ok) return fail(std::move(ok.error()).context("populate " + name));
-    bpf_map* map = ops_map(loaded->skel());
-    return std::move(*loaded).attach(map);
-}
-
-// The same without a populate step.
-template <class Skel, class Configure, class OpsStruct, class OpsMap>
-Result<Attached<Skel>> attach_skeleton(const std::string& name, const SchedulerContext& ctx, Configure&& configure,
-                                       OpsStruct&& ops_struct, OpsMap&& ops_map) {
-    return attach_skeleton<Skel>(
-        name, ctx, std::forward<Configure>(configure), [](Skel*) -> Result<void> { return {}; },
-        std::forward<OpsStruct>(ops_struct), std::forward<OpsMap>(ops_map));
-}
 
 }  // namespace scxx
