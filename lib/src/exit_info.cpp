@@ -1,6 +1,7 @@
 // exit_info.cpp: exit kind names, decoding the BPF exit record, its report, and the bounded restart
 // policy.
 #include "scxx/exit_info.hpp"
+#include "scxx/text.hpp"
 
 #include <cstring>
 
@@ -15,11 +16,6 @@ std::string bounded_string(const char (&arr)[N]) {
     const void* nul = std::memchr(arr, '\0', N);
     size_t len = nul ? static_cast<size_t>(static_cast<const char*>(nul) - arr) : N;
     return std::string(arr, len);
-}
-
-std::string trim_trailing(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.pop_back();
-    return s;
 }
 
 }  // namespace
@@ -47,10 +43,10 @@ bool ExitInfo::wants_restart() const { return (static_cast<uint64_t>(exit_code) 
 
 std::string ExitInfo::report() const {
     std::string out = fmt::format("exit: {} (kind {}, code {:#x})", kind_name(), raw_kind(kind), static_cast<uint64_t>(exit_code));
-    std::string r = trim_trailing(reason);
-    std::string m = trim_trailing(message);
-    if (!r.empty()) out += "\nreason: " + r;
-    if (!m.empty()) out += "\nmessage: " + m;
+    const std::string_view r = text::trim(reason);
+    const std::string_view m = text::trim(message);
+    if (!r.empty()) out += fmt::format("\nreason: {}", r);
+    if (!m.empty()) out += fmt::format("\nmessage: {}", m);
     return out;
 }
 
