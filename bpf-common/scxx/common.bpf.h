@@ -34,9 +34,12 @@
 		scx_bpf_error_bstr(___fmt, ___param, sizeof(unsigned long long) * ___bpf_narg(args)); \
 	})
 
-/* errno values for ops return codes (no libc headers in BPF) */
-#define SCXX_ENOENT 2
-#define SCXX_ENOMEM 12
+/* errno values for return codes (vmlinux.h has no errno macros and BPF has no libc headers): the
+ * asm-generic/errno-base.h numbers, the same on every architecture. Return them negated, as the
+ * kernel does: return -SCXX_ENOMEM. */
+#define SCXX_ENOENT 2   /* a map slot or object that should exist does not */
+#define SCXX_ENOMEM 12  /* an allocation failed */
+#define SCXX_EBUSY 16   /* no idle CPU (what scx_bpf_pick_idle_cpu returns then) */
 
 /* --- exit info ------------------------------------------------------------------------------- */
 #define SCXX_EXIT_INFO_DEFINE(var) struct scxx_exit_info var SEC(".data")
