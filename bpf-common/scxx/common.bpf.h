@@ -1,6 +1,6 @@
 /* bpf-common/scxx/common.bpf.h: the one header a scheduler's BPF includes. It brings vmlinux.h and
  * libbpf's BPF headers, our kfunc declarations (kfuncs.bpf.h), compat shims for kernel API drift
- * (compat.bpf.h), struct_ops/loop/array-access macros and the exit-info recorder. */
+ * (compat.bpf.h), struct_ops and loop macros, errno names and the exit-info recorder. */
 #ifndef SCXX_COMMON_BPF_H
 #define SCXX_COMMON_BPF_H
 
@@ -67,24 +67,5 @@
 		     ___t ? ((i) = *___t, 1) : 0;                                          \
 	     });)
 #endif
-
-/* --- bounded access and resizable arrays ------------------------------------------------------ */
-/* Keeps the compiler from folding a value the verifier must see checked. */
-#define scxx_barrier_var(var) asm volatile("" : "+r"(var))
-/* Pointer to arr[i] when i < n, else NULL; works for arrays whose length is set at load time. */
-#define SCXX_ARRAY_ELEM(arr, i, n)                                          \
-	({                                                                  \
-		typeof(&(arr)[0]) ___e = NULL;                              \
-		u64 ___i = (i);                                             \
-		scxx_barrier_var(___i);                                     \
-		if (___i < (u64)(n))                                        \
-			___e = &(arr)[___i];                                \
-		___e;                                                       \
-	})
-/* A global array user space resizes before load (bpf_map__set_value_size on ".data.<name>"):
- *   SCXX_RESIZABLE_ARRAY(data, cpu_ctx) struct cpu_ctx cpu_ctxs[1];  plus  const volatile u32 nr_cpus; */
-#define SCXX_RESIZABLE_ARRAY(elfsec, name) SEC("." #elfsec "." #name)
-/* Address of a struct member through a pointer the verifier already trusts. */
-#define SCXX_MEMBER_PTR(base, member) (&(base)->member)
 
 #endif /* SCXX_COMMON_BPF_H */

@@ -1,4 +1,4 @@
-// kernel_btf.cpp: enum/func/struct lookups in the kernel's BTF through libbpf.
+// kernel_btf.cpp: enum and func lookups in the kernel's BTF through libbpf.
 #include "scxx/kernel_btf.hpp"
 
 #include <bpf/btf.h>
@@ -43,10 +43,6 @@ Result<int64_t> KernelBtf::enum_value(std::string_view enumerator) const {
 
 bool KernelBtf::has_func(std::string_view name) const {
     return btf__find_by_name_kind(btf_.get(), std::string(name).c_str(), BTF_KIND_FUNC) > 0;
-}
-
-bool KernelBtf::has_struct(std::string_view name) const {
-    return btf__find_by_name_kind(btf_.get(), std::string(name).c_str(), BTF_KIND_STRUCT) > 0;
 }
 
 }  // namespace scxx

@@ -1,5 +1,5 @@
 // scxx/kernel_btf.hpp: facts read from the running kernel's BTF at load time: enum values such as
-// SCX_SLICE_DFL (which a raw object load would leave 0) and whether a kfunc/type exists.
+// SCX_SLICE_DFL (which a raw object load would leave 0) and whether a kfunc exists.
 #pragma once
 
 #include <cstdint>
@@ -20,7 +20,6 @@ public:
     // Value of an enumerator (enum or enum64), e.g. "SCX_SLICE_DFL"; error names it when absent.
     Result<int64_t> enum_value(std::string_view enumerator) const;
     bool has_func(std::string_view name) const;    // a kfunc or other function
-    bool has_struct(std::string_view name) const;
 
 private:
     struct Free { void operator()(struct btf* b) const; };
