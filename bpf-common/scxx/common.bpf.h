@@ -1,6 +1,6 @@
 /* bpf-common/scxx/common.bpf.h: the one header a scheduler's BPF includes. It brings vmlinux.h and
  * libbpf's BPF headers, our kfunc declarations (kfuncs.bpf.h), compat shims for kernel API drift
- * (compat.bpf.h), struct_ops/loop/array-access macros and the exit-info recorder. */
+ * (compat.bpf.h), struct_ops and loop macros, errno names and the exit-info recorder. */
 #ifndef SCXX_COMMON_BPF_H
 #define SCXX_COMMON_BPF_H
 
@@ -34,9 +34,12 @@
 		scx_bpf_error_bstr(___fmt, ___param, sizeof(unsigned long long) * ___bpf_narg(args)); \
 	})
 
-/* errno values for ops return codes (no libc headers in BPF) */
-#define SCXX_ENOENT 2
-#define SCXX_ENOMEM 12
+/* errno values for return codes (vmlinux.h has no errno macros and BPF has no libc headers): the
+ * asm-generic/errno-base.h numbers, the same on every architecture. Return them negated, as the
+ * kernel does: return -SCXX_ENOMEM. */
+#define SCXX_ENOENT 2   /* a map slot or object that should exist does not */
+#define SCXX_ENOMEM 12  /* an allocation failed */
+#define SCXX_EBUSY 16   /* no idle CPU (what scx_bpf_pick_idle_cpu returns then) */
 
 /* --- exit info ------------------------------------------------------------------------------- */
 #define SCXX_EXIT_INFO_DEFINE(var) struct scxx_exit_info var SEC(".data")
@@ -66,24 +69,5 @@
 		     ___t ? ((i) = *___t, 1) : 0;                                          \
 	     });)
 #endif
-
-/* --- bounded access and resizable arrays ------------------------------------------------------ */
-/* Keeps the compiler from folding a value the verifier must see checked. */
-#define scxx_barrier_var(var) asm volatile("" : "+r"(var))
-/* Pointer to arr[i] when i < n, else NULL; works for arrays whose length is set at load time. */
-#define SCXX_ARRAY_ELEM(arr, i, n)                                          \
-	({                                                                  \
-		typeof(&(arr)[0]) ___e = NULL;                              \
-		u64 ___i = (i);                                             \
-		scxx_barrier_var(___i);                                     \
-		if (___i < (u64)(n))                                        \
-			___e = &(arr)[___i];                                \
-		___e;                                                       \
-	})
-/* A global array user space resizes before load (bpf_map__set_value_size on ".data.<name>"):
- *   SCXX_RESIZABLE_ARRAY(data, cpu_ctx) struct cpu_ctx cpu_ctxs[1];  plus  const volatile u32 nr_cpus; */
-#define SCXX_RESIZABLE_ARRAY(elfsec, name) SEC("." #elfsec "." #name)
-/* Address of a struct member through a pointer the verifier already trusts. */
-#define SCXX_MEMBER_PTR(base, member) (&(base)->member)
 
 #endif /* SCXX_COMMON_BPF_H */

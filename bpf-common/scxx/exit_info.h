@@ -14,7 +14,7 @@
 #define SCXX_ECODE_ACT_RESTART (1ULL << 48)
 
 struct scxx_exit_info {
-	int kind;               /* enum scx_exit_kind; 0 while the scheduler runs */
+	int kind;               /* enum scx_exit_kind (scxx::ExitKind); 0 while the scheduler runs */
 	int _pad;
 	long long exit_code;
 	char reason[SCXX_EXIT_REASON_LEN];

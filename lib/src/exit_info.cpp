@@ -1,5 +1,7 @@
-// exit_info.cpp: decoding the BPF exit record, its report, and the bounded restart policy.
+// exit_info.cpp: exit kind names, decoding the BPF exit record, its report, and the bounded restart
+// policy.
 #include "scxx/exit_info.hpp"
+#include "scxx/text.hpp"
 
 #include <cstring>
 
@@ -16,43 +18,42 @@ std::string bounded_string(const char (&arr)[N]) {
     return std::string(arr, len);
 }
 
-std::string trim_trailing(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.pop_back();
-    return s;
-}
-
 }  // namespace
 
-std::string ExitInfo::kind_name() const {
-    switch (kind) {
-    case 0: return "none";
-    case 1: return "done";
-    case 64: return "unregistered from user space";
-    case 65: return "unregistered by the BPF scheduler (scx_bpf_exit)";
-    case 66: return "unregistered by the kernel";
-    case 67: return "disabled by sysrq-S";
-    case 1024: return "runtime error";
-    case 1025: return "runtime error (scx_bpf_error)";
-    case 1026: return "watchdog stall (runnable task not scheduled in time)";
-    default: return fmt::format("unknown exit kind {}", kind);
+std::string exit_kind_name(ExitKind k) {
+    switch (k) {
+    case ExitKind::none: return "none";
+    case ExitKind::done: return "done";
+    case ExitKind::unreg: return "unregistered from user space";
+    case ExitKind::unreg_bpf: return "unregistered by the BPF scheduler (scx_bpf_exit)";
+    case ExitKind::unreg_kern: return "unregistered by the kernel";
+    case ExitKind::sysrq: return "disabled by sysrq-S";
+    case ExitKind::parent: return "its parent scheduler exited";
+    case ExitKind::parent_kill: return "killed by its parent scheduler";
+    case ExitKind::error: return "runtime error";
+    case ExitKind::error_bpf: return "runtime error (scx_bpf_error)";
+    case ExitKind::error_stall: return "watchdog stall (runnable task not scheduled in time)";
+    case ExitKind::error_reenq: return "re-enqueue limit (a task was re-enqueued too often without running)";
+    case ExitKind::error_rescue: return "ejected for overloading rescue execution";
     }
+    return fmt::format("unknown exit kind {}", raw_kind(k));
 }
 
 bool ExitInfo::wants_restart() const { return (static_cast<uint64_t>(exit_code) & SCXX_ECODE_ACT_RESTART) != 0; }
 
 std::string ExitInfo::report() const {
-    std::string out = fmt::format("exit: {} (kind {}, code {:#x})", kind_name(), kind, static_cast<uint64_t>(exit_code));
-    std::string r = trim_trailing(reason);
-    std::string m = trim_trailing(message);
-    if (!r.empty()) out += "\nreason: " + r;
-    if (!m.empty()) out += "\nmessage: " + m;
-    if (std::string d = trim_trailing(dump); !d.empty()) out += "\ndump:\n" + d;
+    std::string out = fmt::format("exit: {} (kind {}, code {:#x})", kind_name(), raw_kind(kind), static_cast<uint64_t>(exit_code));
+    const std::string_view r = text::trim(reason);
+    const std::string_view m = text::trim(message);
+    if (!r.empty()) out += fmt::format("\nreason: {}", r);
+    if (!m.empty()) out += fmt::format("\nmessage: {}", m);
+    if (const std::string_view d = text::trim(dump); !d.empty()) out += fmt::format("\ndump:\n{}", d);
     return out;
 }
 
 ExitInfo decode_exit_info(const scxx_exit_info& raw) {
     ExitInfo info;
-    info.kind = raw.kind;
+    info.kind = static_cast<ExitKind>(raw.kind);
     info.exit_code = raw.exit_code;
     info.reason = bounded_string(raw.reason);
     info.message = bounded_string(raw.msg);

@@ -1,4 +1,4 @@
-// kernel_btf.cpp: enum/func/struct lookups in the kernel's BTF through libbpf.
+// kernel_btf.cpp: enum and func lookups in the kernel's BTF through libbpf.
 #include "scxx/kernel_btf.hpp"
 
 #include <bpf/btf.h>
@@ -54,10 +54,6 @@ bool KernelBtf::has_member(std::string_view type, std::string_view member) const
     for (__u16 i = 0; i < btf_vlen(t); ++i, ++m)
         if (member == btf__name_by_offset(b, m->name_off)) return true;
     return false;
-}
-
-bool KernelBtf::has_struct(std::string_view name) const {
-    return btf__find_by_name_kind(btf_.get(), std::string(name).c_str(), BTF_KIND_STRUCT) > 0;
 }
 
 }  // namespace scxx

@@ -1,5 +1,6 @@
 // probes.cpp: pre-load checks (sched_ext present, privileges, kernel BTF, no other scheduler).
 #include "scxx/probes.hpp"
+#include "scxx/text.hpp"
 
 #include <charconv>
 
@@ -24,19 +25,13 @@ constexpr int kCapBpf = 39;
 
 fs::path under(const fs::path& root, const char* rel) { return root / rel; }
 
-std::string trim(std::string s) {
-    const char* ws = " \t\r\n";
-    s.erase(s.find_last_not_of(ws) + 1);
-    s.erase(0, s.find_first_not_of(ws));
-    return s;
-}
-
 Result<std::string> read_trimmed(const fs::path& file) {
     std::ifstream in(file);
     if (!in) return fail(errno, fmt::format("cannot read {}", file.string()));
     std::ostringstream buf;
     buf << in.rdbuf();
-    return trim(buf.str());
+    const std::string all = buf.str();
+    return std::string(text::trim(all));
 }
 
 bool path_exists(const fs::path& p) {
@@ -67,7 +62,7 @@ Result<void> check_privileges(unsigned euid, std::string_view status) {
         size_t eol = status.find('\n', pos);
         std::string_view line = status.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
         if (line.substr(0, key.size()) == key) {
-            std::string hex = trim(std::string(line.substr(key.size())));
+            std::string hex(text::trim(line.substr(key.size())));
             try {
                 caps = std::stoull(hex, nullptr, 16);
             } catch (const std::exception&) {

@@ -204,7 +204,14 @@ Result<Outcome> monitor(EventLoop& loop, Scheduler& sched, RunState& st, const R
 }
 
 // Exit status after a detach we asked for: clean unless the record shows something else.
-int status_after_stop(const ExitInfo& info) { return info.kind == 0 || info.kind == 1 || info.kind == 64 ? 0 : 1; }
+int status_after_stop(const ExitInfo& info) {
+    switch (info.kind) {
+    case ExitKind::none:
+    case ExitKind::done:
+    case ExitKind::unreg: return 0;
+    default: return 1;
+    }
+}
 
 std::string sysfs_state(const RunOptions& o) {
     auto state = read_sched_ext_state(o.sysfs_root);

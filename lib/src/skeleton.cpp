@@ -1,4 +1,4 @@
-// skeleton.cpp: libbpf log routing/capture, verifier-rejection errors, struct_ops attach, resizing.
+// skeleton.cpp: libbpf log routing/capture, verifier-rejection errors, struct_ops and program attach.
 #include "scxx/skeleton.hpp"
 
 #include <cstdarg>
@@ -146,16 +146,6 @@ Result<bpf_link*> attach_struct_ops(bpf_map* ops_map, std::string_view what) {
 }
 
 }  // namespace detail
-
-Result<void> resize_array(bpf_map* map, size_t elem_size, size_t count) {
-    if (count == 0) return fail(EINVAL, std::string("resize ") + bpf_map__name(map) + ": zero elements");
-    if (elem_size != 0 && count > UINT32_MAX / elem_size)
-        return fail(EOVERFLOW, std::string("resize ") + bpf_map__name(map) + " to " + std::to_string(count) +
-                                   " elements of " + std::to_string(elem_size) + " bytes: larger than 4 GiB");
-    int err = bpf_map__set_value_size(map, static_cast<__u32>(elem_size * count));
-    if (err) return fail(err, std::string("resize ") + bpf_map__name(map) + " to " + std::to_string(count) + " elements");
-    return {};
-}
 
 Result<Link> attach_program(bpf_program* prog) {
     bpf_link* link = bpf_program__attach(prog);

@@ -1,4 +1,4 @@
-// text.cpp: trim and number scanning shared by the cpulist and option parsers.
+// text.cpp: the one whitespace trim and number scanning (see text.hpp for who shares them).
 #include "scxx/text.hpp"
 
 #include <algorithm>

@@ -2,6 +2,7 @@
 // (its BTF built here), and a socket-filter program that looks the value up and calls
 // bpf_timer_init() on it. The verifier accepts it unless the kernel refuses timers altogether.
 #include "scxx/timer_probe.hpp"
+#include "scxx/text.hpp"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -12,6 +13,7 @@
 #include <cerrno>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -97,10 +99,10 @@ Result<bool> probe_bpf_timers() {
         return fail(err, "timer probe: not allowed to load BPF: run as root (CAP_BPF and CAP_SYS_ADMIN)");
     // the verifier's complaint is the last non-empty line of its log
     log.resize(log.find('\0') == std::string::npos ? log.size() : log.find('\0'));
-    while (!log.empty() && (log.back() == '\n' || log.back() == ' ')) log.pop_back();
-    const auto nl = log.rfind('\n');
+    const std::string_view body = text::trim(log);
+    const auto nl = body.rfind('\n');
     return fail(err, fmt::format("timer probe: unexpected verifier verdict: {} (report it with the kernel version)",
-                                 nl == std::string::npos ? log : log.substr(nl + 1)));
+                                 nl == std::string_view::npos ? body : body.substr(nl + 1)));
 }
 
 }  // namespace scxx

@@ -2,6 +2,7 @@
 // sysfs tree (see topology.hpp for the rules). Plain open/read is used for the many tiny files so
 // an 8192-CPU tree reads in well under a second; identical cpulists are parsed once.
 #include "scxx/topology.hpp"
+#include "scxx/text.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -18,12 +19,7 @@ namespace scxx {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-    auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-    while (!s.empty() && space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && space(s.back())) s.remove_suffix(1);
-    return s;
-}
+using text::trim;
 
 // Where a path is opened from: `path` is always the full path (for messages); with a directory fd,
 // path.substr(rel) is opened relative to it, which saves the kernel walking the whole path again

@@ -33,10 +33,10 @@ int lavd_pick_idle(struct task_struct *p __arg_trusted, s32 prev_cpu, u64 wake_f
 	u32 d;
 
 	if (p->nr_cpus_allowed == 1)
-		return scx_bpf_test_and_clear_cpu_idle(prev_cpu) ? prev_cpu : -16;
+		return scx_bpf_test_and_clear_cpu_idle(prev_cpu) ? prev_cpu : -SCXX_EBUSY;
 	active = active_cpumask();
 	if (!active)
-		return -2;
+		return -SCXX_ENOENT;
 
 	if (have_little_core) {
 		d = wanted_domain(prev_cpu, perf_cri);
@@ -65,11 +65,11 @@ int lavd_pick_idle(struct task_struct *p __arg_trusted, s32 prev_cpu, u64 wake_f
 		/* affinitized to CPUs compaction switched off: use those */
 		if (!bpf_cpumask_intersects(p->cpus_ptr, active))
 			return scx_bpf_select_cpu_and(p, prev_cpu, flags, p->cpus_ptr, 0);
-		return -16;
+		return -SCXX_EBUSY;
 	}
 	tmp = scratch_cpumask();
 	if (!tmp)
-		return -2;
+		return -SCXX_ENOENT;
 	bpf_cpumask_and(tmp, p->cpus_ptr, active);
 	if (bpf_cpumask_test_cpu(prev_cpu, (const struct cpumask *)tmp) && scx_bpf_test_and_clear_cpu_idle(prev_cpu))
 		return prev_cpu;

@@ -153,10 +153,10 @@ static int install_mask(void *map, u32 idx, u32 off, u32 n)
 
 	slot = bpf_map_lookup_elem(map, &key);
 	if (!slot)
-		return -2; /* ENOENT */
+		return -SCXX_ENOENT;
 	m = bpf_cpumask_create();
 	if (!m)
-		return -12; /* ENOMEM */
+		return -SCXX_ENOMEM;
 	bpf_for(i, 0, n) {
 		u32 k = off + i;
 		u32 *cpu = bpf_map_lookup_elem(&cpdom_cpus, &k);
@@ -178,7 +178,7 @@ static int ensure_mask(void *map, u32 idx, u32 off, u32 n)
 
 	slot = bpf_map_lookup_elem(map, &key);
 	if (!slot)
-		return -2; /* ENOENT */
+		return -SCXX_ENOENT;
 	if (slot->mask)
 		return 0;
 	return install_mask(map, idx, off, n);
@@ -202,22 +202,22 @@ int lavd_alloc_masks(void *ctx)
 		struct lavd_cpdom_ctx *d = get_cpdom_ctx(i);
 
 		if (!d)
-			return -2;
+			return -SCXX_ENOENT;
 		err = ensure_mask(&cpdom_masks, i, d->cpu_off, d->nr_cpus);
-		if (err == -12)
+		if (err == -SCXX_ENOMEM)
 			missing++;
 		else if (err)
 			return err; /* a missing map slot: no retry helps */
 	}
 	bpf_for(i, 0, nr_cpu_ids_lavd) {
 		err = ensure_mask(&scratch_masks, i, 0, 0);
-		if (err == -12)
+		if (err == -SCXX_ENOMEM)
 			missing++;
 		else if (err)
 			return err;
 	}
 	err = lavd_power_alloc_mask();
-	if (err == -12)
+	if (err == -SCXX_ENOMEM)
 		missing++;
 	else if (err)
 		return err;
@@ -265,7 +265,7 @@ s32 BPF_STRUCT_OPS(lavd_init_task, struct task_struct *p, struct scx_init_task_a
 	struct task_ctx *t = bpf_task_storage_get(&task_ctxs, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 
 	if (!t)
-		return -12; /* ENOMEM */
+		return -SCXX_ENOMEM;
 	t->cpdom_id = LAVD_NONE;
 	t->pinned_cpu = LAVD_NONE;
 	t->avg_runtime = slice_min_ns;

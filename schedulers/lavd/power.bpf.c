@@ -23,12 +23,12 @@ int lavd_power_alloc_mask(void)
 
 	slot = bpf_map_lookup_elem(&global_masks, &key);
 	if (!slot)
-		return -2;
+		return -SCXX_ENOENT;
 	if (slot->mask)
 		return 0;
 	m = bpf_cpumask_create();
 	if (!m)
-		return -12;
+		return -SCXX_ENOMEM;
 	bpf_for(cpu, 0, nr_cpu_ids_lavd) {
 		struct lavd_cpu_ctx *c = get_cpu_ctx(cpu);
 

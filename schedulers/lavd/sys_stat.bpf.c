@@ -272,7 +272,7 @@ int lavd_sys_stat_init(void)
 	}
 	timer = bpf_map_lookup_elem(&sys_timer, &key);
 	if (!timer)
-		return -2;
+		return -SCXX_ENOENT;
 	if ((err = bpf_timer_init(timer, &sys_timer, 1 /* CLOCK_MONOTONIC */)) ||
 	    (err = bpf_timer_set_callback(timer, sys_timer_cb)) ||
 	    (err = bpf_timer_start(timer, LAVD_SYS_STAT_INTERVAL_NS, 0)))

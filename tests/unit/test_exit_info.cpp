@@ -17,11 +17,7 @@ scxx_exit_info raw(int kind, long long code, const char* reason, const char* msg
     return r;
 }
 
-std::string name_of(int kind) {
-    scxx::ExitInfo e;
-    e.kind = kind;
-    return e.kind_name();
-}
+std::string name_of(int kind) { return scxx::decode_exit_info(raw(kind, 0, "", "")).kind_name(); }
 
 }  // namespace
 
@@ -35,6 +31,10 @@ TEST(ExitInfo, KindNames) {
     EXPECT_EQ(name_of(1024), "runtime error");
     EXPECT_EQ(name_of(1025), "runtime error (scx_bpf_error)");
     EXPECT_EQ(name_of(1026), "watchdog stall (runnable task not scheduled in time)");
+    EXPECT_EQ(name_of(68), "its parent scheduler exited");
+    EXPECT_EQ(name_of(69), "killed by its parent scheduler");
+    EXPECT_EQ(name_of(1027), "re-enqueue limit (a task was re-enqueued too often without running)");
+    EXPECT_EQ(name_of(1028), "ejected for overloading rescue execution");
     EXPECT_EQ(name_of(2), "unknown exit kind 2");
     EXPECT_EQ(name_of(-5), "unknown exit kind -5");
 }
@@ -43,19 +43,25 @@ TEST(ExitInfo, ExitedAndError) {
     scxx::ExitInfo e;
     EXPECT_FALSE(e.exited());
     EXPECT_FALSE(e.is_error());
-    e.kind = 64;
+    e.kind = scxx::ExitKind::unreg;
     EXPECT_TRUE(e.exited());
     EXPECT_FALSE(e.is_error());
-    e.kind = 1025;
+    e.kind = scxx::ExitKind::error_bpf;
     EXPECT_TRUE(e.is_error());
 }
 
 TEST(ExitInfo, Decode) {
     auto info = scxx::decode_exit_info(raw(1025, 0, "scx_bpf_error", "simple: failing on purpose after 200 ms"));
-    EXPECT_EQ(info.kind, 1025);
+    EXPECT_EQ(info.kind, scxx::ExitKind::error_bpf);
     EXPECT_EQ(info.exit_code, 0);
     EXPECT_EQ(info.reason, "scx_bpf_error");
     EXPECT_EQ(info.message, "simple: failing on purpose after 200 ms");
+
+    // A kind this build does not name keeps its number.
+    auto unknown = scxx::decode_exit_info(raw(2000, 0, "", ""));
+    EXPECT_EQ(scxx::raw_kind(unknown.kind), 2000);
+    EXPECT_TRUE(unknown.is_error());
+    EXPECT_EQ(unknown.report(), "exit: unknown exit kind 2000 (kind 2000, code 0x0)");
 }
 
 TEST(ExitInfo, TruncatedStringsWithoutNul) {
@@ -89,7 +95,7 @@ TEST(ExitInfo, Report) {
 
 TEST(ExitInfo, RestartBit) {
     scxx::ExitInfo e;
-    e.kind = 66;
+    e.kind = scxx::ExitKind::unreg_kern;
     EXPECT_FALSE(e.wants_restart());
     e.exit_code = static_cast<int64_t>(SCXX_ECODE_RSN_HOTPLUG);
     EXPECT_FALSE(e.wants_restart());
@@ -100,10 +106,10 @@ TEST(ExitInfo, RestartBit) {
 
 TEST(RestartPolicy, Bounded) {
     scxx::ExitInfo restart;
-    restart.kind = 65;
+    restart.kind = scxx::ExitKind::unreg_bpf;
     restart.exit_code = static_cast<int64_t>(SCXX_ECODE_ACT_RESTART);
     scxx::ExitInfo plain;
-    plain.kind = 1025;
+    plain.kind = scxx::ExitKind::error_bpf;
 
     scxx::RestartPolicy policy(2);
     EXPECT_EQ(policy.max_restarts(), 2u);

@@ -197,7 +197,7 @@ struct RunnerTest : ::testing::Test {
         root.sched_ext("enabled", "fake");
         opts.sysfs_root = root.root;
         opts.timeout_ms = 1234;
-        state->on_detach.kind = 64;
+        state->on_detach.kind = scxx::ExitKind::unreg;
     }
     scxx::Result<int> run() { return scxx::run_scheduler(fake_entry(state), config, topology, opts, out); }
 };
@@ -260,7 +260,7 @@ TEST_F(RunnerTest, SigtermDetachesCleanly) {
 
 TEST_F(RunnerTest, DetachReportingErrorFails) {
     opts.duration_s = 0.15;
-    state->on_detach.kind = 1026;
+    state->on_detach.kind = scxx::ExitKind::error_stall;
     auto rc = run();
     ASSERT_TRUE(rc);
     EXPECT_EQ(*rc, 1);
@@ -268,7 +268,7 @@ TEST_F(RunnerTest, DetachReportingErrorFails) {
 
 TEST_F(RunnerTest, EjectedByError) {
     state->eject_after_polls = 3;
-    state->eject.kind = 1025;
+    state->eject.kind = scxx::ExitKind::error_bpf;
     state->eject.reason = "scx_bpf_error";
     state->eject.message = "fake: failing on purpose";
     opts.stats_interval_s = 0.1;
@@ -288,7 +288,7 @@ TEST_F(RunnerTest, EjectedByError) {
 
 TEST_F(RunnerTest, RestartsBounded) {
     state->eject_after_polls = 2;
-    state->eject.kind = 66;
+    state->eject.kind = scxx::ExitKind::unreg_kern;
     state->eject.exit_code = static_cast<int64_t>(SCXX_ECODE_ACT_RESTART | SCXX_ECODE_RSN_HOTPLUG);
     opts.max_restarts = 2;
     auto rc = run();
@@ -305,7 +305,7 @@ TEST_F(RunnerTest, RestartsBounded) {
 
 TEST_F(RunnerTest, RestartRereadsTopology) {
     state->eject_after_polls = 2;
-    state->eject.kind = 66;
+    state->eject.kind = scxx::ExitKind::unreg_kern;
     state->eject.exit_code = static_cast<int64_t>(SCXX_ECODE_ACT_RESTART | SCXX_ECODE_RSN_HOTPLUG);
     opts.max_restarts = 1;
     int rereads = 0;

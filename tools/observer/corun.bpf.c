@@ -21,10 +21,10 @@
  * the root cgroup's kernfs id); the `cpus` map's max_entries = nr_cpu_ids (before load) and every
  * entry's partner (after load, before attach).
  *
- * `cpus` is an array map, not a resizable global array (SCXX_RESIZABLE_ARRAY): with libbpf 1.5,
- * bpf_map__set_value_size() on a datasec rewrites the object's BTF and leaves the names of its
- * externs (here the `runqueues` ksym) dangling, so the load fails with "extern (var ksym) '<garbage>':
- * not found in kernel BTF".
+ * `cpus` is an array map sized with bpf_map__set_max_entries(), like the schedulers' CPU tables, not
+ * a global array grown through its datasec: with libbpf 1.5, bpf_map__set_value_size() on a datasec
+ * rewrites the object's BTF and leaves the names of its externs (here the `runqueues` ksym)
+ * dangling, so the load fails with "extern (var ksym) '<garbage>': not found in kernel BTF".
  */
 #include <vmlinux.h>
 #include <bpf/bpf_helpers.h>

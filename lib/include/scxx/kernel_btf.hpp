@@ -1,5 +1,5 @@
 // scxx/kernel_btf.hpp: facts read from the running kernel's BTF at load time: enum values such as
-// SCX_SLICE_DFL (which a raw object load would leave 0) and whether a kfunc/type exists.
+// SCX_SLICE_DFL (which a raw object load would leave 0) and whether a kfunc exists.
 #pragma once
 
 #include <cstdint>
@@ -22,7 +22,6 @@ public:
     bool has_func(std::string_view name) const;    // a kfunc or other function
     // Does struct `type` have a member `member` (e.g. sched_ext_ops.cpu_acquire)? false when no such struct.
     bool has_member(std::string_view type, std::string_view member) const;
-    bool has_struct(std::string_view name) const;
 
 private:
     struct Free { void operator()(struct btf* b) const; };

@@ -1,7 +1,7 @@
 // scxx/skeleton.hpp: the BPF skeleton lifecycle as move-only RAII types.
 //
 //   auto opened = Opened<simple_bpf>::open("simple");          // parse the object, nothing in the kernel
-//   opened->rodata->slice_ns = ...;                             // configure rodata / resize arrays
+//   opened->rodata->slice_ns = ...;                             // configure rodata / map sizes
 //   auto loaded = std::move(*opened).load(log_path);            // kernel verifier
 //   auto attached = std::move(*loaded).attach(skel->maps.ops);  // struct_ops link: scheduler is live
 //   attached->detach();                                         // destroy the link, keep the skeleton
@@ -173,9 +173,5 @@ private:
     }
     SkeletonOwner<Skel> owner_;
 };
-
-// Resizes a global array declared with SCXX_RESIZABLE_ARRAY to `count` elements of elem_size bytes
-// (before load). `map` is the skeleton's ".data.<name>" map.
-Result<void> resize_array(bpf_map* map, size_t elem_size, size_t count);
 
 }  // namespace scxx

@@ -1,4 +1,5 @@
-// scxx/text.hpp: the small text-scanning pieces the option and cpulist parsers share.
+// scxx/text.hpp: the small text-scanning pieces shared across libscxx and the schedulers: the one
+// whitespace trim (cpulists, sysfs and procfs files, exit reports, option values) and number scanning.
 #pragma once
 
 #include <cstdint>
