@@ -1,16 +1,20 @@
 // test_config.cpp: options description, the defaults <- file <- command line merge, and validation
 // errors (unknown key, wrong type, range, choices, missing default).
-#include <gtest/gtest.h>
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
+#include <catch2/matchers/catch_matchers_floating_point.hpp>
 
-#include <unistd.h>
-
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
 #include "scxx/config.hpp"
+#include "temp_dir.hpp"
 
 namespace po = boost::program_options;
+using Catch::Matchers::ContainsSubstring;
+using Catch::Matchers::WithinULP;
 using scxx::OptionSpec;
 using json = nlohmann::json;
 
@@ -37,16 +41,13 @@ po::variables_map parse(const std::vector<std::string>& args) {
     return vm;
 }
 
-// A JSON file in a temp dir, removed with the object.
+// A JSON file in its own temporary directory, removed with the object.
 struct TempFile {
+    scxx_test::TempDir dir{"scxx-config"};
     std::string path;
-    explicit TempFile(const std::string& text, const std::string& name = "cfg.json") {
-        char tmpl[] = "/tmp/scxx-config-XXXXXX";
-        path = std::string(mkdtemp(tmpl)) + "/" + name;
+    explicit TempFile(const std::string& text, const std::string& name = "cfg.json")
+        : path((dir.path() / name).string()) {
         std::ofstream(path) << text;
-    }
-    ~TempFile() {
-        std::filesystem::remove_all(std::filesystem::path(path).parent_path());
     }
 };
 
@@ -54,193 +55,202 @@ std::string error_of(const scxx::Result<json>& r) { return r ? std::string("(no 
 
 }  // namespace
 
-TEST(Config, DefaultsOnly) {
+TEST_CASE("Config: DefaultsOnly", "[config]") {
     auto c = scxx::build_config(specs(), kDefaults, std::nullopt, parse({}));
-    ASSERT_TRUE(c) << error_of(c);
-    EXPECT_EQ((*c)["slice-us"], 5000);
-    EXPECT_EQ((*c)["fifo"], false);
-    EXPECT_EQ((*c)["mode"], "lat");
-    EXPECT_DOUBLE_EQ((*c)["ratio"].get<double>(), 0.5);
+    UNSCOPED_INFO(error_of(c));
+    REQUIRE(c);
+    CHECK((*c)["slice-us"] == 5000);
+    CHECK((*c)["fifo"] == false);
+    CHECK((*c)["mode"] == "lat");
+    CHECK_THAT((*c)["ratio"].get<double>(), WithinULP(0.5, 4));
 }
 
-TEST(Config, MergeOrderDefaultsFileCli) {
+TEST_CASE("Config: MergeOrderDefaultsFileCli", "[config]") {
     TempFile f(R"({"slice-us": 2000, "mode": "thru"})");
     auto c = scxx::build_config(specs(), kDefaults, std::filesystem::path(f.path), parse({"--slice-us", "3000"}));
-    ASSERT_TRUE(c) << error_of(c);
-    EXPECT_EQ((*c)["slice-us"], 3000);   // CLI wins over the file
-    EXPECT_EQ((*c)["mode"], "thru");     // file wins over defaults
-    EXPECT_EQ((*c)["fifo"], false);      // default kept: flag not given
-    EXPECT_DOUBLE_EQ((*c)["ratio"].get<double>(), 0.5);
+    UNSCOPED_INFO(error_of(c));
+    REQUIRE(c);
+    CHECK((*c)["slice-us"] == 3000);   // CLI wins over the file
+    CHECK((*c)["mode"] == "thru");     // file wins over defaults
+    CHECK((*c)["fifo"] == false);      // default kept: flag not given
+    CHECK_THAT((*c)["ratio"].get<double>(), WithinULP(0.5, 4));
 }
 
-TEST(Config, CliNumberAndEqualsForm) {
+TEST_CASE("Config: CliNumberAndEqualsForm", "[config]") {
     auto c = scxx::build_config(specs(), kDefaults, std::nullopt, parse({"--ratio=0.25", "--slice-us=100"}));
-    ASSERT_TRUE(c) << error_of(c);
-    EXPECT_DOUBLE_EQ((*c)["ratio"].get<double>(), 0.25);
-    EXPECT_EQ((*c)["slice-us"], 100);
+    UNSCOPED_INFO(error_of(c));
+    REQUIRE(c);
+    CHECK_THAT((*c)["ratio"].get<double>(), WithinULP(0.25, 4));
+    CHECK((*c)["slice-us"] == 100);
 }
 
-TEST(Config, BoolFlag) {
+TEST_CASE("Config: BoolFlag", "[config]") {
     auto given = scxx::build_config(specs(), kDefaults, std::nullopt, parse({"--fifo"}));
-    ASSERT_TRUE(given) << error_of(given);
-    EXPECT_EQ((*given)["fifo"], true);
+    UNSCOPED_INFO(error_of(given));
+    REQUIRE(given);
+    CHECK((*given)["fifo"] == true);
 
     auto off = scxx::build_config(specs(), R"({"slice-us": 5000, "fifo": true, "mode": "lat", "ratio": 0.5})",
                                   std::nullopt, parse({"--fifo=false"}));
-    ASSERT_TRUE(off) << error_of(off);
-    EXPECT_EQ((*off)["fifo"], false);
+    UNSCOPED_INFO(error_of(off));
+    REQUIRE(off);
+    CHECK((*off)["fifo"] == false);
 
     // Not given: the file's value stays (no bool_switch default overriding it).
     TempFile f(R"({"fifo": true})");
     auto kept = scxx::build_config(specs(), kDefaults, std::filesystem::path(f.path), parse({"--mode", "thru"}));
-    ASSERT_TRUE(kept) << error_of(kept);
-    EXPECT_EQ((*kept)["fifo"], true);
+    UNSCOPED_INFO(error_of(kept));
+    REQUIRE(kept);
+    CHECK((*kept)["fifo"] == true);
 
     auto bad = scxx::build_config(specs(), kDefaults, std::nullopt, parse({"--fifo=maybe"}));
-    ASSERT_FALSE(bad);
-    EXPECT_EQ(bad.error().what(), "option --fifo: expected a boolean (true/false), got \"maybe\"");
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().what() == "option --fifo: expected a boolean (true/false), got \"maybe\"");
 }
 
-TEST(Config, UnknownKeyInFile) {
+TEST_CASE("Config: UnknownKeyInFile", "[config]") {
     TempFile f(R"({"slice-max": 3})", "lavd.json");
     auto c = scxx::build_config(specs(), kDefaults, std::filesystem::path(f.path), parse({}));
-    ASSERT_FALSE(c);
-    EXPECT_EQ(c.error().what(),
-              "config " + f.path + ": unknown key \"slice-max\" (known: slice-us, fifo, mode, ratio)");
+    REQUIRE_FALSE(c);
+    CHECK(c.error().what() == "config " + f.path + ": unknown key \"slice-max\" (known: slice-us, fifo, mode, ratio)");
 }
 
-TEST(Config, FileMustBeValidJsonObject) {
+TEST_CASE("Config: FileMustBeValidJsonObject", "[config]") {
     TempFile bad(R"({"slice-us": 3)");
     auto c = scxx::build_config(specs(), kDefaults, std::filesystem::path(bad.path), parse({}));
-    ASSERT_FALSE(c);
-    EXPECT_NE(c.error().what().find("config " + bad.path + ": invalid JSON: parse error at line"), std::string::npos)
-        << c.error().what();
+    REQUIRE_FALSE(c);
+    CHECK_THAT(c.error().what(), ContainsSubstring("config " + bad.path + ": invalid JSON: parse error at line"));
 
     TempFile arr("[1, 2]");
     auto a = scxx::build_config(specs(), kDefaults, std::filesystem::path(arr.path), parse({}));
-    ASSERT_FALSE(a);
-    EXPECT_EQ(a.error().what(), "config " + arr.path + ": expected a JSON object, got array");
+    REQUIRE_FALSE(a);
+    CHECK(a.error().what() == "config " + arr.path + ": expected a JSON object, got array");
 
     auto missing = scxx::build_config(specs(), kDefaults, std::filesystem::path("/nonexistent/x.json"), parse({}));
-    ASSERT_FALSE(missing);
-    EXPECT_NE(missing.error().what().find("config /nonexistent/x.json: cannot open"), std::string::npos);
+    REQUIRE_FALSE(missing);
+    CHECK_THAT(missing.error().what(), ContainsSubstring("config /nonexistent/x.json: cannot open"));
 }
 
-TEST(Config, OutOfRangeCliValue) {
+TEST_CASE("Config: OutOfRangeCliValue", "[config]") {
     auto c = scxx::build_config(specs(), kDefaults, std::nullopt, parse({"--slice-us", "0"}));
-    ASSERT_FALSE(c);
-    EXPECT_EQ(c.error().what(), "option --slice-us: 0 is out of range (allowed 100..100000)");
+    REQUIRE_FALSE(c);
+    CHECK(c.error().what() == "option --slice-us: 0 is out of range (allowed 100..100000)");
 
     auto big = scxx::build_config(specs(), kDefaults, std::nullopt, parse({"--slice-us", "99999999999999999999"}));
-    ASSERT_FALSE(big);
-    EXPECT_NE(big.error().what().find("out of range"), std::string::npos);
+    REQUIRE_FALSE(big);
+    CHECK_THAT(big.error().what(), ContainsSubstring("out of range"));
 
     auto ratio = scxx::build_config(specs(), kDefaults, std::nullopt, parse({"--ratio", "1.5"}));
-    ASSERT_FALSE(ratio);
-    EXPECT_EQ(ratio.error().what(), "option --ratio: 1.5 is out of range (allowed 0..1)");
+    REQUIRE_FALSE(ratio);
+    CHECK(ratio.error().what() == "option --ratio: 1.5 is out of range (allowed 0..1)");
 }
 
-TEST(Config, OutOfRangeFileValue) {
+TEST_CASE("Config: OutOfRangeFileValue", "[config]") {
     TempFile f(R"({"slice-us": 100001})", "x.json");
     auto c = scxx::build_config(specs(), kDefaults, std::filesystem::path(f.path), parse({}));
-    ASSERT_FALSE(c);
-    EXPECT_EQ(c.error().what(), "config " + f.path + ": key 'slice-us': 100001 is out of range (allowed 100..100000)");
+    REQUIRE_FALSE(c);
+    CHECK(c.error().what() == "config " + f.path + ": key 'slice-us': 100001 is out of range (allowed 100..100000)");
 }
 
-TEST(Config, WrongType) {
+TEST_CASE("Config: WrongType", "[config]") {
     auto cli = scxx::build_config(specs(), kDefaults, std::nullopt, parse({"--slice-us", "abc"}));
-    ASSERT_FALSE(cli);
-    EXPECT_EQ(cli.error().what(), "option --slice-us: expected an integer, got \"abc\"");
+    REQUIRE_FALSE(cli);
+    CHECK(cli.error().what() == "option --slice-us: expected an integer, got \"abc\"");
 
     auto frac = scxx::build_config(specs(), kDefaults, std::nullopt, parse({"--slice-us", "150.5"}));
-    ASSERT_FALSE(frac);
-    EXPECT_EQ(frac.error().what(), "option --slice-us: expected an integer, got \"150.5\"");
+    REQUIRE_FALSE(frac);
+    CHECK(frac.error().what() == "option --slice-us: expected an integer, got \"150.5\"");
 
     auto num = scxx::build_config(specs(), kDefaults, std::nullopt, parse({"--ratio", "half"}));
-    ASSERT_FALSE(num);
-    EXPECT_EQ(num.error().what(), "option --ratio: expected a number, got \"half\"");
+    REQUIRE_FALSE(num);
+    CHECK(num.error().what() == "option --ratio: expected a number, got \"half\"");
 
     TempFile f(R"({"slice-us": "abc"})", "t.json");
     auto file = scxx::build_config(specs(), kDefaults, std::filesystem::path(f.path), parse({}));
-    ASSERT_FALSE(file);
-    EXPECT_EQ(file.error().what(), "config " + f.path + ": key 'slice-us': expected an integer, got \"abc\"");
+    REQUIRE_FALSE(file);
+    CHECK(file.error().what() == "config " + f.path + ": key 'slice-us': expected an integer, got \"abc\"");
 
-    EXPECT_FALSE(scxx::validate_config(specs(), json{{"fifo", 1}}, "x"));
-    EXPECT_FALSE(scxx::validate_config(specs(), json{{"mode", 3}}, "x"));
-    EXPECT_TRUE(scxx::validate_config(specs(), json{{"ratio", 1}}, "x"));  // an integer is a number
+    CHECK_FALSE(scxx::validate_config(specs(), json{{"fifo", 1}}, "x"));
+    CHECK_FALSE(scxx::validate_config(specs(), json{{"mode", 3}}, "x"));
+    CHECK(scxx::validate_config(specs(), json{{"ratio", 1}}, "x"));  // an integer is a number
 }
 
-TEST(Config, BadBytesAndNewlinesStayOneLineNoThrow) {
+TEST_CASE("Config: BadBytesAndNewlinesStayOneLineNoThrow", "[config]") {
     auto bad = scxx::build_config(specs(), kDefaults, std::nullopt, parse({"--slice-us", "\xff\xfe"}));
-    ASSERT_FALSE(bad);
-    EXPECT_EQ(bad.error().what().find('\n'), std::string::npos);
-    EXPECT_NE(bad.error().what().find("option --slice-us: expected an integer"), std::string::npos) << bad.error().what();
+    REQUIRE_FALSE(bad);
+    CHECK_THAT(bad.error().what(), !ContainsSubstring("\n"));
+    CHECK_THAT(bad.error().what(), ContainsSubstring("option --slice-us: expected an integer"));
 
     TempFile f("{\"a\\nb\": 1}", "nl.json");
     auto nl = scxx::build_config(specs(), kDefaults, std::filesystem::path(f.path), parse({}));
-    ASSERT_FALSE(nl);
-    EXPECT_EQ(nl.error().what().find('\n'), std::string::npos) << nl.error().what();
+    REQUIRE_FALSE(nl);
+    CHECK_THAT(nl.error().what(), !ContainsSubstring("\n"));
 }
 
-TEST(Config, Choices) {
+TEST_CASE("Config: Choices", "[config]") {
     auto c = scxx::build_config(specs(), kDefaults, std::nullopt, parse({"--mode", "fast"}));
-    ASSERT_FALSE(c);
-    EXPECT_EQ(c.error().what(), "option --mode: \"fast\" is not one of: lat, thru");
+    REQUIRE_FALSE(c);
+    CHECK(c.error().what() == "option --mode: \"fast\" is not one of: lat, thru");
     auto ok = scxx::build_config(specs(), kDefaults, std::nullopt, parse({"--mode", "thru"}));
-    ASSERT_TRUE(ok) << error_of(ok);
-    EXPECT_EQ((*ok)["mode"], "thru");
+    UNSCOPED_INFO(error_of(ok));
+    REQUIRE(ok);
+    CHECK((*ok)["mode"] == "thru");
 }
 
-TEST(Config, MissingOrBadDefault) {
+TEST_CASE("Config: MissingOrBadDefault", "[config]") {
     auto missing = scxx::build_config(specs(), R"({"slice-us": 5000, "fifo": false, "mode": "lat"})", std::nullopt,
                                       parse({}));
-    ASSERT_FALSE(missing);
-    EXPECT_EQ(missing.error().what(), "defaults: missing key 'ratio'");
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().what() == "defaults: missing key 'ratio'");
 
     auto invalid = scxx::build_config(specs(), "{", std::nullopt, parse({}));
-    ASSERT_FALSE(invalid);
-    EXPECT_NE(invalid.error().what().find("defaults: invalid JSON"), std::string::npos);
+    REQUIRE_FALSE(invalid);
+    CHECK_THAT(invalid.error().what(), ContainsSubstring("defaults: invalid JSON"));
 
     auto unknown = scxx::build_config(
         specs(), R"({"slice-us": 5000, "fifo": false, "mode": "lat", "ratio": 0.5, "x": 1})", std::nullopt, parse({}));
-    ASSERT_FALSE(unknown);
-    EXPECT_EQ(unknown.error().what(), "defaults: unknown key \"x\" (known: slice-us, fifo, mode, ratio)");
+    REQUIRE_FALSE(unknown);
+    CHECK(unknown.error().what() == "defaults: unknown key \"x\" (known: slice-us, fifo, mode, ratio)");
 
     auto range = scxx::build_config(specs(), R"({"slice-us": 5, "fifo": false, "mode": "lat", "ratio": 0.5})",
                                     std::nullopt, parse({}));
-    ASSERT_FALSE(range);
-    EXPECT_EQ(range.error().what(), "defaults: key 'slice-us': 5 is out of range (allowed 100..100000)");
+    REQUIRE_FALSE(range);
+    CHECK(range.error().what() == "defaults: key 'slice-us': 5 is out of range (allowed 100..100000)");
 }
 
-TEST(Config, OpenEndedRanges) {
+TEST_CASE("Config: OpenEndedRanges", "[config]") {
     std::vector<OptionSpec> s{{"n", OptionSpec::Type::integer, "", 1, std::numeric_limits<int64_t>::max(), {}},
                               {"m", OptionSpec::Type::integer, "", std::numeric_limits<int64_t>::min(), -1, {}}};
     auto a = scxx::validate_config(s, json{{"n", 0}}, "o");
-    ASSERT_FALSE(a);
-    EXPECT_EQ(a.error().what(), "o: key 'n': 0 is out of range (allowed >= 1)");
+    REQUIRE_FALSE(a);
+    CHECK(a.error().what() == "o: key 'n': 0 is out of range (allowed >= 1)");
     auto b = scxx::validate_config(s, json{{"m", 5}}, "o");
-    ASSERT_FALSE(b);
-    EXPECT_EQ(b.error().what(), "o: key 'm': 5 is out of range (allowed <= -1)");
-    EXPECT_TRUE(scxx::validate_config(s, json{{"m", -7}, {"n", 1}}, "o"));
+    REQUIRE_FALSE(b);
+    CHECK(b.error().what() == "o: key 'm': 5 is out of range (allowed <= -1)");
+    CHECK(scxx::validate_config(s, json{{"m", -7}, {"n", 1}}, "o"));
 }
 
-TEST(Config, TypedVariablesMapValues) {
+TEST_CASE("Config: TypedVariablesMapValues", "[config]") {
     // A hand-made description storing typed values is accepted as well.
     po::options_description desc;
     desc.add_options()("slice-us", po::value<int64_t>())("fifo", po::value<bool>()->zero_tokens()->implicit_value(true));
     po::variables_map vm;
     po::store(po::command_line_parser(std::vector<std::string>{"--slice-us", "700", "--fifo"}).options(desc).run(), vm);
     auto c = scxx::build_config(specs(), kDefaults, std::nullopt, vm);
-    ASSERT_TRUE(c) << error_of(c);
-    EXPECT_EQ((*c)["slice-us"], 700);
-    EXPECT_EQ((*c)["fifo"], true);
+    UNSCOPED_INFO(error_of(c));
+    REQUIRE(c);
+    CHECK((*c)["slice-us"] == 700);
+    CHECK((*c)["fifo"] == true);
 }
 
-TEST(Config, OptionsDescriptionHasEveryOption) {
+TEST_CASE("Config: OptionsDescriptionHasEveryOption", "[config]") {
     auto desc = scxx::options_description("title", specs());
-    for (const auto& s : specs()) EXPECT_NE(desc.find_nothrow(s.name, false), nullptr) << s.name;
+    for (const auto& s : specs()) {
+        UNSCOPED_INFO(s.name);
+        CHECK(desc.find_nothrow(s.name, false) != nullptr);
+    }
     std::ostringstream help;
     help << desc;
-    EXPECT_NE(help.str().find("100..100000"), std::string::npos) << help.str();
-    EXPECT_NE(help.str().find("one of: lat, thru"), std::string::npos) << help.str();
+    CHECK_THAT(help.str(), ContainsSubstring("100..100000"));
+    CHECK_THAT(help.str(), ContainsSubstring("one of: lat, thru"));
 }
