@@ -1,7 +1,8 @@
 // test_features.cpp: lavd's optional-feature decision (features.hpp) against made-up kernels: a
 // kernel without the futex functions or without scx_bpf_cpuperf_set switches the feature off with
 // one note naming what is missing; options switch features off on their own.
-#include <gtest/gtest.h>
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
 
 #include <set>
 #include <string>
@@ -9,6 +10,8 @@
 #include "features.hpp"
 
 namespace {
+
+using Catch::Matchers::ContainsSubstring;
 
 lavd::KernelOffers kernel_with(std::set<std::string> funcs, bool cpufreq = true) {
     lavd::KernelOffers k;
@@ -23,74 +26,75 @@ const std::set<std::string> kAll = {"futex_wait",          "futex_lock_pi",    "
 
 }  // namespace
 
-TEST(LavdFeatures, EverythingOffered) {
+TEST_CASE("LavdFeatures: EverythingOffered", "[lavd][features]") {
     auto f = lavd::decide_features(lavd::Settings{}, kernel_with(kAll));
-    EXPECT_TRUE(f.futex);
-    EXPECT_TRUE(f.freq);
-    EXPECT_TRUE(f.notes.empty());
+    CHECK(f.futex);
+    CHECK(f.freq);
+    CHECK(f.notes.empty());
 }
 
-TEST(LavdFeatures, MissingFutexFunctionSwitchesTheBoostOff) {
+TEST_CASE("LavdFeatures: MissingFutexFunctionSwitchesTheBoostOff", "[lavd][features]") {
     for (const char* missing : lavd::kFutexFuncs) {
+        INFO(missing);
         auto funcs = kAll;
         funcs.erase(missing);
         auto f = lavd::decide_features(lavd::Settings{}, kernel_with(funcs));
-        EXPECT_FALSE(f.futex) << missing;
-        EXPECT_TRUE(f.freq) << missing;
-        ASSERT_EQ(f.notes.size(), 1u) << missing;
-        EXPECT_EQ(f.notes[0], std::string("lavd: feature off: futex boost (kernel BTF has no ") + missing + ")");
+        CHECK_FALSE(f.futex);
+        CHECK(f.freq);
+        REQUIRE(f.notes.size() == 1u);
+        CHECK(f.notes[0] == std::string("lavd: feature off: futex boost (kernel BTF has no ") + missing + ")");
     }
 }
 
-TEST(LavdFeatures, NoCpuperfKfuncSwitchesFrequencyTargetsOff) {
+TEST_CASE("LavdFeatures: NoCpuperfKfuncSwitchesFrequencyTargetsOff", "[lavd][features]") {
     auto funcs = kAll;
     funcs.erase("scx_bpf_cpuperf_set");
     auto f = lavd::decide_features(lavd::Settings{}, kernel_with(funcs));
-    EXPECT_TRUE(f.futex);
-    EXPECT_FALSE(f.freq);
-    ASSERT_EQ(f.notes.size(), 1u);
-    EXPECT_EQ(f.notes[0], "lavd: feature off: CPU frequency targets (kernel has no scx_bpf_cpuperf_set)");
+    CHECK(f.futex);
+    CHECK_FALSE(f.freq);
+    REQUIRE(f.notes.size() == 1u);
+    CHECK(f.notes[0] == "lavd: feature off: CPU frequency targets (kernel has no scx_bpf_cpuperf_set)");
 }
 
-TEST(LavdFeatures, NoCpufreqDriverKeepsTargetsButSaysSo) {
+TEST_CASE("LavdFeatures: NoCpufreqDriverKeepsTargetsButSaysSo", "[lavd][features]") {
     auto f = lavd::decide_features(lavd::Settings{}, kernel_with(kAll, /*cpufreq=*/false));
-    EXPECT_TRUE(f.freq);
-    ASSERT_EQ(f.notes.size(), 1u);
-    EXPECT_EQ(f.notes[0], "lavd: no cpufreq driver: frequency targets are set but have no effect");
+    CHECK(f.freq);
+    REQUIRE(f.notes.size() == 1u);
+    CHECK(f.notes[0] == "lavd: no cpufreq driver: frequency targets are set but have no effect");
 }
 
-TEST(LavdFeatures, KfuncsTheBpfCodeSkipsAreReported) {
+TEST_CASE("LavdFeatures: KfuncsTheBpfCodeSkipsAreReported", "[lavd][features]") {
     auto funcs = kAll;
     funcs.erase("scx_bpf_dsq_peek");
     funcs.erase("scx_bpf_select_cpu_and");
     auto f = lavd::decide_features(lavd::Settings{}, kernel_with(funcs));
-    EXPECT_TRUE(f.futex);
-    EXPECT_TRUE(f.freq);
-    ASSERT_EQ(f.notes.size(), 2u);
-    EXPECT_NE(f.notes[0].find("tick-time yield"), std::string::npos) << f.notes[0];
-    EXPECT_NE(f.notes[1].find("scx_bpf_select_cpu_and"), std::string::npos) << f.notes[1];
+    CHECK(f.futex);
+    CHECK(f.freq);
+    REQUIRE(f.notes.size() == 2u);
+    CHECK_THAT(f.notes[0], ContainsSubstring("tick-time yield"));
+    CHECK_THAT(f.notes[1], ContainsSubstring("scx_bpf_select_cpu_and"));
     lavd::Settings no_preemption;
     no_preemption.preemption = false;  // the yield is off anyway: nothing to say about it
-    EXPECT_EQ(lavd::decide_features(no_preemption, kernel_with(funcs)).notes.size(), 1u);
+    CHECK(lavd::decide_features(no_preemption, kernel_with(funcs)).notes.size() == 1u);
 }
 
-TEST(LavdFeatures, UnreadableBtfSwitchesBothOff) {
+TEST_CASE("LavdFeatures: UnreadableBtfSwitchesBothOff", "[lavd][features]") {
     lavd::KernelOffers k;
     k.btf_error = "No such file or directory";
     auto f = lavd::decide_features(lavd::Settings{}, k);
-    EXPECT_FALSE(f.futex);
-    EXPECT_FALSE(f.freq);
-    ASSERT_EQ(f.notes.size(), 1u);
-    EXPECT_NE(f.notes[0].find("cannot read kernel BTF: No such file or directory"), std::string::npos);
+    CHECK_FALSE(f.futex);
+    CHECK_FALSE(f.freq);
+    REQUIRE(f.notes.size() == 1u);
+    CHECK_THAT(f.notes[0], ContainsSubstring("cannot read kernel BTF: No such file or directory"));
 }
 
-TEST(LavdFeatures, OptionsSwitchFeaturesOff) {
+TEST_CASE("LavdFeatures: OptionsSwitchFeaturesOff", "[lavd][features]") {
     lavd::Settings set;
     set.futex_boost = false;
     set.freq_scaling = false;
     auto f = lavd::decide_features(set, kernel_with(kAll, false));
-    EXPECT_FALSE(f.futex);
-    EXPECT_FALSE(f.freq);
-    ASSERT_EQ(f.notes.size(), 1u);
-    EXPECT_EQ(f.notes[0], "lavd: futex boost off (--no-futex-boost)");
+    CHECK_FALSE(f.futex);
+    CHECK_FALSE(f.freq);
+    REQUIRE(f.notes.size() == 1u);
+    CHECK(f.notes[0] == "lavd: futex boost off (--no-futex-boost)");
 }

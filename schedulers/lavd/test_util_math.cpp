@@ -3,7 +3,7 @@
 // idle periods, the fallback to sched_ext task time before a CPU is tracked, utilisation, the
 // capacity- and frequency-invariant (scaled) utilisation, and idle periods cut by rounds. Every
 // expected value differs from what a plausible wrong formula gives (noted next to it).
-#include <gtest/gtest.h>
+#include <catch2/catch_test_macros.hpp>
 
 #include <linux/types.h>
 
@@ -15,109 +15,109 @@ constexpr __u64 kMs = 1000 * 1000;
 
 }  // namespace
 
-TEST(LavdUtilMath, BusyIsNonIdlePlusIrqInIdle) {
+TEST_CASE("LavdUtilMath: BusyIsNonIdlePlusIrqInIdle", "[lavd][util_math]") {
     // 10 ms round: 3 ms of sched_ext tasks, 5 ms idle of which 1 ms were interrupts/steal.
     // (task time only: 3 ms; non-idle only: 5 ms; irq added twice or to non-idle time: 7 ms)
-    EXPECT_EQ(lavd_busy_ns(10 * kMs, 3 * kMs, 5 * kMs, 1 * kMs, 1), 6 * kMs);
+    CHECK(lavd_busy_ns(10 * kMs, 3 * kMs, 5 * kMs, 1 * kMs, 1) == 6 * kMs);
     // RT tasks or interrupts on a busy CPU: nothing ran under sched_ext, 2 ms idle -> 8 ms busy
-    EXPECT_EQ(lavd_busy_ns(10 * kMs, 0, 2 * kMs, 0, 1), 8 * kMs);
+    CHECK(lavd_busy_ns(10 * kMs, 0, 2 * kMs, 0, 1) == 8 * kMs);
     // entirely idle, interrupts included: 0.5 ms of interrupts are busy
-    EXPECT_EQ(lavd_busy_ns(10 * kMs, 0, 10 * kMs, kMs / 2, 1), kMs / 2);
+    CHECK(lavd_busy_ns(10 * kMs, 0, 10 * kMs, kMs / 2, 1) == kMs / 2);
 }
 
-TEST(LavdUtilMath, BusyBeforeTrackingIsTaskTime) {
+TEST_CASE("LavdUtilMath: BusyBeforeTrackingIsTaskTime", "[lavd][util_math]") {
     // ops.update_idle never reported the CPU: the idle figure is meaningless (0), the task time rules
     // (non-idle formula would say 10 ms)
-    EXPECT_EQ(lavd_busy_ns(10 * kMs, 3 * kMs, 0, 0, 0), 3 * kMs);
+    CHECK(lavd_busy_ns(10 * kMs, 3 * kMs, 0, 0, 0) == 3 * kMs);
 }
 
-TEST(LavdUtilMath, BusyClampsAndFloors) {
+TEST_CASE("LavdUtilMath: BusyClampsAndFloors", "[lavd][util_math]") {
     // idle beyond the round (an open period cut late): clamped to the round, interrupts to the idle
     // time; the task time is a floor (cross-round skew): 0 + 1 ms -> 3 ms
-    EXPECT_EQ(lavd_busy_ns(10 * kMs, 3 * kMs, 12 * kMs, 1 * kMs, 1), 3 * kMs);
+    CHECK(lavd_busy_ns(10 * kMs, 3 * kMs, 12 * kMs, 1 * kMs, 1) == 3 * kMs);
     // interrupts inside idle larger than the idle time: at most the idle time -> the whole round
-    EXPECT_EQ(lavd_busy_ns(10 * kMs, 0, 4 * kMs, 9 * kMs, 1), 10 * kMs);
+    CHECK(lavd_busy_ns(10 * kMs, 0, 4 * kMs, 9 * kMs, 1) == 10 * kMs);
     // task time above the non-idle time: task time (4 ms, not 1 ms)
-    EXPECT_EQ(lavd_busy_ns(10 * kMs, 4 * kMs, 9 * kMs, 0, 1), 4 * kMs);
+    CHECK(lavd_busy_ns(10 * kMs, 4 * kMs, 9 * kMs, 0, 1) == 4 * kMs);
     // never above the round
-    EXPECT_EQ(lavd_busy_ns(10 * kMs, 11 * kMs, 0, 0, 1), 10 * kMs);
+    CHECK(lavd_busy_ns(10 * kMs, 11 * kMs, 0, 0, 1) == 10 * kMs);
 }
 
-TEST(LavdUtilMath, Util) {
-    EXPECT_EQ(lavd_util(6 * kMs, 10 * kMs), 614u);  // 0.6 x 1024 = 614.4 (not 600, not 6)
-    EXPECT_EQ(lavd_util(10 * kMs, 10 * kMs), 1024u);
-    EXPECT_EQ(lavd_util(12 * kMs, 10 * kMs), 1024u);
-    EXPECT_EQ(lavd_util(0, 10 * kMs), 0u);
-    EXPECT_EQ(lavd_util(5, 0), 0u);
+TEST_CASE("LavdUtilMath: Util", "[lavd][util_math]") {
+    CHECK(lavd_util(6 * kMs, 10 * kMs) == 614u);  // 0.6 x 1024 = 614.4 (not 600, not 6)
+    CHECK(lavd_util(10 * kMs, 10 * kMs) == 1024u);
+    CHECK(lavd_util(12 * kMs, 10 * kMs) == 1024u);
+    CHECK(lavd_util(0, 10 * kMs) == 0u);
+    CHECK(lavd_util(5, 0) == 0u);
     // a long round (a paused timer-free round: 1000 s) does not overflow
-    EXPECT_EQ(lavd_util(250ull * 1000 * kMs, 1000ull * 1000 * kMs), 256u);
+    CHECK(lavd_util(250ull * 1000 * kMs, 1000ull * 1000 * kMs) == 256u);
 }
 
-TEST(LavdUtilMath, UtilScaled) {
+TEST_CASE("LavdUtilMath: UtilScaled", "[lavd][util_math]") {
     // half-capacity CPU at 3/4 of its top frequency, 614 busy: 614 x 0.5 x 0.75 = 230.25
     // (capacity only: 307; frequency only: 460; neither: 614)
-    EXPECT_EQ(lavd_util_scaled(614, 512, 768), 230u);
-    EXPECT_EQ(lavd_util_scaled(1024, 1024, 1024), 1024u);
-    EXPECT_EQ(lavd_util_scaled(614, 1024, 1024), 614u);
+    CHECK(lavd_util_scaled(614, 512, 768) == 230u);
+    CHECK(lavd_util_scaled(1024, 1024, 1024) == 1024u);
+    CHECK(lavd_util_scaled(614, 1024, 1024) == 614u);
     // unknown frequency (0) counts as full speed; values above the scale are clamped
-    EXPECT_EQ(lavd_util_scaled(614, 512, 0), 307u);
-    EXPECT_EQ(lavd_util_scaled(2000, 2000, 2000), 1024u);
+    CHECK(lavd_util_scaled(614, 512, 0) == 307u);
+    CHECK(lavd_util_scaled(2000, 2000, 2000) == 1024u);
     // a little core (capacity 400) at full speed, fully busy: 400
-    EXPECT_EQ(lavd_util_scaled(1024, 400, 1024), 400u);
+    CHECK(lavd_util_scaled(1024, 400, 1024) == 400u);
 }
 
-TEST(LavdUtilMath, Since) {
-    EXPECT_EQ(lavd_since(10, 4), 6u);
-    EXPECT_EQ(lavd_since(4, 10), 0u);
-    EXPECT_EQ(lavd_since(7, 7), 0u);
+TEST_CASE("LavdUtilMath: Since", "[lavd][util_math]") {
+    CHECK(lavd_since(10, 4) == 6u);
+    CHECK(lavd_since(4, 10) == 0u);
+    CHECK(lavd_since(7, 7) == 0u);
 }
 
 // One CPU, rounds at t = 0, 10 and 20 ms. It goes idle at 2 ms (interrupt total 100 us), the round
 // at 10 ms cuts the open period (total 400 us), it wakes at 13 ms (total 500 us), idles again from
 // 15 to 18 ms (total 500 -> 650 us).
-TEST(LavdUtilMath, IdlePeriodsAcrossRounds) {
+TEST_CASE("LavdUtilMath: IdlePeriodsAcrossRounds", "[lavd][util_math]") {
     constexpr __u64 kUs = 1000;
     lavd_idle_acct a{};
     lavd_idle_enter(&a, 2 * kMs, 100 * kUs);
-    EXPECT_EQ(a.since, 2 * kMs);
-    EXPECT_EQ(a.tracked, 1u);
+    CHECK(a.since == 2 * kMs);
+    CHECK(a.tracked == 1u);
 
-    ASSERT_EQ(lavd_idle_cut(&a, 10 * kMs, 400 * kUs), 1);
+    REQUIRE(lavd_idle_cut(&a, 10 * kMs, 400 * kUs) == 1);
     __u64 idle = lavd_take(&a.idle_ns), irq = lavd_take(&a.idle_irq_ns);
-    EXPECT_EQ(idle, 8 * kMs);     // 2..10 ms
-    EXPECT_EQ(irq, 300 * kUs);    // 100 -> 400 us
-    EXPECT_EQ(lavd_busy_ns(10 * kMs, 0, idle, irq, a.tracked), 2 * kMs + 300 * kUs);
-    EXPECT_EQ(a.since, 10 * kMs); // still idle, from the cut on
+    CHECK(idle == 8 * kMs);     // 2..10 ms
+    CHECK(irq == 300 * kUs);    // 100 -> 400 us
+    CHECK(lavd_busy_ns(10 * kMs, 0, idle, irq, a.tracked) == 2 * kMs + 300 * kUs);
+    CHECK(a.since == 10 * kMs); // still idle, from the cut on
 
     lavd_idle_exit(&a, 13 * kMs, 500 * kUs);
-    EXPECT_EQ(a.since, 0u);
+    CHECK(a.since == 0u);
     lavd_idle_enter(&a, 15 * kMs, 500 * kUs);
     lavd_idle_exit(&a, 18 * kMs, 650 * kUs);
-    EXPECT_EQ(lavd_idle_cut(&a, 20 * kMs, 700 * kUs), 0);  // not idle now: nothing to cut
+    CHECK(lavd_idle_cut(&a, 20 * kMs, 700 * kUs) == 0);  // not idle now: nothing to cut
     idle = lavd_take(&a.idle_ns);
     irq = lavd_take(&a.idle_irq_ns);
-    EXPECT_EQ(idle, 6 * kMs);     // 10..13 + 15..18 ms (not 8: the cut's part is not counted twice)
-    EXPECT_EQ(irq, 250 * kUs);    // 400 -> 500 + 500 -> 650 us (the 50 us while busy are not in it)
-    EXPECT_EQ(lavd_util(lavd_busy_ns(10 * kMs, 0, idle, irq, a.tracked), 10 * kMs), 435u);  // 4.25 ms
-    EXPECT_EQ(a.idle_ns, 0u);
+    CHECK(idle == 6 * kMs);     // 10..13 + 15..18 ms (not 8: the cut's part is not counted twice)
+    CHECK(irq == 250 * kUs);    // 400 -> 500 + 500 -> 650 us (the 50 us while busy are not in it)
+    CHECK(lavd_util(lavd_busy_ns(10 * kMs, 0, idle, irq, a.tracked), 10 * kMs) == 435u);  // 4.25 ms
+    CHECK(a.idle_ns == 0u);
 }
 
-TEST(LavdUtilMath, IdleExitWithoutEnterCountsNothing) {
+TEST_CASE("LavdUtilMath: IdleExitWithoutEnterCountsNothing", "[lavd][util_math]") {
     // attached while the CPU was idle: the first report is an exit
     lavd_idle_acct a{};
     lavd_idle_exit(&a, 5 * kMs, 100);
-    EXPECT_EQ(a.idle_ns, 0u);
-    EXPECT_EQ(a.idle_irq_ns, 0u);
-    EXPECT_EQ(a.tracked, 1u);
-    EXPECT_EQ(lavd_idle_cut(&a, 6 * kMs, 100), 0);
+    CHECK(a.idle_ns == 0u);
+    CHECK(a.idle_irq_ns == 0u);
+    CHECK(a.tracked == 1u);
+    CHECK(lavd_idle_cut(&a, 6 * kMs, 100) == 0);
 }
 
-TEST(LavdUtilMath, CutAtOrBeforeTheStartIsNoCut) {
+TEST_CASE("LavdUtilMath: CutAtOrBeforeTheStartIsNoCut", "[lavd][util_math]") {
     lavd_idle_acct a{};
     lavd_idle_enter(&a, 5 * kMs, 0);
-    EXPECT_EQ(lavd_idle_cut(&a, 5 * kMs, 0), 0);
-    EXPECT_EQ(lavd_idle_cut(&a, 4 * kMs, 0), 0);
-    EXPECT_EQ(a.since, 5 * kMs);
+    CHECK(lavd_idle_cut(&a, 5 * kMs, 0) == 0);
+    CHECK(lavd_idle_cut(&a, 4 * kMs, 0) == 0);
+    CHECK(a.since == 5 * kMs);
     lavd_idle_exit(&a, 9 * kMs, 0);
-    EXPECT_EQ(a.idle_ns, 4 * kMs);
+    CHECK(a.idle_ns == 4 * kMs);
 }

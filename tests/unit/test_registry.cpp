@@ -1,8 +1,11 @@
 // test_registry.cpp: adding, finding and listing schedulers; rejected registrations.
-#include <gtest/gtest.h>
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
 
 #include "scxx/log.hpp"
 #include "scxx/registry.hpp"
+
+using Catch::Matchers::ContainsSubstring;
 
 namespace {
 
@@ -17,74 +20,73 @@ scxx::SchedulerEntry entry(std::string name, std::string description = "test sch
     scxx::SchedulerEntry e;
     e.name = std::move(name);
     e.description = std::move(description);
-    e.defaults_json = "{}";
     e.create = [] { return std::make_unique<NullScheduler>(); };
     return e;
 }
 
 }  // namespace
 
-TEST(Registry, AddFindList) {
+TEST_CASE("Registry: AddFindList", "[registry]") {
     scxx::Registry reg;
-    ASSERT_TRUE(reg.add(entry("simple", "the template")));
-    ASSERT_TRUE(reg.add(entry("pair")));
-    ASSERT_TRUE(reg.add(entry("nest")));
+    REQUIRE(reg.add(entry("simple", "the template")));
+    REQUIRE(reg.add(entry("pair")));
+    REQUIRE(reg.add(entry("nest")));
 
     const scxx::SchedulerEntry* s = reg.find("simple");
-    ASSERT_NE(s, nullptr);
-    EXPECT_EQ(s->description, "the template");
-    EXPECT_NE(s->create(), nullptr);
-    EXPECT_EQ(reg.find("lavd"), nullptr);
-    EXPECT_EQ(reg.find(""), nullptr);
+    REQUIRE(s != nullptr);
+    CHECK(s->description == "the template");
+    CHECK(s->create() != nullptr);
+    CHECK(reg.find("lavd") == nullptr);
+    CHECK(reg.find("") == nullptr);
 
     auto list = reg.list();
-    ASSERT_EQ(list.size(), 3u);
-    EXPECT_EQ(list[0]->name, "nest");
-    EXPECT_EQ(list[1]->name, "pair");
-    EXPECT_EQ(list[2]->name, "simple");
-    EXPECT_EQ(reg.names(), "nest, pair, simple");
+    REQUIRE(list.size() == 3u);
+    CHECK(list[0]->name == "nest");
+    CHECK(list[1]->name == "pair");
+    CHECK(list[2]->name == "simple");
+    CHECK(reg.names() == "nest, pair, simple");
 }
 
-TEST(Registry, Empty) {
+TEST_CASE("Registry: Empty", "[registry]") {
     scxx::Registry reg;
-    EXPECT_TRUE(reg.list().empty());
-    EXPECT_EQ(reg.names(), "");
+    CHECK(reg.list().empty());
+    CHECK(reg.names() == "");
 }
 
-TEST(Registry, RejectsDuplicate) {
+TEST_CASE("Registry: RejectsDuplicate", "[registry]") {
     scxx::Registry reg;
-    ASSERT_TRUE(reg.add(entry("simple", "first")));
+    REQUIRE(reg.add(entry("simple", "first")));
     auto r = reg.add(entry("simple", "second"));
-    ASSERT_FALSE(r);
-    EXPECT_NE(r.error().what().find("simple"), std::string::npos);
-    EXPECT_NE(r.error().what().find("already registered"), std::string::npos);
-    EXPECT_EQ(reg.find("simple")->description, "first");
-    EXPECT_EQ(reg.list().size(), 1u);
+    REQUIRE_FALSE(r);
+    CHECK_THAT(r.error().what(), ContainsSubstring("simple"));
+    CHECK_THAT(r.error().what(), ContainsSubstring("already registered"));
+    CHECK(reg.find("simple")->description == "first");
+    CHECK(reg.list().size() == 1u);
 }
 
-TEST(Registry, RejectsIncompleteEntries) {
+TEST_CASE("Registry: RejectsIncompleteEntries", "[registry]") {
     scxx::Registry reg;
     auto no_name = reg.add(entry(""));
-    ASSERT_FALSE(no_name);
-    EXPECT_NE(no_name.error().what().find("empty name"), std::string::npos);
+    REQUIRE_FALSE(no_name);
+    CHECK_THAT(no_name.error().what(), ContainsSubstring("empty name"));
 
     auto e = entry("nocreate");
     e.create = nullptr;
     auto no_create = reg.add(std::move(e));
-    ASSERT_FALSE(no_create);
-    EXPECT_NE(no_create.error().what().find("nocreate"), std::string::npos);
-    EXPECT_TRUE(reg.list().empty());
+    REQUIRE_FALSE(no_create);
+    CHECK_THAT(no_create.error().what(), ContainsSubstring("nocreate"));
+    CHECK(reg.list().empty());
 }
 
-TEST(Registry, RegistrarUsesTheSingletonAndLogsFailures) {
+TEST_CASE("Registry: RegistrarUsesTheSingletonAndLogsFailures", "[registry]") {
     std::vector<std::string> logged;
     scxx::set_log_sink([&](scxx::LogLevel, std::string_view text) { logged.emplace_back(text); });
     { scxx::Registrar a{entry("registrar-test")}; }
-    EXPECT_NE(scxx::Registry::instance().find("registrar-test"), nullptr);
-    EXPECT_TRUE(logged.empty());
+    CHECK(scxx::Registry::instance().find("registrar-test") != nullptr);
+    CHECK(logged.empty());
     { scxx::Registrar b{entry("registrar-test")}; }  // duplicate: logged, not fatal
     scxx::set_log_sink(nullptr);
-    ASSERT_EQ(logged.size(), 1u);
-    EXPECT_NE(logged[0].find("registrar-test"), std::string::npos);
-    EXPECT_EQ(&scxx::Registry::instance(), &scxx::Registry::instance());
+    REQUIRE(logged.size() == 1u);
+    CHECK_THAT(logged[0], ContainsSubstring("registrar-test"));
+    CHECK(&scxx::Registry::instance() == &scxx::Registry::instance());
 }

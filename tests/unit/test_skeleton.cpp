@@ -4,11 +4,15 @@
 #include <fstream>
 #include <sstream>
 
-#include <gtest/gtest.h>
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
 
 #include "scxx/skeleton.hpp"
+#include "temp_dir.hpp"
 
 namespace {
+
+using Catch::Matchers::ContainsSubstring;
 
 const char* kLog72 =
     "libbpf: prog 'byvalue_init': BPF program load failed: -EACCES\n"
@@ -37,35 +41,35 @@ const char* kLog73 =
     "processed 4 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n"
     "-- END PROG LOAD LOG --\n";
 
-TEST(VerifierReason, FirstComplaintAfterLastInstruction72) {
-    EXPECT_EQ(scxx::detail::verifier_reason(kLog72), "invalid access to map value, value_size=288 off=216 size=1024");
+TEST_CASE("VerifierReason: FirstComplaintAfterLastInstruction72", "[skeleton]") {
+    CHECK(scxx::detail::verifier_reason(kLog72) == "invalid access to map value, value_size=288 off=216 size=1024");
 }
 
-TEST(VerifierReason, FirstComplaintAfterLastInstruction73) {
-    EXPECT_EQ(scxx::detail::verifier_reason(kLog73), "invalid access to map value, value_size=288 off=216 size=1024");
+TEST_CASE("VerifierReason: FirstComplaintAfterLastInstruction73", "[skeleton]") {
+    CHECK(scxx::detail::verifier_reason(kLog73) == "invalid access to map value, value_size=288 off=216 size=1024");
 }
 
-TEST(VerifierReason, NoLogNoReason) { EXPECT_EQ(scxx::detail::verifier_reason("libbpf: nothing\n"), ""); }
+TEST_CASE("VerifierReason: NoLogNoReason", "[skeleton]") {
+    CHECK(scxx::detail::verifier_reason("libbpf: nothing\n") == "");
+}
 
-TEST(LoadError, NamesProgramReasonAndLogFile) {
-    auto path = std::filesystem::temp_directory_path() / "scxx-test-verifier.log";
-    std::filesystem::remove(path);
+TEST_CASE("LoadError: NamesProgramReasonAndLogFile", "[skeleton]") {
+    scxx_test::TempDir dir("scxx-skeleton");
+    const auto path = dir.path() / "verifier.log";
     auto e = scxx::detail::load_error("load simple", -13, kLog73, path);
-    EXPECT_EQ(e.errnum(), 13);
+    CHECK(e.errnum() == 13);
     std::string what = e.what();
-    EXPECT_NE(what.find("load simple: verifier rejected simple_enqueue: invalid access to map value"), std::string::npos)
-        << what;
-    EXPECT_NE(what.find("full log: " + path.string()), std::string::npos) << what;
+    CHECK_THAT(what, ContainsSubstring("load simple: verifier rejected simple_enqueue: invalid access to map value"));
+    CHECK_THAT(what, ContainsSubstring("full log: " + path.string()));
     std::ifstream in(path);
     std::stringstream ss;
     ss << in.rdbuf();
-    EXPECT_EQ(ss.str(), kLog73);
-    std::filesystem::remove(path);
+    CHECK(ss.str() == kLog73);
 }
 
-TEST(LoadError, NonVerifierFailureUsesLibbpfsLastLine) {
+TEST_CASE("LoadError: NonVerifierFailureUsesLibbpfsLastLine", "[skeleton]") {
     auto e = scxx::detail::load_error("load x", -2, "libbpf: a\nlibbpf: failed to find kernel BTF type ID of 'foo'\n", {});
-    EXPECT_NE(e.what().find("load x: libbpf: failed to find kernel BTF type ID of 'foo'"), std::string::npos) << e.what();
+    CHECK_THAT(e.what(), ContainsSubstring("load x: libbpf: failed to find kernel BTF type ID of 'foo'"));
 }
 
 }  // namespace

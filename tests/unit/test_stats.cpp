@@ -1,37 +1,39 @@
 // test_stats.cpp: the text and JSON stats formats, counter deltas, gauges and text entries.
-#include <gtest/gtest.h>
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include "scxx/stats.hpp"
 
+using Catch::Matchers::ContainsSubstring;
 using scxx::Stats;
 using scxx::StatsFormat;
 
-TEST(Stats, Entries) {
+TEST_CASE("Stats: Entries", "[stats]") {
     Stats s;
     s.counter("dispatched", 5);
     s.gauge("util", 12.5, "%");
     s.text("pairs", "[0,1]");
-    ASSERT_EQ(s.entries().size(), 3u);
-    EXPECT_EQ(s.entries()[0].kind, Stats::Entry::Kind::counter);
-    EXPECT_EQ(std::get<uint64_t>(s.entries()[0].value), 5u);
-    EXPECT_EQ(s.entries()[1].unit, "%");
+    REQUIRE(s.entries().size() == 3u);
+    CHECK(s.entries()[0].kind == Stats::Entry::Kind::counter);
+    CHECK(std::get<uint64_t>(s.entries()[0].value) == 5u);
+    CHECK(s.entries()[1].unit == "%");
     s.clear();
-    EXPECT_TRUE(s.entries().empty());
+    CHECK(s.entries().empty());
 }
 
-TEST(Stats, TextLine) {
+TEST_CASE("Stats: TextLine", "[stats]") {
     Stats s;
     s.counter("dispatched", 1200);
     s.counter("wait", 70, "us");
     s.gauge("util", 45.678, "%");
     s.gauge("load", 2.0);
     s.gauge("ratio", 0.5);
-    EXPECT_EQ(s.format(StatsFormat::text, 3.0), "t=3.0s dispatched=1200 wait=70us util=45.68% load=2 ratio=0.5");
+    CHECK(s.format(StatsFormat::text, 3.0) == "t=3.0s dispatched=1200 wait=70us util=45.68% load=2 ratio=0.5");
 }
 
-TEST(Stats, TextDeltas) {
+TEST_CASE("Stats: TextDeltas", "[stats]") {
     Stats prev;
     prev.counter("dispatched", 900);
     prev.counter("local", 10);
@@ -40,76 +42,74 @@ TEST(Stats, TextDeltas) {
     cur.counter("local", 10);
     cur.counter("fresh", 4);   // not in previous: no delta
     cur.gauge("util", 1.0);
-    EXPECT_EQ(cur.format(StatsFormat::text, 2.0, &prev),
-              "t=2.0s dispatched=1200 (+300) local=10 (+0) fresh=4 util=1");
+    CHECK(cur.format(StatsFormat::text, 2.0, &prev) == "t=2.0s dispatched=1200 (+300) local=10 (+0) fresh=4 util=1");
 
     Stats reset;  // a new instance after a restart: counter went down, no bogus delta
     reset.counter("dispatched", 3);
-    EXPECT_EQ(reset.format(StatsFormat::text, 2.5, &prev), "t=2.5s dispatched=3");
+    CHECK(reset.format(StatsFormat::text, 2.5, &prev) == "t=2.5s dispatched=3");
 }
 
-TEST(Stats, TextEntriesOnOwnLines) {
+TEST_CASE("Stats: TextEntriesOnOwnLines", "[stats]") {
     Stats s;
     s.counter("dispatched", 1);
     s.text("pairs", "[0,2] [1,3]");
     s.text("mode", "fifo");
-    EXPECT_EQ(s.format(StatsFormat::text, 1.0), "t=1.0s dispatched=1\npairs: [0,2] [1,3]\nmode: fifo");
+    CHECK(s.format(StatsFormat::text, 1.0) == "t=1.0s dispatched=1\npairs: [0,2] [1,3]\nmode: fifo");
 }
 
-TEST(Stats, Json) {
+TEST_CASE("Stats: Json", "[stats]") {
     Stats s;
     s.counter("dispatched", 123);
     s.gauge("util", 0.25, "%");
     s.text("pairs", "[0,1]");
     std::string line = s.format(StatsFormat::json, 1.0);
-    EXPECT_EQ(line, R"({"t":1.0,"dispatched":123,"util":0.25,"pairs":"[0,1]"})");
-    EXPECT_EQ(line.find('\n'), std::string::npos);
+    CHECK(line == R"({"t":1.0,"dispatched":123,"util":0.25,"pairs":"[0,1]"})");
+    CHECK_THAT(line, !ContainsSubstring("\n"));
     auto j = nlohmann::json::parse(line);
-    EXPECT_EQ(j["dispatched"], 123);
+    CHECK(j["dispatched"] == 123);
 }
 
-TEST(Stats, JsonIgnoresPreviousAndRoundsTime) {
+TEST_CASE("Stats: JsonIgnoresPreviousAndRoundsTime", "[stats]") {
     Stats prev;
     prev.counter("n", 1);
     Stats s;
     s.counter("n", 3);
-    EXPECT_EQ(s.format(StatsFormat::json, 1.1000000001, &prev), R"({"t":1.1,"n":3})");
+    CHECK(s.format(StatsFormat::json, 1.1000000001, &prev) == R"({"t":1.1,"n":3})");
     Stats empty;
-    EXPECT_EQ(empty.format(StatsFormat::json, 0.0), R"({"t":0.0})");
-    EXPECT_EQ(empty.format(StatsFormat::text, 0.0), "t=0.0s");
+    CHECK(empty.format(StatsFormat::json, 0.0) == R"({"t":0.0})");
+    CHECK(empty.format(StatsFormat::text, 0.0) == "t=0.0s");
 }
 
-TEST(Stats, Sections) {
+TEST_CASE("Stats: Sections", "[stats]") {
     Stats s;
     s.gauge("nr", 2);
     s.section("wakeup");
     s.counter("attached", 5);
     s.section("nest");
     s.counter("promoted", 1);
-    EXPECT_EQ(s.format(StatsFormat::text, 1.0), "t=1.0s nr=2\n  wakeup: attached=5\n  nest: promoted=1");
-    EXPECT_EQ(s.format(StatsFormat::json, 1.0), R"({"t":1.0,"nr":2.0,"attached":5,"promoted":1})");
+    CHECK(s.format(StatsFormat::text, 1.0) == "t=1.0s nr=2\n  wakeup: attached=5\n  nest: promoted=1");
+    CHECK(s.format(StatsFormat::json, 1.0) == R"({"t":1.0,"nr":2.0,"attached":5,"promoted":1})");
 }
 
 // CPU sets: a bar up to 64 CPUs, bars wrapped every 64 CPUs with the row's first CPU up to 256, a
 // cpulist beyond; names aligned; JSON always a cpulist.
-TEST(Stats, CpuSets) {
+TEST_CASE("Stats: CpuSets", "[stats]") {
     Stats s;
     s.cpus("primary", *scxx::Cpumask::parse_list("0,2", 4));
     s.cpus("idle", scxx::Cpumask(4));
-    EXPECT_EQ(s.format(StatsFormat::text, 1.0), "t=1.0s\nprimary (2/4) |*-*-|\nidle    (0/4) |----|");
-    EXPECT_EQ(s.format(StatsFormat::json, 1.0), R"({"t":1.0,"primary":"0,2","idle":""})");
+    CHECK(s.format(StatsFormat::text, 1.0) == "t=1.0s\nprimary (2/4) |*-*-|\nidle    (0/4) |----|");
+    CHECK(s.format(StatsFormat::json, 1.0) == R"({"t":1.0,"primary":"0,2","idle":""})");
 
     Stats wide;
     wide.cpus("primary", *scxx::Cpumask::parse_list("0,64-65,129", 130));
     const std::string row0 = "*" + std::string(63, '-');
     const std::string row1 = "**" + std::string(62, '-');
-    EXPECT_EQ(wide.format(StatsFormat::text, 1.0), "t=1.0s\nprimary (  4/130)   0 |" + row0 + "|\n" +
-                                                       std::string(17, ' ') + "  64 |" + row1 + "|\n" +
-                                                       std::string(17, ' ') + " 128 |-*|");
+    CHECK(wide.format(StatsFormat::text, 1.0) == "t=1.0s\nprimary (  4/130)   0 |" + row0 + "|\n" +
+                                                   std::string(17, ' ') + "  64 |" + row1 + "|\n" +
+                                                   std::string(17, ' ') + " 128 |-*|");
 
     Stats huge;
     huge.cpus("primary", *scxx::Cpumask::parse_list("0-3,8000", 8192));
     huge.cpus("other", scxx::Cpumask(8192));
-    EXPECT_EQ(huge.format(StatsFormat::text, 1.0),
-              "t=1.0s\nprimary (   5/8192) 0-3,8000\nother   (   0/8192) none");
+    CHECK(huge.format(StatsFormat::text, 1.0) == "t=1.0s\nprimary (   5/8192) 0-3,8000\nother   (   0/8192) none");
 }
