@@ -275,7 +275,12 @@ Result<OptionValue> parse_option_text(const OptionDecl& d, std::string_view s, c
     }
     case OptionType::text: value = std::string(s); break;
     }
-    if (auto r = check_option_value(d, value, label); !r) return fail(std::move(r.error()));
+    if (auto r = check_option_value(d, value, label); !r) {
+        // out of range: say it with the text the user gave ("1s", not "1000000us")
+        if (d.type == OptionType::duration)
+            return fail(fmt::format("{}: {} is out of range (allowed {})", label, s, range_text(d)));
+        return fail(std::move(r.error()));
+    }
     return value;
 }
 

@@ -74,7 +74,7 @@ TEST_CASE("LavdFeatures: KfuncsTheBpfCodeSkipsAreReported", "[lavd][features]") 
     CHECK_THAT(f.notes[0], ContainsSubstring("tick-time yield"));
     CHECK_THAT(f.notes[1], ContainsSubstring("scx_bpf_select_cpu_and"));
     lavd::Settings no_preemption;
-    no_preemption.preemption = false;  // the yield is off anyway: nothing to say about it
+    no_preemption.no_preemption = true;  // the yield is off anyway: nothing to say about it
     CHECK(lavd::decide_features(no_preemption, kernel_with(funcs)).notes.size() == 1u);
 }
 
@@ -90,8 +90,8 @@ TEST_CASE("LavdFeatures: UnreadableBtfSwitchesBothOff", "[lavd][features]") {
 
 TEST_CASE("LavdFeatures: OptionsSwitchFeaturesOff", "[lavd][features]") {
     lavd::Settings set;
-    set.futex_boost = false;
-    set.freq_scaling = false;
+    set.no_futex_boost = true;
+    set.no_freq_scaling = true;
     auto f = lavd::decide_features(set, kernel_with(kAll, false));
     CHECK_FALSE(f.futex);
     CHECK_FALSE(f.freq);

@@ -123,7 +123,8 @@ TEST_CASE("options: integers, numbers and open-ended ranges", "[options]") {
 TEST_CASE("options: choices stand for enumerators", "[options]") {
     CHECK(list().settings(*build({{"mode", "thru"}})).mode == Mode::thru);
     CHECK(error_of(build({{"mode", "fast"}})) == "option --mode: \"fast\" is not one of: lat, thru");
-    const auto& d = list().decls()[2];
+    const auto decls = list().decls();
+    const auto& d = decls[2];
     CHECK(d.choice_values == std::vector<int64_t>{3, 7});
 }
 
@@ -145,7 +146,7 @@ TEST_CASE("options: config file errors name the file and the key", "[options]") 
     CHECK(error_of(build({}, broken.path)).find("config " + broken.path.string() + ": invalid JSON") == 0);
     JsonFile range(R"({"slice-us": 100001})");
     CHECK(error_of(build({}, range.path)) ==
-          "config " + range.path.string() + ": key 'slice-us': 100001us is out of range (allowed 100us..100000us)");
+          "config " + range.path.string() + ": key 'slice-us': 100001 is out of range (allowed 100us..100000us)");
     JsonFile type(R"({"n": "abc"})");
     CHECK(error_of(build({}, type.path)) == "config " + type.path.string() + ": key 'n': expected an integer, got \"abc\"");
     CHECK(error_of(build({}, std::filesystem::path("/nonexistent/x.json"))).find("cannot open") != std::string::npos);
