@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -67,9 +68,11 @@ std::string format_duration(Duration d, const std::string& unit) {
     return std::to_string(d.count()) + "ns";
 }
 
-std::string duration_with_unit(Duration d, const std::string& unit) {
-    int64_t scale = unit_ns(unit);
-    if (d.count() % scale == 0) return std::to_string(d.count() / scale) + unit;
+// A duration in the largest unit that holds it whole: "0", "250us", "5ms", "1s".
+std::string human_duration(Duration d) {
+    if (d.count() == 0) return "0";
+    for (auto u = std::rbegin(kUnits); u != std::rend(kUnits); ++u)
+        if (d.count() % u->ns == 0) return std::to_string(d.count() / u->ns) + u->suffix;
     return std::to_string(d.count()) + "ns";
 }
 
@@ -86,9 +89,8 @@ std::string range_text(const OptionDecl& d) {
         return fmt::format("<= {}", d.max_int);
     case OptionType::number: return fmt::format("{}..{}", d.min_num, d.max_num);
     case OptionType::duration:
-        return d.max_dur == Duration::max() ? ">= " + duration_with_unit(d.min_dur, d.unit)
-                                            : duration_with_unit(d.min_dur, d.unit) + ".." +
-                                                  duration_with_unit(d.max_dur, d.unit);
+        return d.max_dur == Duration::max() ? ">= " + human_duration(d.min_dur)
+                                            : human_duration(d.min_dur) + ".." + human_duration(d.max_dur);
     default: return "";
     }
 }
@@ -251,6 +253,8 @@ Result<OptionValue> parse_option_text(const OptionDecl& d, std::string_view s, c
     }
     case OptionType::duration: {
         Duration v{};
+        if (s.size() > 1 && s.front() == '-' && parse_duration(s.substr(1), d.unit, v))  // "-1": a duration, too short
+            return fail(fmt::format("{}: {} is out of range (allowed {})", label, s, range_text(d)));
         if (!parse_duration(s, d.unit, v))
             return fail(fmt::format("{}: {} is not a duration (a number of {}, or a number with ns/us/ms/s)", label,
                                     json_quoted(s), d.unit));
@@ -307,7 +311,7 @@ Result<void> check_option_value(const OptionDecl& d, const OptionValue& v, const
     case OptionType::duration: {
         const auto* x = std::get_if<Duration>(&v);
         if (!x) return fail(fmt::format("{}: expected a duration", label));
-        if (*x < d.min_dur || *x > d.max_dur) return out_of_range(duration_with_unit(*x, d.unit));
+        if (*x < d.min_dur || *x > d.max_dur) return out_of_range(human_duration(*x));
         return {};
     }
     case OptionType::choice: {
@@ -356,8 +360,7 @@ std::string option_value_name(const OptionDecl& d) {
 std::string option_help(const OptionDecl& d) {
     std::vector<std::string> notes;
     if (d.type == OptionType::duration)
-        notes.push_back(fmt::format("default {}{}", format_duration(std::get<Duration>(d.default_value), d.unit),
-                                    d.unit));
+        notes.push_back("default " + human_duration(std::get<Duration>(d.default_value)));
     else if (d.type != OptionType::boolean || std::get<bool>(d.default_value))
         notes.push_back("default " + format_option_value(d, d.default_value));
     std::string range = range_text(d);

@@ -90,11 +90,12 @@ TEST_CASE("options: durations take a unit or count in the declared one", "[optio
     CHECK(list().settings(*build({{"slice-us", "2ms"}})).slice == 2ms);
     CHECK(list().settings(*build({{"slice-us", "1500000ns"}})).slice == 1500us);
     CHECK(list().settings(*build({{"slice-us", "100ms"}})).slice == 100ms);
-    CHECK(error_of(build({{"slice-us", "1s"}})) == "option --slice-us: 1s is out of range (allowed 100us..100000us)");
-    CHECK(error_of(build({{"slice-us", "50us"}})) == "option --slice-us: 50us is out of range (allowed 100us..100000us)");
+    CHECK(error_of(build({{"slice-us", "1s"}})) == "option --slice-us: 1s is out of range (allowed 100us..100ms)");
+    CHECK(error_of(build({{"slice-us", "50us"}})) == "option --slice-us: 50us is out of range (allowed 100us..100ms)");
     CHECK(error_of(build({{"slice-us", "fast"}})) ==
           "option --slice-us: \"fast\" is not a duration (a number of us, or a number with ns/us/ms/s)");
-    CHECK(error_of(build({{"slice-us", "-5"}})).find("is not a duration") != std::string::npos);
+    CHECK(error_of(build({{"slice-us", "-5"}})) == "option --slice-us: -5 is out of range (allowed 100us..100ms)");
+    CHECK(error_of(build({{"slice-us", "--5"}})).find("is not a duration") != std::string::npos);
     auto odd = build({{"slice-us", "150500ns"}});
     REQUIRE(odd);
     CHECK(scxx::config_to_json(list().decls(), *odd).find("\"slice-us\": \"150500ns\"") != std::string::npos);
@@ -146,7 +147,7 @@ TEST_CASE("options: config file errors name the file and the key", "[options]") 
     CHECK(error_of(build({}, broken.path)).find("config " + broken.path.string() + ": invalid JSON") == 0);
     JsonFile range(R"({"slice-us": 100001})");
     CHECK(error_of(build({}, range.path)) ==
-          "config " + range.path.string() + ": key 'slice-us': 100001 is out of range (allowed 100us..100000us)");
+          "config " + range.path.string() + ": key 'slice-us': 100001 is out of range (allowed 100us..100ms)");
     JsonFile type(R"({"n": "abc"})");
     CHECK(error_of(build({}, type.path)) == "config " + type.path.string() + ": key 'n': expected an integer, got \"abc\"");
     CHECK(error_of(build({}, std::filesystem::path("/nonexistent/x.json"))).find("cannot open") != std::string::npos);
@@ -173,7 +174,7 @@ TEST_CASE("options: the JSON form reads back to the same config", "[options]") {
 
 TEST_CASE("options: help lines show default, range and flags", "[options]") {
     const auto decls = list().decls();
-    CHECK(scxx::option_help(decls[0]) == "slice (default 5000us; range 100us..100000us; bare numbers in us; live)");
+    CHECK(scxx::option_help(decls[0]) == "slice (default 5ms; range 100us..100ms; bare numbers in us; live)");
     CHECK(scxx::option_help(decls[1]) == "fifo order (--fifo=false turns it off)");
     CHECK(scxx::option_help(decls[2]) == "mode (default lat)");
     CHECK(scxx::option_value_name(decls[2]) == "lat|thru");

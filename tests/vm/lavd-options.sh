@@ -34,7 +34,7 @@ l "monitor not a number" "monitor" --monitor often
 # CPU preference order (4 CPUs here)
 l "pref order: CPU out of range" "cpu-pref-order.*CPU 9" --cpu-pref-order 0-9
 l "pref order: duplicate" "cpu-pref-order.*CPU 1 is named twice" --cpu-pref-order 1,0-3
-l "pref order: bad token" "cpu-pref-order.*bad token" --cpu-pref-order 0,x
+l "pref order: bad token" "cpu-pref-order.*not a CPU list" --cpu-pref-order 0,x
 l "pref order: empty" "cpu-pref-order" --cpu-pref-order ""
 # unknown option
 l "unknown option" "no-such-option" --no-such-option

@@ -5,16 +5,16 @@
 . /lib/scxx.sh
 
 n() { _desc=$1; _pat=$2; shift 2; expect_error "$_desc" "$_pat" scx-run --sched nest --duration 1 "$@"; }
-n "delay below 0"          "option --delay-us: -1 is out of range \(allowed 0..10000000\)" --delay-us -1
+n "delay below 0"          "option --delay-us: -1 is out of range \(allowed 0..10s\)" --delay-us -1
 n "delay above 10 s"       "option --delay-us: 10000001 is out of range"                 --delay-us 10000001
-n "delay not a number"     "option --delay-us: expected an integer"                      --delay-us 2ms
+n "delay not a duration"   "option --delay-us: \"fast\" is not a duration"               --delay-us fast
 n "r-max below 0"          "option --r-max: -1 is out of range \(allowed 0..65536\)"       --r-max -1
 n "r-max too large"        "option --r-max: 65537 is out of range"                       --r-max 65537
 n "r-impatient below 0"    "option --r-impatient: -1 is out of range \(allowed 0..1000\)"  --r-impatient -1
 n "r-impatient too large"  "option --r-impatient: 1001 is out of range"                  --r-impatient 1001
-n "slice too short"        "option --slice-us: 99 is out of range \(allowed 100..1000000\)" --slice-us 99
+n "slice too short"        "option --slice-us: 99 is out of range \(allowed 100us..1s\)" --slice-us 99
 n "slice too long"         "option --slice-us: 1000001 is out of range"                  --slice-us 1000001
-n "sampling too fast"      "option --sampling-ms: 9 is out of range \(allowed 10..60000\)" --sampling-ms 9
+n "sampling too fast"      "option --sampling-ms: 9 is out of range \(allowed 10ms..60s\)" --sampling-ms 9
 n "sampling too slow"      "option --sampling-ms: 60001 is out of range"                 --sampling-ms 60001
 n "flag with a value"      "find-fully-idle"                                             --find-fully-idle=maybe
 n "unknown option"         "unknown option"                                              --prefer-smt-idle 1

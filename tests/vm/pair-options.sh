@@ -12,7 +12,7 @@ expect_error "stride > nr_cpu_ids" "--stride 9 is not below nr_cpu_ids 4" scx-ru
 expect_error "stride puts three CPUs in a pair" "--stride 3 puts CPUs 1, 0 and 3 in one pair" scx-run --sched pair --stride 3
 expect_error "stride below -1" "option --stride: -2 is out of range" scx-run --sched pair --stride -2
 expect_error "stride not a number" "option --stride: expected an integer" scx-run --sched pair --stride two
-expect_error "batch too short" "option --batch-us: 99 is out of range \(allowed 100..1000000\)" scx-run --sched pair --batch-us 99
+expect_error "batch too short" "option --batch-us: 99 is out of range \(allowed 100us..1s\)" scx-run --sched pair --batch-us 99
 expect_error "batch too long" "option --batch-us: 1000001 is out of range" scx-run --sched pair --batch-us 1000001
 expect_error "no cgroup slots" "option --max-cgroups: 0 is out of range \(allowed 1..65536\)" scx-run --sched pair --max-cgroups 0
 expect_error "too many cgroup slots" "option --max-cgroups: 65537 is out of range" scx-run --sched pair --max-cgroups 65537
