@@ -11,16 +11,6 @@
 STATS="nr_queued_task nr_active nr_sched nr_preempt pc_perf_cri pc_lat_cri pc_x_migration nr_stealee pc_big
 slice_us nr_cpdoms nr_x_migration pc_time_performance pc_time_balanced pc_time_powersave"
 
-# stat_last NAME FILE: NAME's value in the last stats line of FILE (empty when absent).
-stat_last() { grep '^t=' "$2" | tail -1 | sed -n "s/.* $1=\([0-9][0-9.]*\).*/\1/p"; }
-
-# wait_stats FILE N: until FILE has N stats lines (at most 20 s).
-wait_stats() {
-    _n=0
-    while [ "$(grep -c '^t=' "$1")" -lt "$2" ] && [ $_n -lt 200 ]; do usleep 100000; _n=$((_n + 1)); done
-    [ "$(grep -c '^t=' "$1")" -ge "$2" ]
-}
-
 nodes=$(ls -d /sys/devices/system/node/node[0-9]* | wc -l)
 [ "$nodes" -eq 2 ] || fail "this scenario needs 2 NUMA nodes, the guest has $nodes"
 echo "node0: $(cat /sys/devices/system/node/node0/cpulist) node1: $(cat /sys/devices/system/node/node1/cpulist)"
@@ -35,23 +25,19 @@ echo "ok: root/ops = $ops"
 
 check "workload completes under lavd" scxx-work mix 3
 [ "$(scx_state)" = enabled ] || { cat /tmp/run.log; fail "lavd left during the workload"; }
-wait_stats /tmp/run.log 3 || { cat /tmp/run.log; fail "fewer than 3 stats lines"; }
+stat_wait /tmp/run.log 3 20 || { cat /tmp/run.log; fail "fewer than 3 stats lines"; }
 
 # Lock-holder boost: both kernels have the futex functions, so the programs are attached (banner
 # line), and threads contending a mutex (8 threads on 4 CPUs, 1 ms holds) are seen holding it when
 # they are scheduled: nr_futex_boost grows more during the 4 s lock workload than in 4 s without it
 # (the control: other futex users on the guest count too).
 grep -q '^lavd: futex boost on ' /tmp/run.log || { cat /tmp/run.log; fail "the futex boost is not on"; }
-# fresh_stat NAME: NAME's value in the next stats line to appear.
-fresh_stat() {
-    wait_stats /tmp/run.log $(( $(grep -c '^t=' /tmp/run.log) + 1 )) || fail "no fresh stats line"
-    stat_last "$1" /tmp/run.log
-}
-fb0=$(fresh_stat nr_futex_boost)
+# nr_futex_boost of the next stats line to appear.
+fb0=$(stat_next /tmp/run.log nr_futex_boost 20) || fail "no fresh stats line with nr_futex_boost"
 sleep 4
-fb1=$(fresh_stat nr_futex_boost)
+fb1=$(stat_next /tmp/run.log nr_futex_boost 20) || fail "no fresh stats line with nr_futex_boost"
 check "a contended lock makes progress under lavd" scxx-lock 8 1000 4
-fb2=$(fresh_stat nr_futex_boost)
+fb2=$(stat_next /tmp/run.log nr_futex_boost 20) || fail "no fresh stats line with nr_futex_boost"
 echo "nr_futex_boost: +$((fb1 - fb0)) in 4 s without the lock workload, +$((fb2 - fb1)) with it"
 [ $((fb2 - fb1)) -gt $((fb1 - fb0)) ] || { cat /tmp/run.log; fail "the lock workload's holders were not seen"; }
 echo "ok: lock holders seen through futexes"
@@ -63,22 +49,23 @@ grep -q 'cpdom 0: node 0 llc [0-9]* big cpus 0-1 ' /tmp/run.log || fail "cpdom 0
 grep -q 'cpdom 1: node 1 llc [0-9]* big cpus 2-3 ' /tmp/run.log || fail "cpdom 1 is not node 1 with CPUs 2-3"
 echo "ok: banner lists 2 cpdoms"
 
-last=$(grep '^t=' /tmp/run.log | tail -1)
-echo "last stats: $last"
+# The last stats line (lib/scxx.sh's parser): every agreed name with a number.
 for s in $STATS; do
-    echo "$last" | grep -q " $s=[0-9]" || { cat /tmp/run.log; fail "stats lack '$s'"; }
+    v=$(stat_last /tmp/run.log $s) || { cat /tmp/run.log; fail "the last stats line lacks '$s'"; }
+    case $v in ''|*[!0-9.]*) fail "$s is '$v', not a number" ;; esac
 done
-[ "$(stat_last nr_cpdoms /tmp/run.log)" = 2 ] || fail "nr_cpdoms is '$(stat_last nr_cpdoms /tmp/run.log)', want 2"
-act=$(stat_last nr_active /tmp/run.log); act=${act%%.*}
+v=$(stat_last /tmp/run.log nr_cpdoms)
+[ "$v" = 2 ] || fail "nr_cpdoms is '$v', want 2"
+act=$(stat_last /tmp/run.log nr_active); act=${act%%.*}
 [ "$act" -ge 1 ] && [ "$act" -le 4 ] || fail "nr_active $act is not within 1..4"
 for s in pc_perf_cri pc_lat_cri pc_x_migration pc_big pc_time_performance pc_time_balanced pc_time_powersave; do
-    v=$(stat_last $s /tmp/run.log); v=${v%%.*}
+    v=$(stat_last /tmp/run.log $s); v=${v%%.*}
     [ "$v" -le 100 ] || fail "$s=$v is not a percentage"
 done
-mode=$(grep '^power_mode: ' /tmp/run.log | tail -1)
-echo "$mode" | grep -Eq '^power_mode: (performance|balanced|powersave) \(autopilot\)$' ||
-    { cat /tmp/run.log; fail "power mode line '$mode' is not '<mode> (autopilot)' (autopilot is the default)"; }
-echo "ok: stats: every agreed name, nr_cpdoms=2, $mode"
+mode=$(stat_last /tmp/run.log power_mode) || { cat /tmp/run.log; fail "the last stats line has no power_mode"; }
+echo "$mode" | grep -Eq '^(performance|balanced|powersave) \(autopilot\)$' ||
+    { cat /tmp/run.log; fail "power mode '$mode' is not '<mode> (autopilot)' (autopilot is the default)"; }
+echo "ok: stats: every agreed name, nr_cpdoms=2, power_mode: $mode"
 
 expect_second_refused lavd
 
@@ -90,12 +77,13 @@ cat /tmp/run.log
 scx-run --sched lavd --stats 1 --stats-format json --duration 4 > /tmp/json.log 2>&1; rc=$?
 [ "$rc" -eq 0 ] || { cat /tmp/json.log; fail "--duration 4 run exited $rc"; }
 wait_scx_state disabled 10 || fail "not disabled after --duration"
-j=$(grep '^{' /tmp/json.log | tail -1)
-echo "last json: $j"
-[ -n "$j" ] || { cat /tmp/json.log; fail "no JSON stats line"; }
+n=$(stat_count /tmp/json.log) && [ "$n" -ge 1 ] || { cat /tmp/json.log; fail "no JSON stats line"; }
+echo "$n JSON stats lines, the last: $(grep '^{' /tmp/json.log | tail -1)"
 for s in $STATS; do
-    echo "$j" | grep -q "\"$s\":" || fail "JSON stats lack '$s'"
+    stat_last /tmp/json.log $s > /dev/null || fail "the last JSON stats line lacks '$s'"
 done
-echo "$j" | grep -q '"nr_cpdoms":2[,}.]' || fail "JSON nr_cpdoms is not 2"
-echo "$j" | grep -Eq '"power_mode":"(performance|balanced|powersave) \(autopilot\)"' || fail "JSON power_mode missing or wrong"
+v=$(stat_last /tmp/json.log nr_cpdoms)
+[ "$v" = 2 ] || fail "JSON nr_cpdoms is '$v', want 2"
+v=$(stat_last /tmp/json.log power_mode) || fail "JSON power_mode missing"
+echo "$v" | grep -Eq '^(performance|balanced|powersave) \(autopilot\)$' || fail "JSON power_mode '$v' is not '<mode> (autopilot)'"
 echo "ok: JSON stats, --duration"

@@ -21,15 +21,15 @@ hotplug() {
     echo "ok: cpu$1 online=$2: re-enabled (enable_seq $_seq -> $(cat /sys/kernel/sched_ext/enable_seq)), online CPUs $(cat /sys/devices/system/cpu/online)"
 }
 
-# wait_cpdoms N: until the last stats line says nr_cpdoms=N (at most 10 s).
+# wait_cpdoms N: until the last stats line says nr_cpdoms=N (at most 10 s; lib/scxx.sh's parser).
 wait_cpdoms() {
     _n=0
     while [ $_n -lt 100 ]; do
-        [ "$(grep '^t=' /tmp/run.log | tail -1 | sed -n 's/.* nr_cpdoms=\([0-9]*\).*/\1/p')" = "$1" ] && return 0
+        [ "$(stat_last /tmp/run.log nr_cpdoms 2> /dev/null)" = "$1" ] && return 0
         usleep 100000; _n=$((_n + 1))
     done
-    grep '^t=' /tmp/run.log | tail -2
-    fail "nr_cpdoms is not $1 after the restart"
+    tail -20 /tmp/run.log
+    fail "nr_cpdoms is '$(stat_last /tmp/run.log nr_cpdoms)', not $1, after the restart"
 }
 
 scx-run --sched lavd --stats 1 --max-restarts 8 > /tmp/run.log 2>&1 &

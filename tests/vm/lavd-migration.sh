@@ -27,13 +27,13 @@ busy() {
 scx-run --sched lavd --stats 1 > /tmp/run.log 2>&1 &
 pid=$!
 wait_scx_state enabled 30 || { cat /tmp/run.log; dump_scx; fail "lavd never enabled"; }
-n=0  # two stats lines first, so the counter has a baseline
-while [ "$(grep -c '^t=' /tmp/run.log)" -lt 2 ] && [ $n -lt 100 ]; do usleep 100000; n=$((n + 1)); done
+# two stats lines first, so the counter has a baseline
+stat_wait /tmp/run.log 2 10 || { cat /tmp/run.log; fail "fewer than 2 stats lines"; }
 PIDS=""
 i=0
 while [ $i -lt 4 ]; do taskset -c 0-1 scxx-latency hog $SECS mig-hog > /tmp/hog.$i & PIDS="$PIDS $!"; i=$((i + 1)); done
 usleep 500000
-xm0=$(grep '^t=' /tmp/run.log | tail -1 | sed -n 's/.* nr_x_migration=\([0-9]*\).*/\1/p')
+xm0=$(stat_last /tmp/run.log nr_x_migration) || fail "no nr_x_migration in the stats before widening"
 for p in $PIDS; do taskset -p -c 0-3 "$p" > /dev/null || fail "widening the affinity of $p failed"; done
 b0=$(busy "0 1"); b1=$(busy "2 3")
 echo "hogs started on node 0, affinity widened to 0-3"
@@ -47,10 +47,9 @@ grep '^t=' /tmp/run.log | tail -3
 
 d0=$((a0 - b0)); d1=$((a1 - b1))
 echo "busy over 8 s (jiffies, USER_HZ): node0 (CPUs $N0) $d0, node1 (CPUs $N1) $d1"
-xm=$(grep '^t=' /tmp/run.log | tail -1 | sed -n 's/.* nr_x_migration=\([0-9]*\).*/\1/p')
-echo "nr_x_migration: ${xm0:-none} in the last stats line before widening, $xm at the end"
-[ -n "$xm" ] || fail "no nr_x_migration in the stats"
-[ "$xm" -gt "${xm0:-0}" ] || fail "no cross-domain migration counted after the affinity was widened"
+xm=$(stat_last /tmp/run.log nr_x_migration) || fail "no nr_x_migration in the last stats line"
+echo "nr_x_migration: $xm0 in the last stats line before widening, $xm in the last one"
+[ "$xm" -gt "$xm0" ] || fail "no cross-domain migration counted after the affinity was widened"
 # node 1 should carry about half; demand at least a quarter of the total
 [ $((d1 * 4)) -ge $((d0 + d1)) ] || fail "node 1 did $d1 of $((d0 + d1)) busy jiffies: the load did not spread"
 echo "ok: load spread to node 1 ($d1 of $((d0 + d1)) busy jiffies), $xm cross-domain migrations"

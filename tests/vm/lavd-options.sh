@@ -52,12 +52,12 @@ echo "ok: --help lists every option"
 for mode in performance balanced powersave autopilot; do
     scx-run --sched lavd --$mode --stats 1 --duration 3 > /tmp/ok.log 2>&1 || { cat /tmp/ok.log; fail "--$mode failed"; }
     wait_scx_state disabled 10 || fail "--$mode: not disabled after --duration"
-    m=$(grep '^power_mode: ' /tmp/ok.log | tail -1)
+    m=$(stat_last /tmp/ok.log power_mode) || { cat /tmp/ok.log; fail "--$mode: the last stats line has no power_mode"; }
     case $mode in
-        autopilot) echo "$m" | grep -q '(autopilot)$' || { cat /tmp/ok.log; fail "--autopilot: power mode line '$m'"; } ;;
-        *) [ "$m" = "power_mode: $mode" ] || { cat /tmp/ok.log; fail "--$mode: power mode line '$m'"; } ;;
+        autopilot) case $m in *" (autopilot)") ;; *) cat /tmp/ok.log; fail "--autopilot: power_mode '$m'" ;; esac ;;
+        *) [ "$m" = "$mode" ] || { cat /tmp/ok.log; fail "--$mode: power_mode '$m'"; } ;;
     esac
-    echo "ok: --$mode -> $m"
+    echo "ok: --$mode -> power_mode: $m"
 done
 scx-run --sched lavd --cpu-pref-order 3-0 --duration 2 > /tmp/ok.log 2>&1 || { cat /tmp/ok.log; fail "--cpu-pref-order 3-0 failed"; }
 grep -q 'order performance (--cpu-pref-order): 3-0' /tmp/ok.log || { cat /tmp/ok.log; fail "banner does not show the given order"; }

@@ -21,24 +21,25 @@ run_low() {
     wait_scx_state enabled 30 || { cat /tmp/$_label.log; fail "$_label: lavd never enabled"; }
     scxx-latency 10000 1000 8 low-load > /tmp/$_label.lat &
     _lp=$!
-    _n=0
-    while [ "$(grep -c '^t=' /tmp/$_label.log)" -lt 2 ] && [ $_n -lt 100 ]; do usleep 100000; _n=$((_n + 1)); done
+    stat_wait /tmp/$_label.log 2 10 || { cat /tmp/$_label.log; fail "$_label: fewer than 2 stats lines"; }
     busy_snapshot /tmp/$_label.before
     wait $_lp || { cat /tmp/$_label.lat; fail "$_label: the low-load task failed"; }
     busy_snapshot /tmp/$_label.after
     shares /tmp/$_label.before /tmp/$_label.after > /tmp/$_label.shares
     [ "$(scx_state)" = enabled ] || { cat /tmp/$_label.log; fail "$_label: lavd left"; }
     kill -TERM $_pid; wait $_pid || { cat /tmp/$_label.log; fail "$_label: scx-run failed"; }
-    warmup=$(grep '^t=' /tmp/$_label.log | head -2 | sed -n 's/.* nr_active=\([0-9]*\).*/\1/p' | tr '\n' ' ')
-    series=$(grep '^t=' /tmp/$_label.log | tail -n +3 | sed -n 's/.* nr_active=\([0-9]*\).*/\1/p' | tr '\n' ' ')
-    mode=$(grep '^power_mode: ' /tmp/$_label.log | tail -1)
-    echo "$_label ($*): nr_active [ $warmup| $series] $mode; $(cat /tmp/$_label.lat)"
+    # every stats line's nr_active and the last one's power mode (lib/scxx.sh's parser)
+    stat_all /tmp/$_label.log nr_active > /tmp/$_label.active || { cat /tmp/$_label.log; fail "$_label: no nr_active series"; }
+    warmup=$(head -2 /tmp/$_label.active | tr '\n' ' ')
+    series=$(tail -n +3 /tmp/$_label.active | tr '\n' ' ')
+    mode=$(stat_last /tmp/$_label.log power_mode) || { cat /tmp/$_label.log; fail "$_label: no power_mode"; }
+    echo "$_label ($*): nr_active [ $warmup| $series] power_mode: $mode; $(cat /tmp/$_label.lat)"
     echo "$_label: per-CPU share of busy time (/proc/stat): $(tr '\n' ' ' < /tmp/$_label.shares)"
     [ "$(echo $series | wc -w)" -ge 3 ] || { cat /tmp/$_label.log; fail "$_label: fewer than 3 stats lines after warm-up"; }
 }
 
 run_low powersave --powersave
-[ "$mode" = "power_mode: powersave" ] || fail "powersave: mode line is '$mode'"
+[ "$mode" = powersave ] || fail "powersave: power_mode is '$mode'"
 for v in $(echo $series | tr ' ' '\n' | tail -3); do
     [ "$v" -lt "$NCPU" ] || fail "powersave: nr_active $v in the last 3 lines is not below $NCPU at low load"
 done
@@ -53,7 +54,7 @@ busy_cpus=$(awk '$2 >= 25' /tmp/powersave.shares | wc -l)
 echo "ok: powersave: $busy_cpus CPU(s) did >= 25% of the work, at most $most active"
 
 run_low performance --performance
-[ "$mode" = "power_mode: performance" ] || fail "performance: mode line is '$mode'"
+[ "$mode" = performance ] || fail "performance: power_mode is '$mode'"
 for v in $series; do [ "$v" -eq "$NCPU" ] || fail "performance: nr_active $v, want $NCPU"; done
 echo "ok: performance keeps all $NCPU CPUs active"
 
@@ -62,5 +63,5 @@ for v in $series; do [ "$v" -eq "$NCPU" ] || fail "--no-core-compaction: nr_acti
 echo "ok: --no-core-compaction keeps all $NCPU CPUs active"
 
 run_low autopilot
-echo "$mode" | grep -q '(autopilot)$' || fail "autopilot: mode line '$mode' does not say (autopilot)"
+case $mode in *" (autopilot)") ;; *) fail "autopilot: power_mode '$mode' does not say (autopilot)" ;; esac
 echo "ok: autopilot at low load: $mode"

@@ -4,8 +4,8 @@
 # not before. Four nearly busy tasks (90% of every 1.9 ms: they wake up all the time, so their cores
 # join the primary nest; a hog that never sleeps keeps whatever core it forked onto) fill the primary
 # nest; then they are stopped (SIGSTOP: asleep, not dead,
-# so no eager demotion) and the primary nest sampled every 20 ms is followed in scx-run's stats
-# (every 0.1 s; the nest "under load" is the larger of the samples just before and after the stop). Nothing is started or
+# so no eager demotion) and the primary nest sampled every 20 ms (nr_primary) is followed in scx-run's
+# stats (every 0.1 s; the nest "under load" is the larger of the samples just before and after the stop). Nothing is started or
 # exits while the cores idle: a task that dies on a primary core demotes it at once (eagerly),
 # which would hide the timers. Run with --delay-us 500000, so "not
 # before" is observable, and with the default 2000.
@@ -36,23 +36,22 @@ compaction() {
     kill -KILL $hogs; hogs=""
     kill -TERM "$pid"; wait "$pid" || { cat /tmp/run.log; fail "delay $1: scx-run failed"; }
     pid=""
-    # The primary nest's size in every snapshot around the stop, timed from the first one after it.
-    awk -v early="$2" '
-        /^t=/ { t = substr($1, 3) + 0; if (stopped && t0 == "") t0 = t }
-        /^MARK-STOP/ { stopped = 1 }
-        /^MARK-END/ { exit }
-        / callback_compacted=/ { match($0, / callback_compacted=[0-9]+/); c = substr($0, RSTART + 20, RLENGTH - 20) + 0
-                                 if (!stopped) c0 = c; c1 = c }
-        /^primary / { n = $0; sub(/^primary *\( */, "", n); n = n + 0
-                      if (!stopped) { pre = n; next }
-                      # the nest as the load stopped: the last sample before or the first after
-                      if (full == "") full = (n > pre ? n : pre)
-                      dt = t - t0; trace = trace sprintf(" %.1f:%d", dt, n); last = n
-                      if (dt <= early && (emin == "" || n < emin)) emin = n
-                      if (shrunk == "" && n < full) shrunk = dt }
+    # The stats lines before the stop, and those between the stop and the end (lib/scxx.sh's parser).
+    sed '/^MARK-STOP/,$d' /tmp/run.log > /tmp/pre.log
+    sed -n '/^MARK-STOP/,/^MARK-END/p' /tmp/run.log > /tmp/post.log
+    pre=$(stat_last /tmp/pre.log nr_primary) || { cat /tmp/run.log; fail "delay $1: no stats line before the stop"; }
+    c0=$(stat_last /tmp/pre.log callback_compacted) || fail "delay $1: no callback_compacted before the stop"
+    stat_all /tmp/post.log t nr_primary callback_compacted > /tmp/post.tab ||
+        { tail -20 /tmp/run.log; fail "delay $1: no usable stats lines after the stop"; }
+    # The primary nest's size in every snapshot after the stop, timed from the first one.
+    awk -v early="$2" -v pre="$pre" -v c0="$c0" '
+        NR == 1 { t0 = $1; full = $2 + 0 > pre + 0 ? $2 : pre }   # the nest as the load stopped
+        { dt = $1 - t0; n = $2 + 0; trace = trace sprintf(" %.1f:%d", dt, n); last = n; c1 = $3
+          if (dt <= early && (emin == "" || n < emin)) emin = n
+          if (shrunk == "" && n < full) shrunk = dt }
         END { printf "full=%d early_min=%s final=%d shrunk_at=%s demoted=%d trace=%s\n", full,
                      emin == "" ? "-" : emin, last, shrunk == "" ? "never" : shrunk, c1 - c0, trace }
-    ' /tmp/run.log > /tmp/result
+    ' /tmp/post.tab > /tmp/result
     read -r full emin final shrunk demoted trace < /tmp/result
     full=${full#full=}; emin=${emin#early_min=}; final=${final#final=}; shrunk=${shrunk#shrunk_at=}
     demoted=${demoted#demoted=}
@@ -63,7 +62,9 @@ compaction() {
     awk -v s="$shrunk" -v b="$3" 'BEGIN { exit !(s <= b) }' || fail "delay $1: the nest shrank only after ${shrunk} s"
     [ "$demoted" -ge 1 ] || fail "delay $1: no core was demoted by its timer"
     [ "$2" = 0 ] || [ "$emin" -ge "$full" ] || fail "delay $1: the nest shrank to $emin CPUs before the delay had passed"
-    grep -q "timer_errors=0 " /tmp/run.log || fail "delay $1: timer errors counted"
+    # timer_errors is cumulative: the last stats line of the run (after the end mark) has them all.
+    errors=$(stat_last /tmp/run.log timer_errors) || fail "delay $1: the last stats line has no timer_errors"
+    [ "$errors" = 0 ] || fail "delay $1: timer errors counted: timer_errors=$errors in the last stats line"
 }
 
 compaction 500000 0.3 3.5

@@ -42,19 +42,20 @@ run_load nest
 lines1=$(wc -l < /tmp/run.log)
 kill -TERM $pid; wait $pid || { cat /tmp/run.log; fail "scx-run failed"; }
 
-# Every primary-nest sample taken during the load (skip the first, taken as it started).
-sed -n "$((lines0 + 1)),${lines1}p" /tmp/run.log | grep '^primary ' | sed 1d > /tmp/primary.samples
+# Every primary-nest sample taken during the load (skip the first, taken as it started), one line of
+# CPUs each ("0 2"; empty when the nest was empty), from lib/scxx.sh's parser.
+sed -n "$((lines0 + 1)),${lines1}p" /tmp/run.log > /tmp/load.log
+stat_all /tmp/load.log primary > /tmp/primary.lists || { cat /tmp/run.log; fail "no primary samples during the load"; }
+sed 1d /tmp/primary.lists | while read -r l; do cpus_of "$l"; done > /tmp/primary.samples
 [ -s /tmp/primary.samples ] || { cat /tmp/run.log; fail "no primary samples during the load"; }
 echo "primary nest samples during the load: $(sort /tmp/primary.samples | uniq -c | tr -s ' ' | tr '\n' ';')"
-# CPUs ever in the primary nest during the load, from the bars.
-ever=$(awk -F'|' '{ for (i = 1; i <= length($2); i++) if (substr($2, i, 1) == "*") print "cpu" (i - 1) }' \
-    /tmp/primary.samples | sort -u | tr '\n' ' ')
+ever=$(tr ' ' '\n' < /tmp/primary.samples | grep . | sort -un | sed 's/^/cpu/' | tr '\n' ' ')
 echo "CPUs in the primary nest during the load: $ever"
 
 echo "RESULT busiest two CPUs: nest ${top2}% vs default scheduler ${dflt_top2}%"
 awk -v t="$top2" 'BEGIN { exit !(t >= 75) }' || fail "nest: busiest two CPUs did only ${top2}% of the work"
 # At any moment the nest is small: its mean size over the samples.
-mean=$(awk '{ n = $0; sub(/^primary *\( */, "", n); s += n + 0 } END { printf "%.2f", s / NR }' /tmp/primary.samples)
+mean=$(awk '{ s += NF } END { printf "%.2f", s / NR }' /tmp/primary.samples)
 echo "RESULT mean primary nest size during the load: $mean CPUs of 4"
 awk -v m="$mean" 'BEGIN { exit !(m <= 1.5) }' || fail "the primary nest held $mean CPUs on average for one 30% task"
 # The primary nest the stats sampled (every 0.2 s) is where the work ran: each CPU that did >= 25% of
@@ -63,7 +64,7 @@ awk -v m="$mean" 'BEGIN { exit !(m <= 1.5) }' || fail "the primary nest held $me
 total=$(wc -l < /tmp/primary.samples)
 while read -r cpu pct; do
     awk -v p="$pct" 'BEGIN { exit !(p >= 25) }' || continue
-    with=$(awk -F'|' -v i="${cpu#cpu}" 'substr($2, i + 1, 1) == "*"' /tmp/primary.samples | wc -l)
+    with=$(awk -v c="${cpu#cpu}" '{ for (i = 1; i <= NF; i++) if ($i == c) { n++; break } } END { print n + 0 }' /tmp/primary.samples)
     echo "RESULT $cpu did ${pct}% of the work and was in the primary nest in $with of $total samples"
     [ "$with" -ge 1 ] || fail "$cpu did ${pct}% of the work but was never in the primary nest"
     [ -n "${judged:-}" ] || [ $((4 * with)) -ge "$total" ] || fail "the busiest CPU was primary in only $with of $total samples"

@@ -18,16 +18,24 @@ race() { # DELAY_US
     [ "$(scx_state)" = enabled ] || { cat /tmp/run.log; fail "delay $1: nest was ejected"; }
     sleep 1
     detach_cleanly "$pid" /tmp/run.log
-    c() { grep -o " $1=[0-9]*" /tmp/run.log | tail -1 | cut -d= -f2; }
-    echo "RESULT delay $1 us: scheduled_compaction=$(c scheduled_compaction) cancelled_compaction=$(c cancelled_compaction)" \
-         "callback_compacted=$(c callback_compacted) eagerly_compacted=$(c eagerly_compacted) timer_errors=$(c timer_errors)"
+    # The counters are cumulative: the last stats line (lib/scxx.sh's parser) has the whole run.
+    vals=""
+    for k in scheduled_compaction cancelled_compaction callback_compacted eagerly_compacted timer_errors; do
+        v=$(stat_last /tmp/run.log $k) || { cat /tmp/run.log; fail "delay $1: the last stats line has no $k"; }
+        vals="$vals $v"
+    done
+    read -r scheduled_compaction cancelled_compaction callback_compacted eagerly_compacted timer_errors <<EOF
+$vals
+EOF
+    echo "RESULT delay $1 us: scheduled_compaction=$scheduled_compaction cancelled_compaction=$cancelled_compaction" \
+         "callback_compacted=$callback_compacted eagerly_compacted=$eagerly_compacted timer_errors=$timer_errors"
     echo "  workloads: $(cat /tmp/w1) | $(cat /tmp/w2) | $(cat /tmp/w3)"
-    [ "$(c timer_errors)" = 0 ] || fail "delay $1: timer errors"
+    [ "$timer_errors" = 0 ] || fail "delay $1: timer errors"
     # Both sides of the race, many times (counts depend on how fast TCG runs on a busy host: 190-450
     # armed in 12 s were seen).
-    [ "$(c scheduled_compaction)" -ge 100 ] || fail "delay $1: fewer than 100 compactions armed: no hammering"
-    [ "$(c cancelled_compaction)" -ge 10 ] || fail "delay $1: fewer than 10 compactions cancelled"
-    [ "$(c callback_compacted)" -ge 10 ] || fail "delay $1: fewer than 10 cores compacted by their timers"
+    [ "$scheduled_compaction" -ge 100 ] || fail "delay $1: fewer than 100 compactions armed: no hammering"
+    [ "$cancelled_compaction" -ge 10 ] || fail "delay $1: fewer than 10 compactions cancelled"
+    [ "$callback_compacted" -ge 10 ] || fail "delay $1: fewer than 10 cores compacted by their timers"
 }
 race 0
 race 50

@@ -41,8 +41,8 @@ check "workload completes under pair" scxx-work mix 3
 # No higher-class user task ran: kernel threads (PREEMPT_RT's interrupt, softirq and timer threads)
 # must not have counted as preemptions (each one used to drain the pair and starve its cgroups).
 usleep 1200000
-pre=$(grep '^t=' /tmp/run.log | tail -1 | sed -n 's/.* preemptions=\([0-9]*\).*/\1/p')
-[ "${pre:-x}" = 0 ] || { grep '^t=' /tmp/run.log | tail -2; fail "preemptions=$pre with no higher-class user task running"; }
+pre=$(stat_last /tmp/run.log preemptions) || { cat /tmp/run.log; fail "the last stats line has no preemptions"; }
+[ "$pre" = 0 ] || { tail -4 /tmp/run.log; fail "preemptions=$pre with no higher-class user task running"; }
 echo "ok: no preemption counted for kernel threads"
 [ "$(scx_state)" = enabled ] || { cat /tmp/run.log; fail "scheduler left during the workload"; }
 
@@ -51,7 +51,7 @@ expect_second_refused pair
 usleep 1200000 # one more stats line
 stop_pair /tmp/run.log
 for s in total dispatched missing kicks preemptions exps exp_waits exp_empty cgrp_next cgrp_coll cgrp_empty cgroups; do
-    grep -q " $s=" /tmp/run.log || fail "stats lack '$s'"
+    stat_last /tmp/run.log $s > /dev/null || fail "the last stats line lacks '$s'"
 done
 echo "ok: clean detach, stats printed"
 

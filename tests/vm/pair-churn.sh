@@ -35,13 +35,9 @@ cpu_cgroups() {
     echo "$n"
 }
 
-# gauge NAME: the value of gauge NAME in the newest stats line of /tmp/run.log (after a fresh line).
-gauge() {
-    _lines=$(grep -c '^t=' /tmp/run.log)
-    _n=0
-    while [ "$(grep -c '^t=' /tmp/run.log)" -le "$_lines" ] && [ $_n -lt 40 ]; do usleep 100000; _n=$((_n + 1)); done
-    grep '^t=' /tmp/run.log | tail -1 | sed -n "s/.* $1=\([0-9]*\).*/\1/p"
-}
+# gauge NAME: the value of gauge NAME in the next stats line of /tmp/run.log (lib/scxx.sh's parser),
+# or in the last one when none comes within 4 s.
+gauge() { stat_next /tmp/run.log "$1" 4 || stat_last /tmp/run.log "$1"; }
 
 # wait_gauge NAME VALUE SECS: the kernel tears a removed cgroup down asynchronously (ops.cgroup_exit
 # runs after rmdir returns), so a count settles rather than changing at once. Prints the last value.

@@ -100,6 +100,6 @@ kill -TERM "$pid"; wait "$pid"; rc=$?
 pid=""
 cat /tmp/run2.log
 [ "$rc" -eq 0 ] || fail "scx-run --preempt-path switch exited $rc"
-pre=$(grep '^t=' /tmp/run2.log | tail -1 | sed -n 's/.* preemptions=\([0-9]*\).*/\1/p')
-[ -n "$pre" ] && [ "$pre" -gt 0 ] || fail "the switch path counted no preemption by the RT task"
+pre=$(stat_last /tmp/run2.log preemptions) || fail "the last stats line of the switch path run has no preemptions"
+[ "$pre" -gt 0 ] || fail "the switch path counted no preemption by the RT task"
 echo "ok: switch path: workloads completed, $pre preemptions seen, clean detach"
