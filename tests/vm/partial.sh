@@ -4,8 +4,8 @@
 # for each of simple, pair, nest and lavd. The kernel is the judge: /proc/PID/sched's "ext.enabled"
 # line (1 while the task's class is sched_ext) and "policy" line, and /sys/kernel/sched_ext/switch_all.
 #  - control, no scheduler attached: a SCHED_EXT busy loop runs on the fair class (ext.enabled 0);
-#  - `scx-run --sched S --partial`: switch_all 0; a busy loop started by `scxx-setsched ext` has
-#    policy 7 and ext.enabled 1, a busy loop started by `scxx-setsched normal` has policy 0 and
+#  - `scx-run --sched S --partial`: switch_all 0; a busy loop started by `scxx-sched -s ext` has
+#    policy 7 and ext.enabled 1, a busy loop started by `scxx-sched -s normal` has policy 0 and
 #    ext.enabled 0;
 #  - `scx-run --sched S` (no --partial): switch_all 1, both loops have ext.enabled 1.
 # In every case both loops run (se.sum_exec_runtime grows over 2 s), finish with status 0, and scx-run
@@ -36,8 +36,8 @@ snap() {
 
 # start_loops: a SCHED_EXT and a SCHED_OTHER busy loop (4 s each), pids in $ext and $norm.
 start_loops() {
-    scxx-setsched ext scxx-latency hog 4 ext-loop > /tmp/ext.out & ext=$!
-    scxx-setsched normal scxx-latency hog 4 normal-loop > /tmp/norm.out & norm=$!
+    scxx-sched -s ext scxx-latency hog 4 ext-loop > /tmp/ext.out & ext=$!
+    scxx-sched -s normal scxx-latency hog 4 normal-loop > /tmp/norm.out & norm=$!
     PIDS="$ext $norm"
     usleep 500000   # exec'd and running
 }
@@ -61,8 +61,8 @@ EOF
     r1_ext=${a1##* }; r1_norm=${b1##* }
     echo "RESULT $1: SCHED_EXT loop: policy $pol_ext ext.enabled $en_ext runtime_ms $r0_ext -> $r1_ext;" \
          "normal loop: policy $pol_norm ext.enabled $en_norm runtime_ms $r0_norm -> $r1_norm"
-    [ "$pol_ext" = 7 ] || fail "$1: the scxx-setsched ext loop has policy $pol_ext, want 7 (SCHED_EXT)"
-    [ "$pol_norm" = 0 ] || fail "$1: the scxx-setsched normal loop has policy $pol_norm, want 0 (SCHED_OTHER)"
+    [ "$pol_ext" = 7 ] || fail "$1: the scxx-sched -s ext loop has policy $pol_ext, want 7 (SCHED_EXT)"
+    [ "$pol_norm" = 0 ] || fail "$1: the scxx-sched -s normal loop has policy $pol_norm, want 0 (SCHED_OTHER)"
     [ "$en_ext" = "$2" ] || fail "$1: the SCHED_EXT loop has ext.enabled $en_ext, want $2"
     [ "$en_norm" = "$3" ] || fail "$1: the normal loop has ext.enabled $en_norm, want $3"
     [ "$a1" = "${a% *} $r1_ext" ] || fail "$1: the SCHED_EXT loop changed class or policy: '$a' then '$a1'"
