@@ -1,7 +1,6 @@
 // schedulers/lavd/options.cpp: lavd's option declarations and cross-option checks (see options.hpp).
 #include "options.hpp"
 
-#include <cerrno>
 #include <string>
 #include <vector>
 
@@ -80,15 +79,15 @@ PowerChoice power_choice(const Settings& s) {
 scxx::Result<void> check_settings(const Settings& s) {
     auto modes = modes_given(s);
     if (modes.size() > 1)
-        return scxx::fail(EINVAL, fmt::format("lavd: --{} and --{} are mutually exclusive (choose one power mode, or "
+        return scxx::fail(fmt::format("lavd: --{} and --{} are mutually exclusive (choose one power mode, or "
                                               "none for autopilot)",
                                               modes[0], modes[1]));
     if (s.slice_min > s.slice_max)
-        return scxx::fail(EINVAL, fmt::format("lavd: --slice-min-us {} is above --slice-max-us {} (make the minimum "
+        return scxx::fail(fmt::format("lavd: --slice-min-us {} is above --slice-max-us {} (make the minimum "
                                               "at most the maximum)",
                                               s.slice_min.count() / 1000, s.slice_max.count() / 1000));
     if (user_order(s) && s.no_core_compaction)
-        return scxx::fail(EINVAL, "lavd: --cpu-pref-order has no effect with --no-core-compaction (the order only "
+        return scxx::fail("lavd: --cpu-pref-order has no effect with --no-core-compaction (the order only "
                                   "drives core compaction; drop one of them)");
     return {};
 }

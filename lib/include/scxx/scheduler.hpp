@@ -21,11 +21,12 @@
 namespace scxx {
 
 // The machine a scheduler runs on, as the runner sees it. Schedulers read the kernel and sysfs
-// only through this (tests point `root` at fixture trees), and print only to `out`.
+// only through this (tests point `root` at fixture trees); their output lines go to `out`.
 struct Environment {
     std::filesystem::path root = "/";  // sysfs and procfs are read under it
     const KernelBtf* btf = nullptr;    // the running kernel's BTF, loaded once by the runner
-    std::ostream* out = nullptr;       // the runner's output stream (lines a scheduler prints itself)
+    std::ostream* out = nullptr;       // the runner's output stream, for a scheduler's own output lines
+                                       // (lavd's --monitor); warnings go through scxx::log
 
     // root/sys/<rel>, e.g. sys("devices/system/cpu/cpufreq/policy0").
     std::filesystem::path sys(const std::string& rel) const { return root / "sys" / rel; }
