@@ -6,7 +6,8 @@
 
 #define SCXX_EXIT_REASON_LEN 128
 #define SCXX_EXIT_MSG_LEN 1024
-/* The kernel's debug dump of an error exit (ops.exit_dump_len; ops.dump adds to it): CPUs, tasks. */
+/* The kernel's debug dump of an error exit (ops.exit_dump_len): CPUs, tasks, and what a scheduler's
+ * ops.dump adds (none of ours has one yet). */
 #define SCXX_EXIT_DUMP_LEN 16384
 
 /* Exit-code bits defined by the kernel (enum scx_exit_code): the top bits ask the loader to act. */

@@ -6,12 +6,22 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include <bit>
 #include <cstring>
 
 #include <fmt/format.h>
 
 namespace scxx {
 namespace {
+
+static_assert(std::endian::native == std::endian::little, "named writes store the low bytes first");
+
+// Is BTF type `id` (through typedefs and modifiers) an integer or an enum?
+bool is_integer(const btf* b, __u32 id) {
+    int resolved = btf__resolve_type(b, id);
+    const btf_type* t = resolved > 0 ? btf__type_by_id(b, static_cast<__u32>(resolved)) : nullptr;
+    return t && (btf_is_int(t) || btf_is_enum(t) || btf_is_enum64(t));
+}
 
 // Where a named integer lives inside a map's value image.
 struct Slot {
@@ -42,6 +52,8 @@ Result<Slot> rodata_slot(const bpf_object* obj, const std::string& var) {
     for (__u16 i = 0; i < btf_vlen(t); ++i, ++vsi) {
         const btf_type* v = btf__type_by_id(b, vsi->type);
         if (var != btf__name_by_offset(b, v->name_off)) continue;
+        if (!is_integer(b, v->type))
+            return fail(EINVAL, fmt::format("BPF object {}: .rodata {} is not an integer", bpf_object__name(obj), var));
         size_t size = 0;
         auto* data = static_cast<uint8_t*>(bpf_map__initial_value(*map, &size));
         if (!data || vsi->offset + vsi->size > size)
@@ -61,6 +73,8 @@ Result<Slot> member_slot(const bpf_object* obj, const bpf_map* ops_map, const st
     const btf_member* m = btf_members(t);
     for (__u16 i = 0; i < btf_vlen(t); ++i, ++m) {
         if (member != btf__name_by_offset(b, m->name_off)) continue;
+        if (btf_member_bitfield_size(t, i) != 0 || btf_member_bit_offset(t, i) % 8 != 0 || !is_integer(b, m->type))
+            return fail(EINVAL, fmt::format("struct_ops {}: member {} is not a whole integer", bpf_map__name(ops_map), member));
         __s64 size = btf__resolve_size(b, m->type);
         size_t image = 0;
         auto* data = static_cast<uint8_t*>(bpf_map__initial_value(const_cast<bpf_map*>(ops_map), &image));
@@ -108,6 +122,8 @@ Result<bpf_map*> struct_ops_map(const bpf_object* obj) {
 }
 
 Result<void> set_rodata(bpf_object* obj, const std::string& var, uint64_t value) {
+    if (auto map = rodata_map(obj); map && bpf_map__fd(*map) >= 0)
+        return fail(EBUSY, fmt::format("BPF object {}: .rodata {} is read-only once loaded", bpf_object__name(obj), var));
     auto slot = rodata_slot(obj, var);
     if (!slot) return fail(std::move(slot.error()));
     return store(*slot, value, "rodata " + var);

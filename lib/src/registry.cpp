@@ -16,6 +16,15 @@ Registry& Registry::instance() {
 Result<void> Registry::add(SchedulerEntry entry) {
     if (entry.name.empty()) return fail("register scheduler: empty name");
     if (!entry.create) return fail(fmt::format("register scheduler {}: no create function", entry.name));
+    for (const auto& p : entry.problems) return fail(fmt::format("register scheduler {}: {}", entry.name, p));
+    for (size_t i = 0; i < entry.options.size(); ++i) {
+        const OptionDecl& d = entry.options[i];
+        for (size_t j = 0; j < i; ++j)
+            if (entry.options[j].name == d.name)
+                return fail(fmt::format("register scheduler {}: option --{} is declared twice", entry.name, d.name));
+        if (auto r = check_option_value(d, d.default_value, "option --" + d.name + " default"); !r)
+            return fail(fmt::format("register scheduler {}: {}", entry.name, r.error().what()));
+    }
     if (find(entry.name) != nullptr)
         return fail(fmt::format("register scheduler {}: the name is already registered", entry.name));
     entries_.push_back(std::make_unique<SchedulerEntry>(std::move(entry)));

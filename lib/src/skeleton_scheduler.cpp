@@ -29,7 +29,7 @@ Result<void> prepare_struct_ops(bpf_object* obj, const SchedulerContext& ctx) {
 Result<void> write_declared_rodata(bpf_object* obj, const std::vector<OptionDecl>& decls, const Config& config) {
     for (const auto& d : decls) {
         if (d.rodata.empty()) continue;
-        const OptionValue& v = config.at(d.name);
+        const OptionValue& v = config.contains(d.name) ? config.at(d.name) : d.default_value;
         uint64_t raw = 0;
         switch (d.type) {
         case OptionType::boolean: raw = std::get<bool>(v) ? 1 : 0; break;

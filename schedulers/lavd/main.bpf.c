@@ -125,17 +125,19 @@ const volatile __u64 slice_min_ns = 500ULL * 1000;
 const volatile __u64 slice_max_ns = 5000ULL * 1000;
 const volatile __u64 pinned_slice_ns = 5000ULL * 1000;
 const volatile __u32 preempt_shift = 6;
-const volatile __u32 lat_load_target = LAVD_SCALE / 2;
-const volatile __u32 lb_low_util = LAVD_SCALE / 4;
-const volatile __u32 lb_local_dsq_util = LAVD_SCALE / 10;
+/* Derived from options (lavd.cpp's configure sets them every load): no initialiser, so no second
+ * copy of a default lives here. */
+const volatile __u32 lat_load_target;
+const volatile __u32 lb_low_util;
+const volatile __u32 lb_local_dsq_util;
 const volatile bool no_preemption;
 const volatile bool no_wake_sync;
 const volatile bool no_slice_boost;
 const volatile bool no_freq_scaling;
 const volatile bool no_core_compaction;
 const volatile bool per_cpu_dsq;
-const volatile bool autopilot = true;
-const volatile __u32 initial_power_mode = LAVD_PM_BALANCED;
+const volatile bool autopilot;               /* set by configure: no power-mode flag given */
+const volatile __u32 initial_power_mode;      /* set by configure: the fixed mode */
 const volatile bool have_little_core;
 const volatile bool monitor_on;
 const volatile bool scxx_bpf_timers = true; /* false: the kernel refuses bpf_timer (sys_stat.bpf.c) */

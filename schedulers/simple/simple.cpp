@@ -1,6 +1,6 @@
 // schedulers/simple/simple.cpp: the user-space half of `simple`, the template to copy: its settings
-// and declared options (each feeds a rodata variable of simple.bpf.c), the kernel's default slice
-// when none is given, its stats, and its registration. The lifecycle is SkeletonScheduler's.
+// and declared options (.rodata: fed straight into simple.bpf.c), the slice (the kernel's default
+// when none is given), its stats, and its registration. The lifecycle is SkeletonScheduler's.
 #include <fmt/format.h>
 
 #include "scxx/bpf_maps.hpp"
@@ -24,8 +24,7 @@ class Simple final : public scxx::SkeletonScheduler<Simple, simple_bpf, Settings
 public:
     static scxx::OptionList<Settings> options() {
         scxx::OptionList<Settings> o;
-        o.duration("slice-us", &Settings::slice, "us", 0us, 1s, "time slice (0 = the kernel's SCX_SLICE_DFL)")
-            .rodata("slice_ns");
+        o.duration("slice-us", &Settings::slice, "us", 0us, 1s, "time slice (0 = the kernel's SCX_SLICE_DFL)");
         o.flag("fifo", &Settings::fifo, "FIFO order instead of weighted vtime").rodata("fifo");
         o.duration("fail-after-ms", &Settings::fail_after, "ms", 0ms, 1h, "eject with scx_bpf_error after this long")
             .rodata("fail_after_ns").test_only();

@@ -90,3 +90,79 @@ TEST_CASE("Registry: RegistrarUsesTheSingletonAndLogsFailures", "[registry]") {
     CHECK_THAT(logged[0], ContainsSubstring("registrar-test"));
     CHECK(&scxx::Registry::instance() == &scxx::Registry::instance());
 }
+
+namespace {
+
+enum class Color { red, green, blue };
+
+struct Knobs {
+    uint8_t small = 3;
+    int64_t n = 5;
+    Color color = Color::blue;
+};
+
+// A scheduler class whose options() is `declare`, for scheduler_entry<T>.
+template <scxx::OptionList<Knobs> (*declare)()>
+struct Declared : NullScheduler {
+    static scxx::OptionList<Knobs> options() { return declare(); }
+    static scxx::Result<void> validate(const Knobs&) { return {}; }
+};
+
+scxx::OptionList<Knobs> good() {
+    scxx::OptionList<Knobs> o;
+    o.integer("small", &Knobs::small, 0, 255, "fits a byte");
+    o.choice("color", &Knobs::color, {{"red", Color::red}, {"blue", Color::blue}}, "a colour");
+    return o;
+}
+scxx::OptionList<Knobs> range_too_wide() {
+    scxx::OptionList<Knobs> o;
+    o.integer("small", &Knobs::small, -1, 300, "does not fit a byte");
+    return o;
+}
+scxx::OptionList<Knobs> default_out_of_range() {
+    scxx::OptionList<Knobs> o;
+    o.integer("n", &Knobs::n, 10, 20, "default 5 is below 10");
+    return o;
+}
+scxx::OptionList<Knobs> default_not_a_word() {
+    scxx::OptionList<Knobs> o;
+    o.choice("color", &Knobs::color, {{"red", Color::red}, {"green", Color::green}}, "blue is no word");
+    return o;
+}
+scxx::OptionList<Knobs> declared_twice() {
+    scxx::OptionList<Knobs> o;
+    o.integer("n", &Knobs::n, 0, 10, "once");
+    o.integer("n", &Knobs::n, 0, 10, "twice");
+    return o;
+}
+
+}  // namespace
+
+TEST_CASE("Registry: broken option declarations are refused", "[registry]") {
+    scxx::Registry reg;
+    auto good_entry = scxx::scheduler_entry<Declared<good>>("good", "ok");
+    REQUIRE(reg.add(good_entry));
+    CHECK(std::get<int64_t>(good_entry.options[1].default_value) == 1);  // "blue" is the second word
+    auto refused = [&](scxx::SchedulerEntry e, const std::string& what) {
+        auto r = reg.add(std::move(e));
+        REQUIRE_FALSE(r);
+        CHECK_THAT(r.error().what(), ContainsSubstring(what));
+    };
+    refused(scxx::scheduler_entry<Declared<range_too_wide>>("a", "x"),
+            "register scheduler a: option --small: its range -1..300 does not fit the settings field's type");
+    refused(scxx::scheduler_entry<Declared<default_out_of_range>>("b", "x"),
+            "register scheduler b: option --n default: 5 is out of range (allowed 10..20)");
+    refused(scxx::scheduler_entry<Declared<default_not_a_word>>("c", "x"),
+            "register scheduler c: option --color default: expected one of: red, green");
+    refused(scxx::scheduler_entry<Declared<declared_twice>>("d", "x"), "option --n is declared twice");
+    CHECK(reg.find("a") == nullptr);
+}
+
+TEST_CASE("Registry: a kept declaration handle stays valid while more options are declared", "[registry]") {
+    scxx::OptionList<Knobs> o;
+    auto first = o.integer("n", &Knobs::n, 0, 10, "n");
+    for (int i = 0; i < 64; ++i) o.integer("x" + std::to_string(i), &Knobs::n, 0, 10, "grows the vector");
+    first.live().rodata("n_var");
+    CHECK(o.decls()[0].live);
+    CHECK(o.decls()[0].rodata == "n_var");
+}

@@ -122,7 +122,10 @@ struct RunnerTest {
         opts.sysfs_root = root.root;
         opts.timeout_ms = 1234;
         // The first attach sees an empty topology, later ones the 8-CPU fixture.
+        // Each read also bumps hotplug_seq, as a CPU hotplug right after it would: an attach that saw
+        // 41 first read the sequence number before the topology, as it must.
         opts.read_topology = [this]() -> scxx::Result<scxx::Topology> {
+            root.write("sys/kernel/sched_ext/hotplug_seq", std::to_string(42 + topology_reads) + "\n");
             if (topology_reads++ == 0) return scxx::Topology{};
             return scxx::Topology::read(std::string(SCXX_FIXTURES) + "/smt-1socket");
         };
@@ -248,7 +251,7 @@ TEST_CASE_METHOD(RunnerTest, "Runner: RestartRereadsTopology", "[runner]") {
     REQUIRE(state->seen_nr_cpus.size() == 2u);
     CHECK(state->seen_nr_cpus[0] == 0u);  // the first read
     CHECK(state->seen_nr_cpus[1] == 8u);  // the re-read one after the restart
-    CHECK(state->seen_hotplug_seq == std::vector<uint64_t>{41, 41});
+    CHECK(state->seen_hotplug_seq == std::vector<uint64_t>{41, 42});  // re-read on restart, before the topology
 }
 
 TEST_CASE_METHOD(RunnerTest, "Runner: hotplug_seq is read before every attach, and must be there", "[runner]") {

@@ -112,16 +112,19 @@ std::string config_to_json(const std::vector<OptionDecl>& decls, const Config& c
 template <class S>
 class OptionList {
 public:
-    // Chained after a declaration: o.flag(...).rodata("fifo").live();
+    // Chained after a declaration: o.flag(...).rodata("fifo").live(); it names the declaration by
+    // index, so it stays valid while more options are declared.
     class Decl {
     public:
-        explicit Decl(OptionDecl& d) : d_(d) {}
-        Decl& rodata(std::string var) { d_.rodata = std::move(var); return *this; }
-        Decl& live() { d_.live = true; return *this; }
-        Decl& test_only() { d_.test_only = true; return *this; }
+        Decl(OptionList& list, size_t index) : list_(list), index_(index) {}
+        Decl& rodata(std::string var) { d().rodata = std::move(var); return *this; }
+        Decl& live() { d().live = true; return *this; }
+        Decl& test_only() { d().test_only = true; return *this; }
 
     private:
-        OptionDecl& d_;
+        OptionDecl& d() { return list_.decls_[index_]; }
+        OptionList& list_;
+        size_t index_;
     };
 
     Decl flag(std::string name, bool S::*field, std::string help) {
@@ -132,6 +135,9 @@ public:
     template <class I>
     Decl integer(std::string name, I S::*field, int64_t min, int64_t max, std::string help) {
         static_assert(std::is_integral_v<I> && !std::is_same_v<I, bool>, "integer options bind integer fields");
+        if (!fits<I>(min) || !fits<I>(max))
+            problems_.push_back("option --" + name + ": its range " + std::to_string(min) + ".." + std::to_string(max) +
+                                " does not fit the settings field's type");
         Decl d = add(std::move(name), OptionType::integer, std::move(help), static_cast<int64_t>(defaults_.*field),
                      [field](S& s, const OptionValue& v) { s.*field = static_cast<I>(std::get<int64_t>(v)); });
         last().min_int = min;
@@ -163,15 +169,16 @@ public:
     Decl choice(std::string name, E S::*field, std::vector<std::pair<std::string, E>> words, std::string help) {
         std::vector<std::string> names;
         std::vector<int64_t> values;
-        int64_t def = 0;
+        int64_t def = -1;  // an index no word has: check_option_value refuses it at registration
         for (size_t i = 0; i < words.size(); ++i) {
             names.push_back(words[i].first);
             values.push_back(static_cast<int64_t>(words[i].second));
-            if (words[i].second == defaults_.*field) def = static_cast<int64_t>(i);
+            if (def < 0 && words[i].second == defaults_.*field) def = static_cast<int64_t>(i);
         }
         Decl d = add(std::move(name), OptionType::choice, std::move(help), def,
                      [field, words](S& s, const OptionValue& v) {
-                         s.*field = words[static_cast<size_t>(std::get<int64_t>(v))].second;
+                         auto i = static_cast<size_t>(std::get<int64_t>(v));
+                         if (i < words.size()) s.*field = words[i].second;
                      });
         last().choices = std::move(names);
         last().choice_values = std::move(values);
@@ -191,6 +198,9 @@ public:
     }
 
     const std::vector<OptionDecl>& decls() const { return decls_; }
+    // Declarations that cannot work (a range the field cannot hold); the registry refuses the
+    // scheduler with them. Defaults outside their range and repeated names are found there too.
+    const std::vector<std::string>& problems() const { return problems_; }
 
     // The settings struct a complete, validated config describes.
     S settings(const Config& config) const {
@@ -210,13 +220,21 @@ private:
         d.default_value = std::move(def);
         decls_.push_back(std::move(d));
         setters_.push_back(std::move(set));
-        return Decl(decls_.back());
+        return Decl(*this, decls_.size() - 1);
     }
     OptionDecl& last() { return decls_.back(); }
-
+    template <class I>
+    static bool fits(int64_t v) {
+        if constexpr (std::is_signed_v<I>)
+            return v >= static_cast<int64_t>(std::numeric_limits<I>::min()) &&
+                   v <= static_cast<int64_t>(std::numeric_limits<I>::max());
+        else
+            return v >= 0 && static_cast<uint64_t>(v) <= static_cast<uint64_t>(std::numeric_limits<I>::max());
+    }
     S defaults_{};
     std::vector<OptionDecl> decls_;
     std::vector<std::function<void(S&, const OptionValue&)>> setters_;
+    std::vector<std::string> problems_;
 };
 
 }  // namespace scxx

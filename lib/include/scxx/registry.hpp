@@ -21,6 +21,8 @@ struct SchedulerEntry {
     // Cross-option checks of a complete config (what --check runs before printing); may be empty.
     std::function<Result<void>(const Config&)> check;
     std::function<std::unique_ptr<Scheduler>()> create;
+    // Declarations that cannot work (OptionList::problems()); Registry::add refuses the entry.
+    std::vector<std::string> problems;
 };
 
 // The entry of a scheduler class T with `static OptionList<Settings> options()` and
@@ -31,7 +33,9 @@ SchedulerEntry scheduler_entry(std::string name, std::string description) {
     SchedulerEntry e;
     e.name = std::move(name);
     e.description = std::move(description);
-    e.options = T::options().decls();
+    const auto list = T::options();
+    e.options = list.decls();
+    e.problems = list.problems();
     e.check = [](const Config& config) { return T::validate(T::options().settings(config)); };
     e.create = [] { return std::make_unique<T>(); };
     return e;
@@ -40,7 +44,8 @@ SchedulerEntry scheduler_entry(std::string name, std::string description) {
 class Registry {
 public:
     static Registry& instance();
-    // Error when the name is taken or the entry is incomplete.
+    // Error when the name is taken, the entry is incomplete, or its option declarations are broken
+    // (a default outside its range, a name declared twice, OptionList::problems()).
     Result<void> add(SchedulerEntry entry);
     const SchedulerEntry* find(std::string_view name) const;
     std::vector<const SchedulerEntry*> list() const;  // sorted by name

@@ -37,8 +37,8 @@ struct Environment {
     }
 };
 
-// Everything one attach needs. The runner keeps it (and what it refers to) alive until the
-// scheduler is destroyed.
+// Everything one attach needs, valid for the attach() call; the Environment's pointees (BTF, output
+// stream) must outlive the scheduler.
 struct SchedulerContext {
     std::string name;                    // the registered name ("lavd")
     const Topology& topology;

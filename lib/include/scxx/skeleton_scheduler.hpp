@@ -56,7 +56,7 @@ public:
     static Result<void> validate(const Settings&) { return {}; }
 
     Result<void> attach(const SchedulerContext& ctx) final {
-        ctx_ = &ctx;
+        env_ = ctx.env;
         settings_ = Derived::options().settings(ctx.config);
         if (auto r = Derived::validate(settings_); !r) return r;
         if (auto r = prepare(ctx); !r) return r;
@@ -73,7 +73,7 @@ public:
         auto loaded = std::move(*opened).load(ctx.verifier_log);
         if (!loaded) return fail(std::move(loaded.error()));
         skel = loaded->skel();
-        if (auto r = populate(skel); !r) return r;
+        if (auto r = populate(skel); !r) return fail(std::move(r.error()).context("populate " + ctx.name));
         if (auto r = attach_programs(skel); !r) {
             drop_links();
             return r;
@@ -145,13 +145,12 @@ protected:
     }
 
     const Settings& settings() const { return settings_; }
-    const SchedulerContext& context() const { return *ctx_; }
-    const Environment& env() const { return ctx_->env; }
+    const Environment& env() const { return env_; }
     // The live skeleton (null before attach).
     Skel* skel() const { return attached_ ? attached_->skel() : nullptr; }
 
 private:
-    const SchedulerContext* ctx_ = nullptr;
+    Environment env_;  // a copy: the context need not outlive attach()
     Settings settings_{};
     std::vector<Link> links_;
     std::optional<Attached<Skel>> attached_;
