@@ -132,6 +132,14 @@ struct RunnerTest {
         state->on_detach.kind = scxx::ExitKind::unreg;
     }
     scxx::Result<int> run() { return scxx::run_scheduler(fake_entry(state), config, opts, out); }
+    // Every instance is ejected on its second tick asking for a restart, as after a CPU hotplug.
+    scxx::Result<int> run_ejected_for_hotplug(unsigned max_restarts) {
+        state->eject_after_polls = 2;
+        state->eject.kind = scxx::ExitKind::unreg_kern;
+        state->eject.exit_code = static_cast<int64_t>(SCXX_ECODE_ACT_RESTART | SCXX_ECODE_RSN_HOTPLUG);
+        opts.max_restarts = max_restarts;
+        return run();
+    }
 };
 
 }  // namespace
@@ -222,11 +230,7 @@ TEST_CASE_METHOD(RunnerTest, "Runner: EjectedByError", "[runner]") {
 }
 
 TEST_CASE_METHOD(RunnerTest, "Runner: RestartsBounded", "[runner]") {
-    state->eject_after_polls = 2;
-    state->eject.kind = scxx::ExitKind::unreg_kern;
-    state->eject.exit_code = static_cast<int64_t>(SCXX_ECODE_ACT_RESTART | SCXX_ECODE_RSN_HOTPLUG);
-    opts.max_restarts = 2;
-    auto rc = run();
+    auto rc = run_ejected_for_hotplug(2);
     UNSCOPED_INFO(error_text(rc));
     REQUIRE(rc);
     CHECK(*rc == 1);
@@ -240,11 +244,7 @@ TEST_CASE_METHOD(RunnerTest, "Runner: RestartsBounded", "[runner]") {
 }
 
 TEST_CASE_METHOD(RunnerTest, "Runner: RestartRereadsTopology", "[runner]") {
-    state->eject_after_polls = 2;
-    state->eject.kind = scxx::ExitKind::unreg_kern;
-    state->eject.exit_code = static_cast<int64_t>(SCXX_ECODE_ACT_RESTART | SCXX_ECODE_RSN_HOTPLUG);
-    opts.max_restarts = 1;
-    auto rc = run();
+    auto rc = run_ejected_for_hotplug(1);
     UNSCOPED_INFO(error_text(rc));
     REQUIRE(rc);
     CHECK(topology_reads == 2);
