@@ -12,8 +12,6 @@
 using Catch::Matchers::ContainsSubstring;
 using Catch::Matchers::StartsWith;
 using pair_sched::compute_pair_layout;
-using pair_sched::format_pairs;
-using pair_sched::kAutoStride;
 using pair_sched::PairLayout;
 using scxx_test::error_text;
 
@@ -55,7 +53,7 @@ std::string error_of(unsigned nr, int64_t stride) {
 }  // namespace
 
 TEST_CASE("PairLayout: DefaultStrideIsHalf", "[pair][layout]") {
-    auto l = compute_pair_layout(4, kAutoStride);
+    auto l = compute_pair_layout(4, pair_sched::kAutoStride);
     UNSCOPED_INFO(error_text(l));
     REQUIRE(l);
     CHECK(l->stride == 2u);
@@ -65,7 +63,7 @@ TEST_CASE("PairLayout: DefaultStrideIsHalf", "[pair][layout]") {
     CHECK(l->pair_id[0] == l->pair_id[2]);
     CHECK(l->pair_id[0] != l->pair_id[1]);
     expect_consistent(*l);
-    CHECK(format_pairs(*l) == "Pairs: [0,2] [1,3]");
+    CHECK(pair_sched::format_pairs(*l) == "Pairs: [0,2] [1,3]");
 }
 
 TEST_CASE("PairLayout: StrideOnePairsNeighbours", "[pair][layout]") {
@@ -74,7 +72,7 @@ TEST_CASE("PairLayout: StrideOnePairsNeighbours", "[pair][layout]") {
     REQUIRE(l);
     CHECK(l->partner == (std::vector<int>{1, 0, 3, 2, 5, 4, 7, 6}));
     expect_consistent(*l);
-    CHECK(format_pairs(*l) == "Pairs: [0,1] [2,3] [4,5] [6,7]");
+    CHECK(pair_sched::format_pairs(*l) == "Pairs: [0,1] [2,3] [4,5] [6,7]");
 }
 
 TEST_CASE("PairLayout: EveryDivisorOfHalfWorks", "[pair][layout]") {
@@ -116,18 +114,18 @@ TEST_CASE("PairLayout: ThreeCpusInOnePairIsAnError", "[pair][layout]") {
 }
 
 TEST_CASE("PairLayout: OddCountLeavesTheHighestCpuAlone", "[pair][layout]") {
-    auto l = compute_pair_layout(5, kAutoStride);
+    auto l = compute_pair_layout(5, pair_sched::kAutoStride);
     UNSCOPED_INFO(error_text(l));
     REQUIRE(l);
     CHECK(l->stride == 2u);
     CHECK(l->partner == (std::vector<int>{2, 3, 0, 1, -1}));
     CHECK(l->nr_pairs == 3u);
     expect_consistent(*l);
-    CHECK(format_pairs(*l) == "Pairs: [0,2] [1,3] [4]");
+    CHECK(pair_sched::format_pairs(*l) == "Pairs: [0,2] [1,3] [4]");
 
-    auto three = compute_pair_layout(3, kAutoStride);
+    auto three = compute_pair_layout(3, pair_sched::kAutoStride);
     REQUIRE(three);
-    CHECK(format_pairs(*three) == "Pairs: [0,1] [2]");
+    CHECK(pair_sched::format_pairs(*three) == "Pairs: [0,1] [2]");
 }
 
 TEST_CASE("PairLayout: OddCountStrideReachingTheLoneCpuIsAnError", "[pair][layout]") {
@@ -137,15 +135,15 @@ TEST_CASE("PairLayout: OddCountStrideReachingTheLoneCpuIsAnError", "[pair][layou
 }
 
 TEST_CASE("PairLayout: SingleCpuRunsAlone", "[pair][layout]") {
-    auto l = compute_pair_layout(1, kAutoStride);
+    auto l = compute_pair_layout(1, pair_sched::kAutoStride);
     UNSCOPED_INFO(error_text(l));
     REQUIRE(l);
     CHECK(l->partner == (std::vector<int>{-1}));
     CHECK(l->nr_pairs == 1u);
-    CHECK(format_pairs(*l) == "Pairs: [0]");
+    CHECK(pair_sched::format_pairs(*l) == "Pairs: [0]");
 }
 
-TEST_CASE("PairLayout: NoCpusIsAnError", "[pair][layout]") { error_of(0, kAutoStride); }
+TEST_CASE("PairLayout: NoCpusIsAnError", "[pair][layout]") { error_of(0, pair_sched::kAutoStride); }
 
 TEST_CASE("PairLayout: NegativeStrideOtherThanAutoIsAnError", "[pair][layout]") {
     std::string e = error_of(4, -2);
@@ -153,14 +151,14 @@ TEST_CASE("PairLayout: NegativeStrideOtherThanAutoIsAnError", "[pair][layout]") 
 }
 
 TEST_CASE("PairLayout: LargeMachinesAreCompressed", "[pair][layout]") {
-    auto l = compute_pair_layout(8192, kAutoStride);
+    auto l = compute_pair_layout(8192, pair_sched::kAutoStride);
     UNSCOPED_INFO(error_text(l));
     REQUIRE(l);
     expect_consistent(*l);
     CHECK(l->stride == 4096u);
     CHECK(l->partner[0] == 4096);
     CHECK(l->partner[8191] == 4095);
-    std::string s = format_pairs(*l);
+    std::string s = pair_sched::format_pairs(*l);
     CHECK_THAT(s, StartsWith("Pairs: [0,4096] [1,4097] "));
     CHECK_THAT(s, ContainsSubstring(" ... [4094,8190] [4095,8191] (4096 pairs, stride 4096)"));
     CHECK(s.size() < 300u);
