@@ -77,6 +77,11 @@ po::options_description general_options() {
          "restarts allowed when the kernel's exit code asks for one (e.g. CPU hotplug)")
         ("partial", "schedule only tasks whose policy is SCHED_EXT (SCX_OPS_SWITCH_PARTIAL); every other task "
                     "stays on the kernel's default scheduler")
+        ("socket", po::value<std::string>()->default_value("/run/scxx/control.sock")->value_name("PATH"),
+         "serve the control socket (scx-ctl) at PATH; 'none' = no socket")
+        ("metrics-file", po::value<std::string>()->value_name("PATH"),
+         "rewrite PATH atomically with the OpenMetrics text of the stats every interval (node_exporter's textfile "
+         "collector)")
         ("verifier-log", po::value<std::string>()->default_value("/tmp/scx-run-verifier.log")->value_name("PATH"),
          "where the verifier log goes when the kernel rejects a program")
         ("verbose,v", "more output; repeat for more (-v info, -vv debug, also libbpf)")
@@ -163,6 +168,14 @@ std::optional<Failure> check_general(const po::variables_map& vm, scxx::RunOptio
     run.max_restarts = static_cast<unsigned>(restarts);
     run.verifier_log = vm["verifier-log"].as<std::string>();
     run.partial = vm.count("partial") > 0;
+    const auto& socket = vm["socket"].as<std::string>();
+    if (socket.empty()) return Failure{kExitUsage, "--socket: give a path, or none for no control socket"};
+    if (socket != "none") run.socket_path = socket;
+    if (vm.count("metrics-file")) {
+        run.metrics_file = vm["metrics-file"].as<std::string>();
+        if (run.metrics_file.empty() || !run.metrics_file.has_filename())
+            return Failure{kExitUsage, "--metrics-file: give a file path (e.g. /var/lib/node_exporter/scxx.prom)"};
+    }
     return std::nullopt;
 }
 

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <functional>
 #include <ostream>
+#include <string>
+#include <string_view>
 
 #include "scxx/registry.hpp"
 #include "scxx/result.hpp"
@@ -27,6 +29,22 @@ struct RunOptions {
     // Reads the CPU topology before every attach, right after /sys/kernel/sched_ext/hotplug_seq (a
     // restart usually follows CPU hotplug, so the online CPUs changed); empty = Topology::read(sysfs_root).
     std::function<Result<Topology>()> read_topology;
+
+    // The control socket (docs/control-protocol.md); empty = none.
+    std::filesystem::path socket_path;
+    // Rewritten atomically (write + rename) with the OpenMetrics exposition of the stats every
+    // interval (--stats SECS, or every 5 s when stats are off); empty = none.
+    std::filesystem::path metrics_file;
+    // The mode the config was built with ("" = none); shown by `status`.
+    std::string mode;
+    // Builds the config of a `switch` or `mode` request: the declared defaults <- the scheduler's
+    // mode `mode` (when not empty) <- `options_json` (a JSON object as in a --config file, "" =
+    // none); the scheduler's cross-option check included. Without it those requests are refused.
+    std::function<Result<Config>(const SchedulerEntry& entry, const std::string& mode, const std::string& options_json)>
+        make_config;
+    // Told of state changes: "attached" after every attach (first, restart, switch; `sched` names
+    // the scheduler) and "stopping" before the final detach (scx-run tells systemd).
+    std::function<void(std::string_view state, std::string_view sched)> on_state;
 };
 
 // Runs `entry` until SIGINT/SIGTERM, the duration, or an exit it cannot restart from. SIGINT and
