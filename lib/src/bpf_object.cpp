@@ -33,34 +33,48 @@ bool ends_with(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-Result<bpf_map*> rodata_map(const bpf_object* obj) {
+// The internal map of section `sec` (".rodata", ".data", ".bss"), null when the object has none.
+bpf_map* section_map(const bpf_object* obj, std::string_view sec) {
     bpf_map* map;
     bpf_object__for_each_map(map, obj) {
-        if (bpf_map__is_internal(map) && ends_with(bpf_map__name(map), ".rodata")) return map;
+        if (bpf_map__is_internal(map) && ends_with(bpf_map__name(map), sec)) return map;
     }
-    return fail(ENOENT, fmt::format("BPF object {} has no .rodata section", bpf_object__name(obj)));
+    return nullptr;
 }
 
-Result<Slot> rodata_slot(const bpf_object* obj, const std::string& var) {
-    auto map = rodata_map(obj);
-    if (!map) return fail(std::move(map.error()));
+// `var` in section `sec`: ENOENT when the section or the variable is not there.
+Result<Slot> section_slot(const bpf_object* obj, std::string_view sec, const std::string& var) {
+    bpf_map* map = section_map(obj, sec);
+    if (!map) return fail(ENOENT, fmt::format("BPF object {} has no {} section", bpf_object__name(obj), sec));
     const btf* b = bpf_object__btf(obj);
-    int sec = b ? btf__find_by_name_kind(b, ".rodata", BTF_KIND_DATASEC) : -1;
-    if (sec <= 0) return fail(ENOENT, fmt::format("BPF object {}: no BTF for .rodata", bpf_object__name(obj)));
-    const btf_type* t = btf__type_by_id(b, static_cast<__u32>(sec));
+    int id = b ? btf__find_by_name_kind(b, std::string(sec).c_str(), BTF_KIND_DATASEC) : -1;
+    if (id <= 0) return fail(ENOENT, fmt::format("BPF object {}: no BTF for {}", bpf_object__name(obj), sec));
+    const btf_type* t = btf__type_by_id(b, static_cast<__u32>(id));
     const btf_var_secinfo* vsi = btf_var_secinfos(t);
     for (__u16 i = 0; i < btf_vlen(t); ++i, ++vsi) {
         const btf_type* v = btf__type_by_id(b, vsi->type);
         if (var != btf__name_by_offset(b, v->name_off)) continue;
         if (!is_integer(b, v->type))
-            return fail(EINVAL, fmt::format("BPF object {}: .rodata {} is not an integer", bpf_object__name(obj), var));
+            return fail(EINVAL, fmt::format("BPF object {}: {} {} is not an integer", bpf_object__name(obj), sec, var));
         size_t size = 0;
-        auto* data = static_cast<uint8_t*>(bpf_map__initial_value(*map, &size));
+        // Before load the initial image; after load (mmapable .data/.bss) the map's own memory.
+        auto* data = static_cast<uint8_t*>(bpf_map__initial_value(map, &size));
         if (!data || vsi->offset + vsi->size > size)
-            return fail(EINVAL, fmt::format("BPF object {}: .rodata image too small for {}", bpf_object__name(obj), var));
+            return fail(EINVAL, fmt::format("BPF object {}: {} image too small for {}", bpf_object__name(obj), sec, var));
         return Slot{data + vsi->offset, vsi->size};
     }
-    return fail(ENOENT, fmt::format("BPF object {} has no .rodata variable {}", bpf_object__name(obj), var));
+    return fail(ENOENT, fmt::format("BPF object {} has no {} variable {}", bpf_object__name(obj), sec, var));
+}
+
+// A writable global lives in .data (non-zero initialiser) or .bss (zero).
+Result<Slot> global_slot(const bpf_object* obj, const std::string& var) {
+    for (std::string_view sec : {".data", ".bss"}) {
+        auto slot = section_slot(obj, sec, var);
+        if (slot || slot.error().errnum() != ENOENT) return slot;
+    }
+    return fail(ENOENT, fmt::format("BPF object {} has no writable global {} (.data or .bss; a const volatile one "
+                                    "is rodata, frozen at load)",
+                                    bpf_object__name(obj), var));
 }
 
 Result<Slot> member_slot(const bpf_object* obj, const bpf_map* ops_map, const std::string& member) {
@@ -122,17 +136,29 @@ Result<bpf_map*> struct_ops_map(const bpf_object* obj) {
 }
 
 Result<void> set_rodata(bpf_object* obj, const std::string& var, uint64_t value) {
-    if (auto map = rodata_map(obj); map && bpf_map__fd(*map) >= 0)
+    if (bpf_map* map = section_map(obj, ".rodata"); map && bpf_map__fd(map) >= 0)
         return fail(EBUSY, fmt::format("BPF object {}: .rodata {} is read-only once loaded", bpf_object__name(obj), var));
-    auto slot = rodata_slot(obj, var);
+    auto slot = section_slot(obj, ".rodata", var);
     if (!slot) return fail(std::move(slot.error()));
     return store(*slot, value, "rodata " + var);
 }
 
 Result<uint64_t> rodata_value(const bpf_object* obj, const std::string& var) {
-    auto slot = rodata_slot(obj, var);
+    auto slot = section_slot(obj, ".rodata", var);
     if (!slot) return fail(std::move(slot.error()));
     return load(*slot, "rodata " + var);
+}
+
+Result<void> set_global(bpf_object* obj, const std::string& var, uint64_t value) {
+    auto slot = global_slot(obj, var);
+    if (!slot) return fail(std::move(slot.error()));
+    return store(*slot, value, "global " + var);
+}
+
+Result<uint64_t> global_value(const bpf_object* obj, const std::string& var) {
+    auto slot = global_slot(obj, var);
+    if (!slot) return fail(std::move(slot.error()));
+    return load(*slot, "global " + var);
 }
 
 Result<void> set_struct_ops_member(bpf_object* obj, bpf_map* ops_map, const std::string& member, uint64_t value) {

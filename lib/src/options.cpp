@@ -328,6 +328,22 @@ Result<void> check_option_value(const OptionDecl& d, const OptionValue& v, const
     return {};
 }
 
+Result<uint64_t> option_bpf_value(const OptionDecl& d, const OptionValue& v) {
+    const std::string var = d.rodata.empty() ? d.global : d.rodata;
+    switch (d.type) {
+    case OptionType::boolean: return std::get<bool>(v) ? 1 : 0;
+    case OptionType::duration: return static_cast<uint64_t>(std::get<Duration>(v).count());
+    case OptionType::integer:
+    case OptionType::choice: {
+        int64_t i = std::get<int64_t>(v);
+        if (d.type == OptionType::choice) i = d.choice_values.at(static_cast<size_t>(i));
+        if (i < 0) return fail(ERANGE, fmt::format("option --{}: a negative value cannot feed BPF variable {}", d.name, var));
+        return static_cast<uint64_t>(i);
+    }
+    default: return fail(EINVAL, fmt::format("option --{}: its type cannot feed BPF variable {}", d.name, var));
+    }
+}
+
 std::string format_option_value(const OptionDecl& d, const OptionValue& v) {
     switch (d.type) {
     case OptionType::boolean: return std::get<bool>(v) ? "true" : "false";

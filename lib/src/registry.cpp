@@ -22,6 +22,10 @@ Result<void> Registry::add(SchedulerEntry entry) {
         for (size_t j = 0; j < i; ++j)
             if (entry.options[j].name == d.name)
                 return fail(fmt::format("register scheduler {}: option --{} is declared twice", entry.name, d.name));
+        if (d.live && !d.rodata.empty())
+            return fail(fmt::format("register scheduler {}: option --{} is live but feeds rodata {}, which is frozen at "
+                                    "load (declare .global(\"{}\") on a writable BPF global instead)",
+                                    entry.name, d.name, d.rodata, d.rodata));
         if (auto r = check_option_value(d, d.default_value, "option --" + d.name + " default"); !r)
             return fail(fmt::format("register scheduler {}: {}", entry.name, r.error().what()));
     }

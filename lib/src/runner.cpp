@@ -1,127 +1,39 @@
-// runner.cpp: the run loop. An EventLoop (signalfd + 100 ms timerfd + epoll) produces events; the
-// monitor turns them into an outcome for one scheduler instance; run_scheduler chains instances
-// (restarts) and the print_* functions do all the output.
-#include <cmath>
+// runner.cpp: the run loop. An EventLoop (event_loop.hpp) produces events; a Session owns the
+// running scheduler instance and everything that replaces it: restarts the kernel asks for, and the
+// control socket's requests (control.hpp, control_server.hpp): live option changes, switches to
+// another scheduler (loaded while the old one still runs; rolled back when the new one is
+// rejected), modes. The print_* functions do all the output.
 #include "scxx/runner.hpp"
 
-#include <pthread.h>
-#include <signal.h>
-#include <sys/epoll.h>
-#include <sys/signalfd.h>
-#include <sys/timerfd.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
+#include <fstream>
 #include <memory>
 #include <optional>
+#include <sstream>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
+#include "event_loop.hpp"
+#include "scxx/control.hpp"
+#include "scxx/control_server.hpp"
 #include "scxx/log.hpp"
 #include "scxx/probes.hpp"
+
+#ifndef SCXX_VERSION
+#define SCXX_VERSION "0.1.0"
+#endif
 
 namespace scxx {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr long kTickNs = 100'000'000;  // 100 ms
-
-// ---------------------------------------------------------------------------------------------
-// Event loop: owns the signal mask change and three file descriptors.
-
-enum class Event { tick, stop };
-
-class EventLoop {
-public:
-    static Result<std::unique_ptr<EventLoop>> create();
-    ~EventLoop();
-    EventLoop(const EventLoop&) = delete;
-    EventLoop& operator=(const EventLoop&) = delete;
-
-    // Blocks until the next tick or a SIGINT/SIGTERM (a signal wins over a tick).
-    Result<Event> wait();
-    int last_signal() const { return last_signal_; }
-
-private:
-    EventLoop() = default;
-    void drain_signals();
-
-    sigset_t old_mask_{};
-    bool mask_changed_ = false;
-    int sfd_ = -1, tfd_ = -1, epfd_ = -1;
-    int last_signal_ = 0;
-};
-
-Result<std::unique_ptr<EventLoop>> EventLoop::create() {
-    std::unique_ptr<EventLoop> loop(new EventLoop());
-    sigset_t mask;
-    sigemptyset(&mask);
-    sigaddset(&mask, SIGINT);
-    sigaddset(&mask, SIGTERM);
-    sigaddset(&mask, SIGHUP);  // a closed terminal detaches cleanly too
-    if (int err = pthread_sigmask(SIG_BLOCK, &mask, &loop->old_mask_); err != 0) return fail(err, "block SIGINT/SIGTERM/SIGHUP");
-    loop->mask_changed_ = true;
-
-    loop->sfd_ = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-    if (loop->sfd_ < 0) return fail(errno, "signalfd");
-    loop->tfd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-    if (loop->tfd_ < 0) return fail(errno, "timerfd_create");
-    itimerspec its{};
-    its.it_interval.tv_nsec = kTickNs;
-    its.it_value.tv_nsec = kTickNs;
-    if (timerfd_settime(loop->tfd_, 0, &its, nullptr) != 0) return fail(errno, "timerfd_settime");
-    loop->epfd_ = epoll_create1(EPOLL_CLOEXEC);
-    if (loop->epfd_ < 0) return fail(errno, "epoll_create1");
-    for (int fd : {loop->sfd_, loop->tfd_}) {
-        epoll_event ev{};
-        ev.events = EPOLLIN;
-        ev.data.fd = fd;
-        if (epoll_ctl(loop->epfd_, EPOLL_CTL_ADD, fd, &ev) != 0) return fail(errno, "epoll_ctl");
-    }
-    return loop;
-}
-
-EventLoop::~EventLoop() {
-    // Signals that arrived after the stop (a second Ctrl-C during detach) must not kill the
-    // caller once the old mask is back: consume them here.
-    if (sfd_ >= 0) drain_signals();
-    for (int fd : {epfd_, tfd_, sfd_})
-        if (fd >= 0) close(fd);
-    if (mask_changed_) pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
-}
-
-void EventLoop::drain_signals() {
-    signalfd_siginfo si;
-    while (read(sfd_, &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
-    }
-}
-
-Result<Event> EventLoop::wait() {
-    for (;;) {
-        epoll_event evs[2];
-        int n = epoll_wait(epfd_, evs, 2, -1);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return fail(errno, "epoll_wait");
-        }
-        bool tick = false;
-        for (int i = 0; i < n; ++i) {
-            if (evs[i].data.fd == sfd_) {
-                signalfd_siginfo si;
-                if (read(sfd_, &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
-                    last_signal_ = static_cast<int>(si.ssi_signo);
-                    return Event::stop;
-                }
-            } else if (evs[i].data.fd == tfd_) {
-                uint64_t expirations;
-                if (read(tfd_, &expirations, sizeof expirations) == static_cast<ssize_t>(sizeof expirations)) tick = true;
-            }
-        }
-        if (tick) return Event::tick;
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Output.
@@ -162,56 +74,9 @@ std::string signal_name(int sig) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Monitoring one instance.
+// Reading the machine.
 
-enum class Outcome { signal, duration, ejected };
-
-// State that spans restarts: the clock and the previous stats snapshot.
-struct RunState {
-    std::optional<Clock::time_point> start;
-    std::optional<Stats> previous;
-    double next_stats_s = 0;
-
-    double elapsed_s() const {
-        return start ? std::chrono::duration<double>(Clock::now() - *start).count() : 0.0;
-    }
-};
-
-bool stats_enabled(const RunOptions& o) { return o.stats_interval_s > 0; }
-
-void emit_stats(Scheduler& sched, RunState& st, const RunOptions& o, std::ostream& out) {
-    Stats stats;
-    if (auto r = sched.collect(stats); !r) stats.text("stats_error", r.error().what());
-    print_stats(out, stats, o.stats_format, st.elapsed_s(), st.previous ? &*st.previous : nullptr);
-    st.previous = std::move(stats);
-}
-
-Result<Outcome> monitor(EventLoop& loop, Scheduler& sched, RunState& st, const RunOptions& o, std::ostream& out) {
-    for (;;) {
-        auto ev = loop.wait();
-        if (!ev) return fail(std::move(ev.error()));
-        if (*ev == Event::stop) return Outcome::signal;
-        sched.poll();
-        if (sched.exit_info().exited()) return Outcome::ejected;
-        double t = st.elapsed_s();
-        if (o.duration_s > 0 && t >= o.duration_s) return Outcome::duration;
-        if (stats_enabled(o) && t >= st.next_stats_s) {
-            emit_stats(sched, st, o, out);
-            // Next multiple of the interval after t: no loop, so no interval can stall the event loop.
-            st.next_stats_s = o.stats_interval_s * (std::floor(t / o.stats_interval_s) + 1);
-        }
-    }
-}
-
-// Exit status after a detach we asked for: clean unless the record shows something else.
-int status_after_stop(const ExitInfo& info) {
-    switch (info.kind) {
-    case ExitKind::none:
-    case ExitKind::done:
-    case ExitKind::unreg: return 0;
-    default: return 1;
-    }
-}
+using json = nlohmann::json;
 
 std::string sysfs_state(const RunOptions& o) {
     auto state = read_sched_ext_state(o.sysfs_root);
@@ -236,6 +101,349 @@ Result<Snapshot> read_machine(const RunOptions& o) {
     return snap;
 }
 
+std::string read_text(const std::filesystem::path& p) {
+    std::ifstream f(p);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+// Exit status after a detach we asked for: clean unless the record shows something else.
+int status_after_stop(const ExitInfo& info) {
+    switch (info.kind) {
+    case ExitKind::none:
+    case ExitKind::done:
+    case ExitKind::unreg: return 0;
+    default: return 1;
+    }
+}
+
+double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+
+// The stats as the socket shows them (docs/control-protocol.md).
+json stats_values(const Stats& stats) {
+    json j = json::object();
+    for (const auto& e : stats.entries()) {
+        switch (e.kind) {
+        case Stats::Entry::Kind::counter: j[e.name] = std::get<uint64_t>(e.value); break;
+        case Stats::Entry::Kind::gauge: j[e.name] = std::get<double>(e.value); break;
+        case Stats::Entry::Kind::text: j[e.name] = std::get<std::string>(e.value); break;
+        case Stats::Entry::Kind::cpus: j[e.name] = std::get<Cpumask>(e.value).to_list(); break;
+        case Stats::Entry::Kind::section: break;
+        }
+    }
+    return j;
+}
+
+json stats_fields(const Stats& stats) {
+    json fields = json::array();
+    std::string section;
+    for (const auto& e : stats.entries()) {
+        const char* type = "gauge";
+        switch (e.kind) {
+        case Stats::Entry::Kind::section: section = e.name; continue;
+        case Stats::Entry::Kind::counter: type = "counter"; break;
+        case Stats::Entry::Kind::gauge: type = "gauge"; break;
+        case Stats::Entry::Kind::text: type = "text"; break;
+        case Stats::Entry::Kind::cpus: type = "cpus"; break;
+        }
+        fields.push_back({{"name", e.name}, {"type", type}, {"unit", e.unit}, {"help", ""}, {"section", section}});
+    }
+    return fields;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The session: the scheduler instance in charge, how it got there, and the control requests.
+
+enum class Outcome { signal, duration, ejected, lost };
+
+// One scheduler instance with everything its attach context points to.
+struct Instance {
+    const SchedulerEntry* entry = nullptr;
+    Config config;
+    std::string mode;
+    Snapshot machine;
+    std::unique_ptr<Scheduler> sched;
+};
+
+class Session final : public ControlTarget {
+public:
+    Session(const SchedulerEntry& entry, Config config, const RunOptions& o, std::ostream& out)
+        : o_(o), out_(out), env_{o.sysfs_root, o.btf, &out} {
+        cur_ = std::make_unique<Instance>();
+        cur_->entry = &entry;
+        cur_->config = std::move(config);
+        cur_->mode = o.mode;
+    }
+
+    // Loads and enables the current entry and config on a fresh read of the machine.
+    Result<void> attach(bool first) {
+        auto inst = load(cur_->entry, cur_->config, cur_->mode, first ? "run " : "restart ");
+        if (!inst) return fail(std::move(inst.error()));
+        if (auto r = (*inst)->sched->enable(); !r) return fail(std::move(r.error()).context("attach " + cur_->entry->name));
+        if (!first) log(LogLevel::info, "{}: topology now {}", cur_->entry->name, (*inst)->machine.topology.summary());
+        adopt(std::move(*inst));
+        return {};
+    }
+
+    Result<Outcome> monitor(EventLoop& loop);
+    void serve(ControlServer* server) { server_ = server; }
+
+    Scheduler* sched() { return cur_ && cur_->sched ? cur_->sched.get() : nullptr; }
+    const std::string& name() const { return cur_->entry->name; }
+    void emit_stats();
+    void reset_stats() { previous_.reset(); }
+    unsigned restarts = 0;
+
+    // ControlTarget.
+    ControlReply stats() override;
+    ControlReply stats_meta() override;
+    ControlReply status() override;
+    ControlReply events() override;
+    ControlReply set(const std::string& key, const std::string& value) override;
+    ControlReply switch_to(const std::string& sched, const std::string& mode, const std::string& options_json) override;
+    ControlReply mode(const std::string& name) override;
+
+private:
+    Result<std::unique_ptr<Instance>> load(const SchedulerEntry* entry, Config config, std::string mode,
+                                           const std::string& verb) {
+        auto inst = std::make_unique<Instance>();
+        inst->entry = entry;
+        inst->config = std::move(config);
+        inst->mode = std::move(mode);
+        auto machine = read_machine(o_);
+        if (!machine) return fail(std::move(machine.error()).context(verb + entry->name));
+        inst->machine = std::move(*machine);
+        if (!entry->create) return fail(fmt::format("run {}: the registry entry has no create function", entry->name));
+        inst->sched = entry->create();
+        if (!inst->sched) return fail(fmt::format("create {}: the factory returned no scheduler", entry->name));
+        const SchedulerContext ctx{entry->name,      inst->machine.topology, inst->config,
+                                   env_,             o_.timeout_ms,          o_.partial,
+                                   inst->machine.hotplug_seq, o_.verifier_log};
+        if (auto r = inst->sched->load(ctx); !r) return fail(std::move(r.error()).context("attach " + entry->name));
+        return inst;
+    }
+
+    // `inst` is enabled: it becomes the current instance.
+    void adopt(std::unique_ptr<Instance> inst) {
+        cur_ = std::move(inst);
+        attached_at_ = Clock::now();
+        if (!start_) {
+            start_ = attached_at_;
+            next_stats_s_ = o_.stats_interval_s;
+        }
+        previous_.reset();  // the new instance's counters start from zero
+        print_attached(out_, cur_->entry->name, sysfs_state(o_), cur_->sched->banner());
+        if (o_.on_state) o_.on_state("attached", cur_->entry->name);
+    }
+
+    // Detaches the current instance and prints its exit report.
+    void retire() {
+        if (!sched()) return;
+        print_exit(out_, cur_->sched->detach());
+        cur_->sched.reset();
+    }
+
+    double elapsed_s() const { return start_ ? std::chrono::duration<double>(Clock::now() - *start_).count() : 0.0; }
+    ControlReply reattach(const SchedulerEntry* entry, Config config, std::string mode);
+
+    const RunOptions& o_;
+    std::ostream& out_;
+    const Environment env_;
+    std::unique_ptr<Instance> cur_;
+    ControlServer* server_ = nullptr;
+    std::optional<Clock::time_point> start_;
+    Clock::time_point attached_at_;
+    std::optional<Stats> previous_;
+    double next_stats_s_ = 0;
+    unsigned switches_ = 0;
+    bool lost_ = false;  // a failed switch could not bring the previous scheduler back
+};
+
+void Session::emit_stats() {
+    Stats stats;
+    if (auto r = cur_->sched->collect(stats); !r) stats.text("stats_error", r.error().what());
+    print_stats(out_, stats, o_.stats_format, elapsed_s(), previous_ ? &*previous_ : nullptr);
+    previous_ = std::move(stats);
+}
+
+Result<Outcome> Session::monitor(EventLoop& loop) {
+    const auto handler = [this](std::string_view line) { return handle_control_line(line, *this); };
+    for (;;) {
+        auto ev = loop.wait();
+        if (!ev) return fail(std::move(ev.error()));
+        if (*ev == Event::stop) return Outcome::signal;
+        if (server_) server_->process(handler);
+        if (lost_) return Outcome::lost;
+        if (*ev == Event::io) continue;
+        cur_->sched->poll();
+        if (cur_->sched->exit_info().exited()) return Outcome::ejected;
+        double t = elapsed_s();
+        if (o_.duration_s > 0 && t >= o_.duration_s) return Outcome::duration;
+        if (o_.stats_interval_s > 0 && t >= next_stats_s_) {
+            emit_stats();
+            // Next multiple of the interval after t: no loop, so no interval can stall the event loop.
+            next_stats_s_ = o_.stats_interval_s * (std::floor(t / o_.stats_interval_s) + 1);
+        }
+    }
+}
+
+ControlReply Session::stats() {
+    Stats stats;
+    if (auto r = cur_->sched->collect(stats); !r) stats.text("stats_error", r.error().what());
+    json j{{"scheduler", name()}, {"t", elapsed_s()}, {"values", stats_values(stats)}};
+    return j.dump();
+}
+
+ControlReply Session::stats_meta() {
+    Stats stats;
+    if (auto r = cur_->sched->collect(stats); !r) stats.text("stats_error", r.error().what());
+    json j{{"scheduler", name()}, {"fields", stats_fields(stats)}};
+    return j.dump();
+}
+
+ControlReply Session::status() {
+    json j;
+    j["scheduler"] = name();
+    j["mode"] = cur_->mode.empty() ? json(nullptr) : json(cur_->mode);
+    json options = json::parse(config_to_json(cur_->entry->options, cur_->config), nullptr, false);
+    j["options"] = options.is_discarded() ? json::object() : options;
+    j["state"] = sysfs_state(o_);
+    j["uptime_s"] = elapsed_s();
+    j["attached_s"] = std::chrono::duration<double>(Clock::now() - attached_at_).count();
+    j["restarts"] = restarts;
+    j["switches"] = switches_;
+    utsname u{};
+    j["kernel"] = uname(&u) == 0 ? std::string(u.release) : std::string("unknown");
+    uint64_t seq = 0;
+    std::istringstream(read_text(o_.sysfs_root / "sys/kernel/sched_ext/enable_seq")) >> seq;
+    j["enable_seq"] = seq;
+    j["version"] = SCXX_VERSION;
+    j["pid"] = static_cast<int64_t>(getpid());
+    return j.dump();
+}
+
+ControlReply Session::events() {
+    const auto path = o_.sysfs_root / "sys/kernel/sched_ext/root/events";
+    std::ifstream f(path);
+    if (!f) return control_error("unavailable", fmt::format("cannot read {}: this kernel has no sched_ext event counters", path.string()));
+    json ev = json::object();
+    std::string key;
+    uint64_t value = 0;
+    while (f >> key >> value) ev[key] = value;
+    return json{{"scheduler", name()}, {"events", ev}}.dump();
+}
+
+const OptionDecl* find_decl(const SchedulerEntry& e, const std::string& key) {
+    for (const auto& d : e.options)
+        if (d.name == key) return &d;
+    return nullptr;
+}
+
+ControlReply Session::set(const std::string& key, const std::string& value) {
+    const SchedulerEntry& e = *cur_->entry;
+    const OptionDecl* d = find_decl(e, key);
+    if (!d || d->test_only)
+        return control_error("unknown_option", fmt::format("{} has no option --{} (see scx-run --sched {} --help)", e.name,
+                                                           key, e.name));
+    auto parsed = parse_option_text(*d, value, "option --" + key);
+    if (!parsed) return control_error("invalid_value", parsed.error().what());
+    if (!d->live)
+        return control_error("not_live", fmt::format("option --{} cannot change while attached (switch to {} with "
+                                                     "--{}={} instead)",
+                                                     key, e.name, key, value));
+    auto values = cur_->config.values();
+    values[key] = *parsed;
+    Config next(std::move(values));
+    if (e.check)
+        if (auto r = e.check(next); !r) return control_error("invalid_value", r.error().what());
+    if (auto r = cur_->sched->set_live(*d, next); !r) return control_error("invalid_value", r.error().what());
+    const std::string previous = format_option_value(*d, cur_->config.at(key));
+    cur_->config = std::move(next);
+    log(LogLevel::info, "{}: --{} changed live to {} (was {})", e.name, key, format_option_value(*d, *parsed), previous);
+    return json{{"key", key}, {"value", format_option_value(*d, *parsed)}, {"previous", previous}}.dump();
+}
+
+// Loads `entry` with `config` while the current scheduler runs, then swaps: detach the old one,
+// enable the new one. A rejected new scheduler brings the old one back (a fresh attach).
+ControlReply Session::reattach(const SchedulerEntry* entry, Config config, std::string mode) {
+    const auto t_load = Clock::now();
+    auto inst = load(entry, std::move(config), std::move(mode), "switch to ");
+    if (!inst)
+        return control_error("switch_failed", fmt::format("{}; {} keeps running", inst.error().what(), name()));
+    const double load_ms = ms_since(t_load);
+    const std::string old_name = name();
+    const auto t_gap = Clock::now();
+    retire();
+    if (auto r = (*inst)->sched->enable(); r) {
+        const double gap_ms = ms_since(t_gap);
+        adopt(std::move(*inst));
+        ++switches_;
+        log(LogLevel::info, "{}: switched from {} (gap {:.1f} ms on the default scheduler)", name(), old_name, gap_ms);
+        return json{{"scheduler", name()}, {"gap_ms", gap_ms}, {"attach_ms", load_ms}}.dump();
+    } else {
+        std::string why = r.error().context("enable " + entry->name).what();
+        print_exit(out_, (*inst)->sched->detach());
+        inst->reset();
+        if (auto back = attach(false); !back) {
+            lost_ = true;
+            log(LogLevel::error, "{}; bringing {} back failed too: {}", why, old_name, back.error().what());
+            return control_error("restore_failed", fmt::format("{}; bringing {} back failed too ({}): nothing is "
+                                                               "attached, the runner exits",
+                                                               why, old_name, back.error().what()));
+        }
+        return control_error("switch_failed", fmt::format("{}; {} is attached again ({:.1f} ms on the default "
+                                                          "scheduler)",
+                                                          why, old_name, ms_since(t_gap)));
+    }
+}
+
+ControlReply Session::switch_to(const std::string& sched, const std::string& mode, const std::string& options_json) {
+    const SchedulerEntry* entry = Registry::instance().find(sched);
+    if (!entry)
+        return control_error("unknown_scheduler", fmt::format("unknown scheduler '{}' (available: {})", sched,
+                                                              Registry::instance().names()));
+    if (!o_.make_config) return control_error("unavailable", "this runner was started without a config builder");
+    auto config = o_.make_config(*entry, mode, options_json);
+    if (!config)
+        return control_error(!mode.empty() && config.error().errnum() == ENOENT ? "unknown_mode" : "invalid_value",
+                             config.error().what());
+    return reattach(entry, std::move(*config), mode);
+}
+
+ControlReply Session::mode(const std::string& mode_name) {
+    const SchedulerEntry& e = *cur_->entry;
+    if (!o_.make_config) return control_error("unavailable", "this runner was started without a config builder");
+    auto config = o_.make_config(e, mode_name, "");
+    if (!config)
+        return control_error(config.error().errnum() == ENOENT ? "unknown_mode" : "invalid_value", config.error().what());
+    std::vector<const OptionDecl*> changed;
+    bool all_live = true;
+    for (const auto& d : e.options) {
+        if (config->at(d.name) == cur_->config.at(d.name)) continue;
+        changed.push_back(&d);
+        all_live = all_live && d.live;
+    }
+    json options = json::parse(config_to_json(e.options, *config), nullptr, false);
+    if (!all_live) {
+        auto r = reattach(&e, std::move(*config), mode_name);
+        if (!r) return r;
+        return json{{"mode", mode_name}, {"applied", "reattached"}, {"options", options}}.dump();
+    }
+    // Every change is live: apply them one at a time, each on top of the last.
+    for (const OptionDecl* d : changed) {
+        auto values = cur_->config.values();
+        values[d->name] = config->at(d->name);
+        Config next(std::move(values));
+        if (auto r = cur_->sched->set_live(*d, next); !r)
+            return control_error("invalid_value", fmt::format("mode {}: {} (the options before it are applied)", mode_name,
+                                                              r.error().what()));
+        cur_->config = std::move(next);
+    }
+    cur_->mode = mode_name;
+    return json{{"mode", mode_name}, {"applied", "live"}, {"options", options}}.dump();
+}
+
 }  // namespace
 
 Result<int> run_scheduler(const SchedulerEntry& entry, const Config& config, const RunOptions& options,
@@ -243,53 +451,45 @@ Result<int> run_scheduler(const SchedulerEntry& entry, const Config& config, con
     auto loop = EventLoop::create();
     if (!loop) return fail(std::move(loop.error()).context("run " + entry.name + ": event loop"));
     if (!entry.create) return fail(fmt::format("run {}: the registry entry has no create function", entry.name));
+    std::unique_ptr<ControlServer> server;
+    if (!options.socket_path.empty()) {
+        auto s = ControlServer::open(options.socket_path);
+        if (!s) return fail(std::move(s.error()).context("run " + entry.name));
+        server = std::move(*s);
+        if (auto r = (*loop)->watch(server->fd()); !r) return fail(std::move(r.error()).context("run " + entry.name));
+    }
 
-    const Environment env{options.sysfs_root, options.btf, &out};
+    Session session(entry, config, options, out);
+    session.serve(server.get());
     RestartPolicy policy(options.max_restarts);
-    RunState st;
     for (bool first = true;; first = false) {
-        auto machine = read_machine(options);
-        if (!machine)
-            return fail(std::move(machine.error()).context((first ? "run " : "restart ") + entry.name));
-        if (!first) log(LogLevel::info, "{}: topology now {}", entry.name, machine->topology.summary());
-        const SchedulerContext ctx{entry.name,          machine->topology, config,
-                                   env,                 options.timeout_ms, options.partial,
-                                   machine->hotplug_seq, options.verifier_log};
-        std::unique_ptr<Scheduler> sched = entry.create();
-        if (!sched) return fail(fmt::format("create {}: the factory returned no scheduler", entry.name));
-        if (auto r = sched->attach(ctx); !r) return fail(std::move(r.error()).context("attach " + entry.name));
-        if (!st.start) {
-            st.start = Clock::now();
-            st.next_stats_s = options.stats_interval_s;
-        }
-        print_attached(out, entry.name, sysfs_state(options), sched->banner());
-
-        auto outcome = monitor(**loop, *sched, st, options, out);
+        if (auto r = session.attach(first); !r) return fail(std::move(r.error()));
+        auto outcome = session.monitor(**loop);
         if (!outcome) {
-            sched->detach();
-            return fail(std::move(outcome.error()).context("run " + entry.name));
+            session.sched()->detach();
+            return fail(std::move(outcome.error()).context("run " + session.name()));
         }
+        const std::string name = session.name();
         switch (*outcome) {
         case Outcome::signal:
-            log(LogLevel::info, "{}: {} received, detaching", entry.name, signal_name((*loop)->last_signal()));
+            log(LogLevel::info, "{}: {} received, detaching", name, signal_name((*loop)->last_signal()));
             break;
-        case Outcome::duration:
-            log(LogLevel::info, "{}: ran for {} s, detaching", entry.name, options.duration_s);
-            break;
-        case Outcome::ejected: log(LogLevel::info, "{}: the scheduler exited while running", entry.name); break;
+        case Outcome::duration: log(LogLevel::info, "{}: ran for {} s, detaching", name, options.duration_s); break;
+        case Outcome::ejected: log(LogLevel::info, "{}: the scheduler exited while running", name); break;
+        case Outcome::lost: return 1;
         }
-        if (stats_enabled(options)) emit_stats(*sched, st, options, out);
-        ExitInfo info = sched->detach();
-        sched.reset();
+        if (options.stats_interval_s > 0) session.emit_stats();
+        if (*outcome != Outcome::ejected && options.on_state) options.on_state("stopping", name);
+        ExitInfo info = session.sched()->detach();
         print_exit(out, info);
 
         if (*outcome != Outcome::ejected) return status_after_stop(info);
         if (!policy.should_restart(info)) {
-            if (info.wants_restart()) print_no_restart(out, entry.name, policy.max_restarts());
+            if (info.wants_restart()) print_no_restart(out, name, policy.max_restarts());
             return 1;
         }
-        print_restart(out, entry.name, policy.restarts(), policy.max_restarts());
-        st.previous.reset();  // the new instance's counters start from zero
+        ++session.restarts;
+        print_restart(out, name, policy.restarts(), policy.max_restarts());
     }
 }
 

@@ -26,25 +26,15 @@ Result<void> prepare_struct_ops(bpf_object* obj, const SchedulerContext& ctx) {
     return {};
 }
 
-Result<void> write_declared_rodata(bpf_object* obj, const std::vector<OptionDecl>& decls, const Config& config) {
+Result<void> write_declared_variables(bpf_object* obj, const std::vector<OptionDecl>& decls, const Config& config) {
     for (const auto& d : decls) {
-        if (d.rodata.empty()) continue;
-        const OptionValue& v = config.contains(d.name) ? config.at(d.name) : d.default_value;
-        uint64_t raw = 0;
-        switch (d.type) {
-        case OptionType::boolean: raw = std::get<bool>(v) ? 1 : 0; break;
-        case OptionType::duration: raw = static_cast<uint64_t>(std::get<Duration>(v).count()); break;
-        case OptionType::integer:
-        case OptionType::choice: {
-            int64_t i = std::get<int64_t>(v);
-            if (d.type == OptionType::choice) i = d.choice_values.at(static_cast<size_t>(i));
-            if (i < 0) return fail(ERANGE, fmt::format("option --{}: a negative value cannot feed rodata {}", d.name, d.rodata));
-            raw = static_cast<uint64_t>(i);
-            break;
-        }
-        default: return fail(EINVAL, fmt::format("option --{}: its type cannot feed rodata {}", d.name, d.rodata));
-        }
-        if (auto r = set_rodata(obj, d.rodata, raw); !r) return fail(std::move(r.error()).context("option --" + d.name));
+        if (d.rodata.empty() && d.global.empty()) continue;
+        auto raw = option_bpf_value(d, config.contains(d.name) ? config.at(d.name) : d.default_value);
+        if (!raw) return fail(std::move(raw.error()));
+        if (!d.rodata.empty())
+            if (auto r = set_rodata(obj, d.rodata, *raw); !r) return fail(std::move(r.error()).context("option --" + d.name));
+        if (!d.global.empty())
+            if (auto r = set_global(obj, d.global, *raw); !r) return fail(std::move(r.error()).context("option --" + d.name));
     }
     return {};
 }

@@ -44,7 +44,7 @@ int self_test(const scxx::SchedulerEntry& entry) {
     auto opened = scxx::Opened<tiny_bpf>::open("tiny");
     if (!opened) return fail(opened.error().what());
     tiny_bpf* skel = opened->skel();
-    if (auto r = scxx::write_declared_rodata(skel->obj, entry.options, *config); !r) return fail(r.error().what());
+    if (auto r = scxx::write_declared_variables(skel->obj, entry.options, *config); !r) return fail(r.error().what());
     if (skel->rodata->slice_ns != 7000000) return fail("slice_ns is not 7000000 after writing the declared rodata");
     const scxx::Topology topology;
     const scxx::Environment env;

@@ -1,5 +1,5 @@
 // option_defaults.cpp: skel tier. For every scheduler object given, the options its registry entry
-// declares with .rodata("var") must name an existing .rodata variable, and the declared default must
+// declares with .rodata("var") or .global("var") must name an existing .rodata or .data/.bss variable, and the declared default must
 // equal the variable's initialiser in the BPF object, unless the BPF side has none (0): a default is
 // written once (the declaration), never contradicted by a second copy in the BPF code.
 // It also checks the ops-table members SkeletonScheduler sets before load (timeout_ms, exit_dump_len,
@@ -53,26 +53,31 @@ int check(const std::string& name, const std::string& path) {
     if (!pristine || !written) {
         std::printf("FAIL %s: libbpf cannot open %s\n", name.c_str(), path.c_str());
         failed = 1;
-    } else if (auto r = scxx::write_declared_rodata(written, entry->options, scxx::default_config(entry->options)); !r) {
+    } else if (auto r = scxx::write_declared_variables(written, entry->options, scxx::default_config(entry->options)); !r) {
         std::printf("FAIL %s: %s\n", name.c_str(), r.error().what().c_str());
         failed = 1;
     } else {
         for (const auto& d : entry->options) {
-            if (d.rodata.empty()) continue;
-            auto init = scxx::rodata_value(pristine, d.rodata);
-            auto want = scxx::rodata_value(written, d.rodata);
-            if (!init || !want) {
-                std::printf("FAIL %s: --%s: %s\n", name.c_str(), d.name.c_str(),
-                            (!init ? init.error() : want.error()).what().c_str());
-                ++failed;
-            } else if (*init != 0 && *init != *want) {
-                std::printf("FAIL %s: --%s defaults to %llu in %s but the BPF initialiser is %llu (drop the "
-                            "initialiser or make them equal)\n",
-                            name.c_str(), d.name.c_str(), static_cast<unsigned long long>(*want), d.rodata.c_str(),
-                            static_cast<unsigned long long>(*init));
-                ++failed;
+            // The rodata variable and the writable global an option feeds, each checked the same way.
+            for (bool rodata : {true, false}) {
+                const std::string& var = rodata ? d.rodata : d.global;
+                if (var.empty()) continue;
+                auto read = rodata ? scxx::rodata_value : scxx::global_value;
+                auto init = read(pristine, var);
+                auto want = read(written, var);
+                if (!init || !want) {
+                    std::printf("FAIL %s: --%s: %s\n", name.c_str(), d.name.c_str(),
+                                (!init ? init.error() : want.error()).what().c_str());
+                    ++failed;
+                } else if (*init != 0 && *init != *want) {
+                    std::printf("FAIL %s: --%s defaults to %llu in %s but the BPF initialiser is %llu (drop the "
+                                "initialiser or make them equal)\n",
+                                name.c_str(), d.name.c_str(), static_cast<unsigned long long>(*want), var.c_str(),
+                                static_cast<unsigned long long>(*init));
+                    ++failed;
+                }
+                ++checked;
             }
-            ++checked;
         }
     }
     if (!failed) failed += check_ops_header(name, written);

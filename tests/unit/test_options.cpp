@@ -32,7 +32,7 @@ struct Settings {
 
 scxx::OptionList<Settings> list() {
     scxx::OptionList<Settings> o;
-    o.duration("slice-us", &Settings::slice, "us", 100us, 100ms, "slice").rodata("slice_ns").live();
+    o.duration("slice-us", &Settings::slice, "us", 100us, 100ms, "slice").global("slice_ns").live();
     o.flag("fifo", &Settings::fifo, "fifo order");
     o.choice("mode", &Settings::mode, {{"lat", Mode::lat}, {"thru", Mode::thru}}, "mode");
     o.number("ratio", &Settings::ratio, 0, 1, "ratio");
@@ -180,5 +180,5 @@ TEST_CASE("options: help lines show default, range and flags", "[options]") {
     CHECK(scxx::option_value_name(decls[2]) == "lat|thru");
     CHECK(scxx::option_value_name(decls[6]) == "CPUS|auto");
     CHECK(decls[5].test_only);
-    CHECK(decls[0].rodata == "slice_ns");
+    CHECK(decls[0].global == "slice_ns");
 }

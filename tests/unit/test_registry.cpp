@@ -11,7 +11,7 @@ namespace {
 
 class NullScheduler : public scxx::Scheduler {
 public:
-    scxx::Result<void> attach(const scxx::SchedulerContext&) override { return {}; }
+    scxx::Result<void> load(const scxx::SchedulerContext&) override { return {}; }
     scxx::ExitInfo exit_info() const override { return {}; }
     scxx::ExitInfo detach() override { return {}; }
 };
@@ -129,6 +129,11 @@ scxx::OptionList<Knobs> default_not_a_word() {
     o.choice("color", &Knobs::color, {{"red", Color::red}, {"green", Color::green}}, "blue is no word");
     return o;
 }
+scxx::OptionList<Knobs> live_rodata() {
+    scxx::OptionList<Knobs> o;
+    o.integer("n", &Knobs::n, 0, 10, "frozen at load").rodata("n_var").live();
+    return o;
+}
 scxx::OptionList<Knobs> declared_twice() {
     scxx::OptionList<Knobs> o;
     o.integer("n", &Knobs::n, 0, 10, "once");
@@ -155,6 +160,8 @@ TEST_CASE("Registry: broken option declarations are refused", "[registry]") {
     refused(scxx::scheduler_entry<Declared<default_not_a_word>>("c", "x"),
             "register scheduler c: option --color default: expected one of: red, green");
     refused(scxx::scheduler_entry<Declared<declared_twice>>("d", "x"), "option --n is declared twice");
+    refused(scxx::scheduler_entry<Declared<live_rodata>>("e", "x"),
+            "option --n is live but feeds rodata n_var, which is frozen at load (declare .global(\"n_var\")");
     CHECK(reg.find("a") == nullptr);
 }
 
@@ -162,7 +169,7 @@ TEST_CASE("Registry: a kept declaration handle stays valid while more options ar
     scxx::OptionList<Knobs> o;
     auto first = o.integer("n", &Knobs::n, 0, 10, "n");
     for (int i = 0; i < 64; ++i) o.integer("x" + std::to_string(i), &Knobs::n, 0, 10, "grows the vector");
-    first.live().rodata("n_var");
+    first.live().global("n_var");
     CHECK(o.decls()[0].live);
-    CHECK(o.decls()[0].rodata == "n_var");
+    CHECK(o.decls()[0].global == "n_var");
 }

@@ -48,7 +48,7 @@ struct FakeState {
 class FakeScheduler : public scxx::Scheduler {
 public:
     explicit FakeScheduler(std::shared_ptr<FakeState> s) : s_(std::move(s)) {}
-    scxx::Result<void> attach(const scxx::SchedulerContext& ctx) override {
+    scxx::Result<void> load(const scxx::SchedulerContext& ctx) override {
         if (s_->fail_attach) return scxx::fail(EPERM, "load fake: verifier rejected fake_enqueue");
         CHECK(ctx.timeout_ms == 1234u);
         CHECK(ctx.name == "fake");

@@ -58,9 +58,11 @@ struct OptionDecl {
     std::vector<std::string> choices;    // choice: the words
     std::vector<int64_t> choice_values;  // choice: what each word stands for
     std::vector<std::string> keywords;   // cpulist: words accepted instead of a list ("auto")
-    bool live = false;                   // may change while the scheduler is attached
+    bool live = false;                   // may change while the scheduler is attached (scx-ctl set)
     bool test_only = false;              // a knob for tests: hidden from --help
     std::string rodata;                  // the BPF rodata variable set from it before load ("" = none)
+    std::string global;                  // the writable BPF global (.data/.bss) set from it before load
+                                         // and on every live change ("" = none)
 };
 
 // The validated value of every declared option of one scheduler.
@@ -88,6 +90,9 @@ Result<void> check_option_value(const OptionDecl& decl, const OptionValue& value
 // The value as text: durations in the declared unit ("5000", or "1500ns" when not a whole number
 // of it), choices as their word, flags as true/false.
 std::string format_option_value(const OptionDecl& decl, const OptionValue& value);
+// The value as the integer a BPF variable holds: flags 0/1, durations in ns, choices their
+// enumerator, integers as they are; an error for negative values and non-integer types.
+Result<uint64_t> option_bpf_value(const OptionDecl& decl, const OptionValue& value);
 // One line of help: the declared help, then "(default D; range R; live)".
 std::string option_help(const OptionDecl& decl);
 // The value-name shown by --help ("INT", "NUM", "DURATION", "a|b|c", "CPUS", "TEXT"; "" for flags).
@@ -118,6 +123,11 @@ public:
     public:
         Decl(OptionList& list, size_t index) : list_(list), index_(index) {}
         Decl& rodata(std::string var) { d().rodata = std::move(var); return *this; }
+        // A writable BPF global (.data or .bss): set before load like rodata, and again whenever
+        // the option changes live.
+        Decl& global(std::string var) { d().global = std::move(var); return *this; }
+        // May change while attached. The new value reaches BPF through .global(), or through the
+        // scheduler's apply_live hook for values it derives; never through .rodata (frozen at load).
         Decl& live() { d().live = true; return *this; }
         Decl& test_only() { d().test_only = true; return *this; }
 

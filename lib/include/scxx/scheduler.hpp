@@ -54,8 +54,23 @@ class Scheduler {
 public:
     virtual ~Scheduler() = default;
 
-    // Open, configure, load and attach. On error nothing stays attached or loaded.
-    virtual Result<void> attach(const SchedulerContext& ctx) = 0;
+    // Everything before the scheduler goes live: open, configure, load (the verifier), extra
+    // programs. The runner loads a scheduler it switches to while the previous one still runs, so
+    // the gap on the default scheduler is only the detach and enable(). On error nothing stays loaded.
+    virtual Result<void> load(const SchedulerContext& ctx) = 0;
+    // Goes live (the struct_ops link). On error nothing stays attached or loaded.
+    virtual Result<void> enable() { return {}; }
+    // load() then enable().
+    Result<void> attach(const SchedulerContext& ctx) {
+        if (auto r = load(ctx); !r) return r;
+        return enable();
+    }
+    // Changes the live option `decl` while attached; `config` is the whole new config, each value
+    // already checked against its declaration. On error nothing changed.
+    virtual Result<void> set_live(const OptionDecl& decl, const Config& config) {
+        (void)config;
+        return fail(ENOTSUP, "option --" + decl.name + " cannot change while attached");
+    }
     // Lines printed once after attach (e.g. "Pairs: [0,2] [1,3]").
     virtual std::vector<std::string> banner() const { return {}; }
     // Called by the runner on every tick while attached, before it checks exit_info(): periodic

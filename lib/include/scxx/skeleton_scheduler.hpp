@@ -3,14 +3,17 @@
 //   settings   the declared options (Derived::options()) turned into the Settings struct,
 //              Derived::validate() (cross-option checks; --check runs it too)
 //   prepare    hook: work before the object is opened (layouts from the topology, kernel probes)
-//   open       the skeleton; every option declared .rodata("var") is written into that variable;
+//   open       the skeleton; every option declared .rodata("var") or .global("var") is written
+//              into that variable;
 //              the ops table gets timeout_ms, exit_dump_len, hotplug_seq and (--partial)
 //              SCX_OPS_SWITCH_PARTIAL
 //   configure  hook: more rodata, map sizes, programs switched off (before load)
 //   load       the kernel verifier (its log goes to the runner's --verifier-log on rejection)
 //   populate   hook: map writes after load, before attach (tables, syscall programs)
 //   programs   hook: extra programs attached before the scheduler goes live (attach_program())
-//   attach     the struct_ops link: the scheduler is live
+//   (load() ends here; the runner may load a scheduler it switches to while the old one runs)
+//   enable     the struct_ops link: the scheduler is live
+// set_live() changes a live option while attached: its .global() variable, then apply_live().
 // detach() destroys the struct_ops link first (the kernel runs ops.exit), then the extra links, newest
 // first; the skeleton stays readable for the exit record until the object is destroyed. Any failure
 // on the way leaves nothing loaded or attached.
@@ -42,7 +45,7 @@ namespace scxx {
 // SCX_OPS_SWITCH_PARTIAL flag (value from the kernel's BTF) for ctx.partial.
 Result<void> prepare_struct_ops(bpf_object* obj, const SchedulerContext& ctx);
 // Every option declared .rodata("var") written into `var` (see OptionDecl::rodata).
-Result<void> write_declared_rodata(bpf_object* obj, const std::vector<OptionDecl>& decls, const Config& config);
+Result<void> write_declared_variables(bpf_object* obj, const std::vector<OptionDecl>& decls, const Config& config);
 
 template <class Derived, class Skel, class SettingsT>
 class SkeletonScheduler : public Scheduler {
@@ -55,8 +58,12 @@ public:
     // static Result<void> validate(const Settings&).
     static Result<void> validate(const Settings&) { return {}; }
 
-    Result<void> attach(const SchedulerContext& ctx) final {
+    Result<void> load(const SchedulerContext& ctx) final {
+        drop_links();
+        loaded_.reset();
+        attached_.reset();
         env_ = ctx.env;
+        name_ = ctx.name;
         settings_ = Derived::options().settings(ctx.config);
         if (auto r = Derived::validate(settings_); !r) return r;
         if (auto r = prepare(ctx); !r) return r;
@@ -64,7 +71,7 @@ public:
         auto opened = Opened<Skel>::open(ctx.name);
         if (!opened) return fail(std::move(opened.error()));
         Skel* skel = opened->skel();
-        if (auto r = write_declared_rodata(skel->obj, Derived::options().decls(), ctx.config); !r)
+        if (auto r = write_declared_variables(skel->obj, Derived::options().decls(), ctx.config); !r)
             return fail(std::move(r.error()).context("configure " + ctx.name));
         if (auto r = prepare_struct_ops(skel->obj, ctx); !r)
             return fail(std::move(r.error()).context("configure " + ctx.name));
@@ -78,17 +85,42 @@ public:
             drop_links();
             return r;
         }
-        auto ops = struct_ops_map(skel->obj);
+        loaded_.emplace(std::move(*loaded));
+        return {};
+    }
+
+    Result<void> enable() final {
+        if (!loaded_) return fail(EINVAL, "enable " + name_ + ": not loaded");
+        Loaded<Skel> loaded = std::move(*loaded_);
+        loaded_.reset();
+        auto ops = struct_ops_map(loaded.skel()->obj);
         if (!ops) {
             drop_links();
             return fail(std::move(ops.error()));
         }
-        auto attached = std::move(*loaded).attach(*ops);
+        auto attached = std::move(loaded).attach(*ops);
         if (!attached) {
             drop_links();
             return fail(std::move(attached.error()));
         }
         attached_.emplace(std::move(*attached));
+        return {};
+    }
+
+    // A live option: its .global() written, then the apply_live hook with the new settings.
+    Result<void> set_live(const OptionDecl& decl, const Config& config) final {
+        if (!attached_) return fail(EINVAL, "option --" + decl.name + ": " + name_ + " is not attached");
+        if (!decl.live) return Scheduler::set_live(decl, config);
+        Settings next = Derived::options().settings(config);
+        if (auto r = Derived::validate(next); !r) return r;
+        Skel* s = attached_->skel();
+        if (!decl.global.empty()) {
+            auto raw = option_bpf_value(decl, config.at(decl.name));
+            if (!raw) return fail(std::move(raw.error()));
+            if (auto r = set_global(s->obj, decl.global, *raw); !r) return fail(std::move(r.error()).context("option --" + decl.name));
+        }
+        if (auto r = apply_live(s, next); !r) return r;
+        settings_ = std::move(next);
         return {};
     }
 
@@ -102,7 +134,11 @@ public:
     }
 
     ExitInfo detach() final {
-        if (!attached_) return {};
+        if (!attached_) {  // loaded, never enabled (a switch that did not happen): unload
+            drop_links();
+            loaded_.reset();
+            return {};
+        }
         attached_->detach();  // struct_ops first: the kernel runs ops.exit before this returns
         drop_links();
         return exit_info();
@@ -124,6 +160,13 @@ protected:
     }
     virtual Result<void> attach_programs(Skel* skel) {
         (void)skel;
+        return {};
+    }
+    // A live option changed (its .global(), if any, is written): update what the BPF side derives
+    // from `next` (e.g. a slice of 0 meaning the kernel's default). settings() still holds the old ones.
+    virtual Result<void> apply_live(Skel* skel, const Settings& next) {
+        (void)skel;
+        (void)next;
         return {};
     }
     virtual Result<void> read_stats(Skel* skel, Stats& stats) {
@@ -152,7 +195,9 @@ protected:
 private:
     Environment env_;  // a copy: the context need not outlive attach()
     Settings settings_{};
+    std::string name_;
     std::vector<Link> links_;
+    std::optional<Loaded<Skel>> loaded_;  // between load() and enable()
     std::optional<Attached<Skel>> attached_;
 };
 

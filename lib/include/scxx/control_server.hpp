@@ -1,0 +1,71 @@
+// scxx/control_server.hpp: the control socket (docs/control-protocol.md, "Transport"). A unix
+// stream socket, mode 0600, peers checked by SO_PEERCRED, non-blocking throughout: one epoll file
+// descriptor (fd()) the owner's event loop waits on, then process() serves whatever is ready, so a
+// slow or hostile client never blocks the scheduler's loop. Lines go to a handler that returns the
+// response line (the runner: handle_control_line). Removes its socket (and the directory it made)
+// when destroyed.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <sys/types.h>
+
+#include "scxx/result.hpp"
+
+namespace scxx {
+
+class ControlServer {
+public:
+    using Handler = std::function<std::string(std::string_view line)>;
+
+    struct Limits {
+        size_t max_line = 65536;                       // bytes, newline included
+        size_t max_clients = 16;
+        size_t max_pending_output = 4 << 20;           // a client that reads nothing is dropped past this
+        std::chrono::milliseconds idle_timeout{30000};
+    };
+
+    // Binds `path`. A stale socket (nobody answers) is replaced; a live one is an error (another
+    // runner), as is any other file there. The parent directory is created (0755) if missing.
+    static Result<std::unique_ptr<ControlServer>> open(const std::filesystem::path& path, Limits limits);
+    static Result<std::unique_ptr<ControlServer>> open(const std::filesystem::path& path) { return open(path, Limits{}); }
+    ~ControlServer();
+    ControlServer(const ControlServer&) = delete;
+    ControlServer& operator=(const ControlServer&) = delete;
+
+    // Readable when there is something to do.
+    int fd() const { return epfd_; }
+    // Accepts, reads, answers and writes what is ready without blocking; closes idle, oversized,
+    // refused and finished connections.
+    void process(const Handler& handler);
+    const std::filesystem::path& path() const { return path_; }
+    size_t clients() const { return clients_.size(); }
+
+private:
+    struct Client {
+        std::string in, out;
+        bool close_after_write = false;
+        std::chrono::steady_clock::time_point last_active;
+    };
+
+    ControlServer() = default;
+    void accept_all();
+    void serve(int fd, Client& c, const Handler& handler);
+    void flush(int fd, Client& c);
+    void drop(int fd);
+    void watch(int fd, bool want_write);
+
+    std::filesystem::path path_;
+    bool made_dir_ = false;
+    Limits limits_;
+    int listen_fd_ = -1, epfd_ = -1;
+    uid_t owner_ = 0;
+    std::map<int, Client> clients_;
+};
+
+}  // namespace scxx
