@@ -40,6 +40,7 @@
 #define SCXX_ENOENT 2   /* a map slot or object that should exist does not */
 #define SCXX_ENOMEM 12  /* an allocation failed */
 #define SCXX_EBUSY 16   /* no idle CPU (what scx_bpf_pick_idle_cpu returns then) */
+#define SCXX_EINVAL 22  /* an argument or setting the scheduler cannot work with */
 
 /* --- exit info ------------------------------------------------------------------------------- */
 #define SCXX_EXIT_INFO_DEFINE(var) struct scxx_exit_info var SEC(".data")

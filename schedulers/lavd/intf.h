@@ -19,6 +19,9 @@ enum lavd_power_mode {
 	LAVD_PM_POWERSAVE = 2,
 	LAVD_PM_NR = 3,
 };
+/* The requested mode (BPF global power_request): one of the modes, or this one, a request rather
+ * than a mode: autopilot picks the mode from utilisation every round. */
+#define LAVD_PM_AUTOPILOT LAVD_PM_NR
 
 /* Monotonic per-CPU counters (PERCPU_ARRAY "stats"), summed by user space. */
 enum lavd_stat {

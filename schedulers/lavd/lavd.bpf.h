@@ -48,8 +48,8 @@ extern const volatile __u32 nr_cpu_ids_lavd;    /* size of every CPU-indexed map
 extern const volatile __u32 nr_cpdoms;          /* compute domains */
 extern const volatile __u32 nr_cpus_onln;
 extern const volatile __u64 total_capacity;     /* sum of online CPUs' capacities */
-extern const volatile __u64 slice_min_ns;
-extern const volatile __u64 slice_max_ns;
+extern __u64 slice_min_ns; /* writable: live options */
+extern __u64 slice_max_ns;
 extern const volatile __u64 pinned_slice_ns;
 extern const volatile __u32 preempt_shift;
 extern const volatile __u32 lat_load_target;    /* LAVD_SCALE-scaled */
@@ -61,9 +61,8 @@ extern const volatile bool no_slice_boost;
 extern const volatile bool no_freq_scaling;
 extern const volatile bool no_core_compaction;
 extern const volatile bool per_cpu_dsq;
-extern const volatile bool autopilot;
 extern const volatile bool scxx_bpf_timers;
-extern const volatile __u32 initial_power_mode;
+extern __u32 power_request;
 extern const volatile bool have_little_core;
 extern const volatile bool monitor_on;
 

@@ -101,7 +101,6 @@ protected:
 
     Result<void> configure(lavd_bpf* skel) override {
         const lavd::Settings& s = settings();
-        const lavd::PowerChoice power = lavd::power_choice(s);
         const unsigned nr_cpus = plan_.nr_cpu_ids;
         const unsigned nd = static_cast<unsigned>(plan_.domains.size());
         auto* ro = skel->rodata;
@@ -113,8 +112,6 @@ protected:
         ro->lb_low_util = s.lb_low_util_pct * LAVD_SCALE / 100;
         ro->lb_local_dsq_util = s.lb_local_dsq_util_pct * LAVD_SCALE / 100;
         ro->no_freq_scaling = !freq_;
-        ro->autopilot = power.autopilot;
-        ro->initial_power_mode = power.mode;
         ro->have_little_core = heterogeneous_;
         ro->monitor_on = s.monitor_s > 0;
         ro->scxx_bpf_timers = bpf_timers_;

@@ -121,8 +121,10 @@ const volatile __u32 nr_cpu_ids_lavd = 1;
 const volatile __u32 nr_cpdoms = 1;
 const volatile __u32 nr_cpus_onln = 1;
 const volatile __u64 total_capacity = LAVD_SCALE;
-const volatile __u64 slice_min_ns = 500ULL * 1000;
-const volatile __u64 slice_max_ns = 5000ULL * 1000;
+/* Writable: `scx-ctl set slice-min-us/slice-max-us/power-mode` change these while attached. */
+__u64 slice_min_ns = 500ULL * 1000;
+__u64 slice_max_ns = 5000ULL * 1000;
+__u32 power_request = LAVD_PM_AUTOPILOT; /* a lavd_power_mode, or LAVD_PM_AUTOPILOT */
 const volatile __u64 pinned_slice_ns = 5000ULL * 1000;
 const volatile __u32 preempt_shift = 6;
 /* Derived from options (lavd.cpp's configure sets them every load): no initialiser, so no second
@@ -136,8 +138,6 @@ const volatile bool no_slice_boost;
 const volatile bool no_freq_scaling;
 const volatile bool no_core_compaction;
 const volatile bool per_cpu_dsq;
-const volatile bool autopilot;               /* set by configure: no power-mode flag given */
-const volatile __u32 initial_power_mode;      /* set by configure: the fixed mode */
 const volatile bool have_little_core;
 const volatile bool monitor_on;
 const volatile bool scxx_bpf_timers = true; /* false: the kernel refuses bpf_timer (sys_stat.bpf.c) */

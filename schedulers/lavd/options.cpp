@@ -10,14 +10,22 @@ namespace lavd {
 
 scxx::OptionList<Settings> option_list() {
     scxx::OptionList<Settings> o;
-    o.flag("autopilot", &Settings::autopilot, "pick the power mode from utilisation (the default when no mode is given)");
-    o.flag("performance", &Settings::performance, "power mode performance: every CPU active, full frequency targets");
-    o.flag("balanced", &Settings::balanced, "power mode balanced: core compaction at --lat-load-target-pct");
-    o.flag("powersave", &Settings::powersave, "power mode powersave: pack load on few CPUs (little ones first)");
+    o.choice("power-mode", &Settings::power_mode,
+             {{"autopilot", PowerMode::autopilot},
+              {"performance", PowerMode::performance},
+              {"balanced", PowerMode::balanced},
+              {"powersave", PowerMode::powersave}},
+             "autopilot picks the mode from utilisation every round; performance keeps every CPU active with full "
+             "frequency targets; balanced compacts cores at --lat-load-target-pct; powersave packs load on few CPUs "
+             "(little ones first)")
+        .global("power_request")
+        .live();
     o.flag("no-core-compaction", &Settings::no_core_compaction, "keep every CPU active in every power mode")
         .rodata("no_core_compaction");
-    o.duration("slice-max-us", &Settings::slice_max, "us", 1us, 1s, "longest regular time slice").rodata("slice_max_ns");
-    o.duration("slice-min-us", &Settings::slice_min, "us", 1us, 1s, "shortest time slice").rodata("slice_min_ns");
+    o.duration("slice-max-us", &Settings::slice_max, "us", 1us, 1s, "longest regular time slice")
+        .global("slice_max_ns")
+        .live();
+    o.duration("slice-min-us", &Settings::slice_min, "us", 1us, 1s, "shortest time slice").global("slice_min_ns").live();
     o.duration("pinned-slice-us", &Settings::pinned_slice, "us", 0us, 1s,
                "slice cap for tasks sharing a CPU with waiting pinned tasks (0 = off)")
         .rodata("pinned_slice_ns");
@@ -55,33 +63,14 @@ const char* mode_name(lavd_power_mode mode) {
     }
 }
 
-namespace {
-
-std::vector<std::string> modes_given(const Settings& s) {
-    std::vector<std::string> modes;
-    if (s.autopilot) modes.emplace_back("autopilot");
-    if (s.performance) modes.emplace_back("performance");
-    if (s.balanced) modes.emplace_back("balanced");
-    if (s.powersave) modes.emplace_back("powersave");
-    return modes;
-}
-
-}  // namespace
-
 PowerChoice power_choice(const Settings& s) {
     PowerChoice c;
-    c.autopilot = !s.performance && !s.balanced && !s.powersave;
-    if (s.performance) c.mode = LAVD_PM_PERFORMANCE;
-    if (s.powersave) c.mode = LAVD_PM_POWERSAVE;
+    c.autopilot = s.power_mode == PowerMode::autopilot;
+    if (!c.autopilot) c.mode = static_cast<lavd_power_mode>(s.power_mode);
     return c;
 }
 
 scxx::Result<void> check_settings(const Settings& s) {
-    auto modes = modes_given(s);
-    if (modes.size() > 1)
-        return scxx::fail(fmt::format("lavd: --{} and --{} are mutually exclusive (choose one power mode, or "
-                                              "none for autopilot)",
-                                              modes[0], modes[1]));
     if (s.slice_min > s.slice_max)
         return scxx::fail(fmt::format("lavd: --slice-min-us {} is above --slice-max-us {} (make the minimum "
                                               "at most the maximum)",

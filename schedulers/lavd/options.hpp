@@ -21,8 +21,16 @@ namespace lavd {
 using namespace std::chrono_literals;
 
 // One field per declared option; the initialisers are the defaults.
+// --power-mode: a fixed mode, or autopilot (BPF's power_request).
+enum class PowerMode : uint32_t {
+    performance = LAVD_PM_PERFORMANCE,
+    balanced = LAVD_PM_BALANCED,
+    powersave = LAVD_PM_POWERSAVE,
+    autopilot = LAVD_PM_AUTOPILOT,
+};
+
 struct Settings {
-    bool autopilot = false, performance = false, balanced = false, powersave = false;  // power-mode flags
+    PowerMode power_mode = PowerMode::autopilot;
     bool no_core_compaction = false;
     scxx::Duration slice_max = 5000us, slice_min = 500us, pinned_slice = 5000us;
     unsigned preempt_shift = 6;
@@ -37,10 +45,10 @@ struct Settings {
 scxx::OptionList<Settings> option_list();
 
 // The cross-option checks. Errors are one line naming the options and the fix, e.g. "lavd:
-// --performance and --powersave are mutually exclusive (choose one power mode, or none for autopilot)".
+// --slice-min-us 6000 is above --slice-max-us 5000 (make the minimum at most the maximum)".
 scxx::Result<void> check_settings(const Settings& s);
 
-// What the power-mode flags ask for: autopilot (no mode given, or --autopilot) or one fixed mode.
+// What --power-mode asks for: autopilot, or one fixed mode.
 struct PowerChoice {
     bool autopilot = true;
     lavd_power_mode mode = LAVD_PM_BALANCED;  // the fixed mode when !autopilot

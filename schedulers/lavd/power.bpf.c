@@ -55,17 +55,19 @@ int lavd_power_init(void)
 		if (c->online)
 			c->active = 1;
 	}
-	sys_stat.power_mode = autopilot ? LAVD_PM_BALANCED : initial_power_mode;
+	sys_stat.power_mode = power_request < LAVD_PM_NR ? power_request : LAVD_PM_BALANCED;
 	sys_stat.nr_active = nr_cpus_onln;
 	return 0;
 }
 
-static __always_inline u32 pick_mode(u32 mode)
+/* The requested mode, read every round (it may change live), or autopilot's pick. */
+static __always_inline u32 pick_mode(void)
 {
 	u64 util = sys_stat.avg_util;
+	u32 req = power_request;
 
-	if (!autopilot)
-		return mode;
+	if (req < LAVD_PM_NR)
+		return req;
 	if (util < LAVD_AP_LOW_UTIL)
 		return LAVD_PM_POWERSAVE;
 	if (util < LAVD_AP_HIGH_UTIL)
@@ -191,7 +193,7 @@ int lavd_power_update(void)
 		sys_stat.mode_ns[1] /= 2;
 		sys_stat.mode_ns[2] /= 2;
 	}
-	mode = pick_mode(mode);
+	mode = pick_mode();
 	if (mode >= LAVD_PM_NR)
 		mode = LAVD_PM_BALANCED;
 	sys_stat.power_mode = mode;

@@ -1,6 +1,6 @@
 // schedulers/lavd/test_options.cpp: lavd's declared options and cross-option checks (options.hpp)
-// on the host: the defaults mean autopilot with the documented values, contradictory power modes
-// and slices are refused with a one-line message naming both options, good combinations give the
+// on the host: the defaults mean autopilot with the documented values, --power-mode's words and
+// live declarations, contradictory slices are refused with a one-line message naming both options, good combinations give the
 // expected settings, and ranges come from the declarations.
 #include <catch2/catch_test_macros.hpp>
 
@@ -48,28 +48,32 @@ TEST_CASE("lavd options: the defaults are valid and mean autopilot", "[lavd][opt
     CHECK(b.settings.lb_local_dsq_util_pct == 10u);
 }
 
-TEST_CASE("lavd options: one power mode at a time", "[lavd][options]") {
-    const char* modes[] = {"autopilot", "performance", "balanced", "powersave"};
-    for (const char* a : modes)
-        for (const char* c : modes) {
-            if (std::string(a) >= std::string(c)) continue;
-            INFO(a << " + " << c);
-            auto b = build({{a, "true"}, {c, "true"}});
-            REQUIRE(b.config);
-            REQUIRE_FALSE(b.check);
-            const std::string w = b.check.error().what();
-            CHECK(w.find(std::string("--") + a) != std::string::npos);
-            CHECK(w.find(std::string("--") + c) != std::string::npos);
-            CHECK(w.find("mutually exclusive") != std::string::npos);
-            CHECK(w.find('\n') == std::string::npos);
-        }
-    auto p = build({{"powersave", "true"}});
-    REQUIRE(p.check);
-    CHECK_FALSE(lavd::power_choice(p.settings).autopilot);
-    CHECK(lavd::power_choice(p.settings).mode == LAVD_PM_POWERSAVE);
-    auto a = build({{"autopilot", "true"}});
+TEST_CASE("lavd options: --power-mode names one mode or autopilot, and is live", "[lavd][options]") {
+    const std::pair<const char*, lavd_power_mode> fixed[] = {
+        {"performance", LAVD_PM_PERFORMANCE}, {"balanced", LAVD_PM_BALANCED}, {"powersave", LAVD_PM_POWERSAVE}};
+    for (const auto& [word, mode] : fixed) {
+        INFO(word);
+        auto b = build({{"power-mode", word}});
+        REQUIRE(b.check);
+        CHECK_FALSE(lavd::power_choice(b.settings).autopilot);
+        CHECK(lavd::power_choice(b.settings).mode == mode);
+        CHECK(static_cast<uint32_t>(b.settings.power_mode) == static_cast<uint32_t>(mode));
+    }
+    auto a = build({{"power-mode", "autopilot"}});
     REQUIRE(a.check);
     CHECK(lavd::power_choice(a.settings).autopilot);
+    CHECK(static_cast<uint32_t>(a.settings.power_mode) == LAVD_PM_AUTOPILOT);  // what BPF's power_request holds
+    auto bad = build({{"power-mode", "turbo"}});
+    REQUIRE_FALSE(bad.config);
+    CHECK(bad.config.error().what().find("autopilot, performance, balanced, powersave") != std::string::npos);
+    const auto list = lavd::option_list();
+    for (const auto& d : list.decls())
+        if (d.name == "power-mode" || d.name == "slice-max-us" || d.name == "slice-min-us") {
+            INFO(d.name);
+            CHECK(d.live);
+            CHECK(d.rodata.empty());
+            CHECK_FALSE(d.global.empty());
+        }
 }
 
 TEST_CASE("lavd options: slice-min above slice-max is refused", "[lavd][options]") {

@@ -46,8 +46,9 @@
  * They are allocated before attach by nest_alloc_masks (a syscall program user space runs until
  * it has them all), not in ops.init: see there for PREEMPT_RT.
  *
- * Set by user space before load (nest.cpp): nr_cpu_ids, slice_ns, delay_ns, r_max, r_impatient,
- * find_fully_idle, sampling_ns, scxx_bpf_timers, sweep_ns; the per-CPU and sampled maps are sized from nr_cpu_ids.
+ * Set by user space before load (nest.cpp): nr_cpu_ids, slice_ns, delay_ns and r_max (these two
+ * also live), r_impatient, find_fully_idle, sampling_ns, scxx_bpf_timers, sweep_ns; the per-CPU and
+ * sampled maps are sized from nr_cpu_ids.
  */
 #include <scxx/common.bpf.h>
 
@@ -58,8 +59,10 @@ char _license[] SEC("license") = "GPL";
 const volatile __u32 nr_cpu_ids = 1;
 /* Option-fed values start at the defaults nest.cpp declares (the skel tier checks they agree). */
 const volatile __u64 slice_ns = 20000000;
-const volatile __u64 delay_ns = 2000000;  /* how long a primary core may idle before demotion */
-const volatile __u32 r_max = 5;           /* reserve nest capacity */
+/* Writable globals: `scx-ctl set delay-us/r-max` change them while attached. A shrunk r_max only
+ * stops new reservations; the nest drains to it as reserved cores are promoted or demoted. */
+__u64 delay_ns = 2000000;  /* how long a primary core may idle before demotion */
+__u32 r_max = 5;           /* reserve nest capacity */
 const volatile __u32 r_impatient = 2;     /* misses before a task goes straight to primary; 0 = never */
 const volatile bool find_fully_idle;      /* look for fully idle (SMT) cores first */
 const volatile __u64 sampling_ns = 2000000000;

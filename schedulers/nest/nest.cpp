@@ -74,9 +74,9 @@ public:
         scxx::OptionList<Settings> o;
         o.duration("delay-us", &Settings::delay, "us", 0us, 10s,
                    "how long a primary core may stay idle before it is demoted (0 = at once)")
-            .rodata("delay_ns");
+            .global("delay_ns").live();
         o.integer("r-max", &Settings::r_max, 0, 65536, "most cores in the reserve nest (0 = no reserve nest)")
-            .rodata("r_max");
+            .global("r_max").live();
         o.integer("r-impatient", &Settings::r_impatient, 0, 1000,
                   "wakeups in a row without an idle primary core after which a task's next core goes straight to "
                   "the primary nest (0 = never)")

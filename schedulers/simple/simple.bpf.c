@@ -10,10 +10,12 @@
  *
  * With `fifo` set the shared DSQ is plain FIFO instead (the shortest possible policy).
  *
- * What the user-space half (simple.cpp) sets before load (rodata): slice_ns (the kernel's
- * SCX_SLICE_DFL unless --slice-us is given), fifo, and two test-only knobs that prove the error paths
- * end to end: fail_after_ns (eject with scx_bpf_error after that long) and stall_after_ns (stop
- * dispatching the shared DSQ, so the kernel's watchdog ejects the scheduler).
+ * What the user-space half (simple.cpp) sets: slice_ns (the kernel's SCX_SLICE_DFL unless
+ * --slice-us is given; a writable global, so `scx-ctl set slice-us N` changes it while attached),
+ * and before load (rodata) fifo and three test-only knobs that prove the error paths end to end:
+ * fail_after_ns (eject with scx_bpf_error after that long), stall_after_ns (stop dispatching the
+ * shared DSQ, so the kernel's watchdog ejects the scheduler) and reject_init (ops.init fails: the
+ * kernel refuses the attach, as a switch that must roll back needs).
  */
 #include <scxx/common.bpf.h>
 
@@ -21,13 +23,15 @@
 
 char _license[] SEC("license") = "GPL";
 
-/* Set by user space before load. */
 /* Globals user space sees through the skeleton use __u64/__u32 (not u64): the generated C++ header
  * knows the uapi names only. */
-const volatile __u64 slice_ns;       /* time slice given to every task */
+/* Set by user space before load and whenever --slice-us changes live. */
+__u64 slice_ns;                      /* time slice given to every task */
+/* Set by user space before load. */
 const volatile bool fifo;            /* FIFO instead of vtime ordering */
 const volatile __u64 fail_after_ns;  /* test knob: scx_bpf_error() this long after init; 0 = never */
 const volatile __u64 stall_after_ns; /* test knob: stop dispatching the shared DSQ after this long */
+const volatile bool reject_init;     /* test knob: ops.init fails, so the kernel refuses the attach */
 
 /* Read by user space after detach (scxx::ExitInfo). */
 SCXX_EXIT_INFO_DEFINE(uei);
@@ -134,6 +138,8 @@ void BPF_STRUCT_OPS(simple_enable, struct task_struct *p)
 s32 BPF_STRUCT_OPS_SLEEPABLE(simple_init)
 {
 	started_at = scxx_now();
+	if (reject_init)
+		return -SCXX_EINVAL;
 	return scx_bpf_create_dsq(SIMPLE_SHARED_DSQ, -1);
 }
 

@@ -1,9 +1,9 @@
 #!/bin/sh
 # vm: cpus=4 numa=1 timeout=240
 # lavd-power: core compaction follows the power mode. At low load (one periodic task using ~10% of
-# a CPU) `--powersave` keeps fewer CPUs active than the guest has (nr_active < 4 in the last
-# stats lines) and the busy time measured in /proc/stat stays on that many CPUs, `--performance`
-# keeps all of them (nr_active = 4 in every line), and so does `--balanced --no-core-compaction`. Each run prints its nr_active series and power mode; the
+# a CPU) `--power-mode powersave` keeps fewer CPUs active than the guest has (nr_active < 4 in the last
+# stats lines) and the busy time measured in /proc/stat stays on that many CPUs, `--power-mode performance`
+# keeps all of them (nr_active = 4 in every line), and so does `--power-mode balanced --no-core-compaction`. Each run prints its nr_active series and power mode; the
 # autopilot's choice at this load is printed, not asserted.
 . /lib/scxx.sh
 
@@ -38,7 +38,7 @@ run_low() {
     [ "$(echo $series | wc -w)" -ge 3 ] || { cat /tmp/$_label.log; fail "$_label: fewer than 3 stats lines after warm-up"; }
 }
 
-run_low powersave --powersave
+run_low powersave --power-mode powersave
 [ "$mode" = powersave ] || fail "powersave: power_mode is '$mode'"
 for v in $(echo $series | tr ' ' '\n' | tail -3); do
     [ "$v" -lt "$NCPU" ] || fail "powersave: nr_active $v in the last 3 lines is not below $NCPU at low load"
@@ -53,12 +53,12 @@ busy_cpus=$(awk '$2 >= 25' /tmp/powersave.shares | wc -l)
     { cat /tmp/powersave.log; fail "powersave: $busy_cpus CPUs did >= 25% of the work, but at most $most were active"; }
 echo "ok: powersave: $busy_cpus CPU(s) did >= 25% of the work, at most $most active"
 
-run_low performance --performance
+run_low performance --power-mode performance
 [ "$mode" = performance ] || fail "performance: power_mode is '$mode'"
 for v in $series; do [ "$v" -eq "$NCPU" ] || fail "performance: nr_active $v, want $NCPU"; done
 echo "ok: performance keeps all $NCPU CPUs active"
 
-run_low nocompact --balanced --no-core-compaction
+run_low nocompact --power-mode balanced --no-core-compaction
 for v in $series; do [ "$v" -eq "$NCPU" ] || fail "--no-core-compaction: nr_active $v, want $NCPU"; done
 echo "ok: --no-core-compaction keeps all $NCPU CPUs active"
 

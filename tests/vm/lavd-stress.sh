@@ -4,7 +4,7 @@
 # (dd -> cat through FIFOs, all data must arrive), fork churn (scxx-work fork) and pipe workers,
 # sleepers, and a periodic interactive task. Every workload process must complete successfully and
 # the scheduler must not be ejected (state enabled all along, no exit report before SIGTERM, clean
-# unregister at the end). Then 20 s of the same with --per-cpu-dsq --powersave --no-wake-sync
+# unregister at the end). Then 20 s of the same with --per-cpu-dsq --power-mode powersave --no-wake-sync
 # --no-slice-boost, which take other paths through the scheduler. SCXX_STRESS_SECS (kernel parameter
 # scxx.stress_secs) shortens both phases on the compatibility kernels.
 . /lib/scxx.sh
@@ -70,4 +70,4 @@ stress() {
 }
 
 stress default "${SCXX_STRESS_SECS:-60}"
-stress options "$(( ${SCXX_STRESS_SECS:-60} / 3 ))" --per-cpu-dsq --powersave --no-wake-sync --no-slice-boost
+stress options "$(( ${SCXX_STRESS_SECS:-60} / 3 ))" --per-cpu-dsq --power-mode powersave --no-wake-sync --no-slice-boost
