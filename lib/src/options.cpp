@@ -1,23 +1,22 @@
 // options.cpp: the option layer behind scxx/options.hpp: text and JSON values converted to typed
-// option values, range checks, the layered config (defaults <- --config file <- command line) and
-// its JSON form. nlohmann/json is used here only; no public header names it.
+// option values, range checks, the layered config (defaults <- mode <- --config file <- command
+// line) and its JSON form. nlohmann/json is used here only; no public header names it.
 #include "scxx/options.hpp"
 
 #include <charconv>
 #include <cmath>
-#include <fstream>
-#include <iterator>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "scxx/text.hpp"
 
+#include "json_file.hpp"
+
 namespace scxx {
 namespace {
 
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;  // object keys in file order (errors name the first bad one)
 
 // JSON text of a value for an error message: never throws and never spans lines.
 std::string json_quoted(const json& v) { return v.dump(-1, ' ', false, json::error_handler_t::replace); }
@@ -184,15 +183,6 @@ json to_json(const OptionDecl& d, const OptionValue& v) {
     return nullptr;
 }
 
-std::string json_error_text(const json::exception& e) {
-    std::string_view w = e.what();
-    if (!w.empty() && w.front() == '[') {
-        auto close = w.find("] ");
-        if (close != std::string_view::npos) w.remove_prefix(close + 2);
-    }
-    return std::string(w);
-}
-
 // Applies every key of the JSON object `obj` onto `values`.
 Result<void> overlay_json(const std::vector<OptionDecl>& decls, const json& obj, const std::string& origin,
                           std::map<std::string, OptionValue>& values) {
@@ -207,14 +197,6 @@ Result<void> overlay_json(const std::vector<OptionDecl>& decls, const json& obj,
         values[key] = std::move(*value);
     }
     return {};
-}
-
-Result<json> parse_json(const std::string& text, const std::string& origin) {
-    try {
-        return json::parse(text);
-    } catch (const json::exception& e) {
-        return fail(fmt::format("{}: invalid JSON: {}", origin, json_error_text(e)));
-    }
 }
 
 }  // namespace
@@ -395,26 +377,30 @@ Config default_config(const std::vector<OptionDecl>& decls) {
 
 Result<Config> config_from_json(const std::vector<OptionDecl>& decls, const std::string& json_text,
                                 const std::string& origin) {
-    auto obj = parse_json(json_text, origin);
-    if (!obj) return fail(std::move(obj.error()));
-    std::map<std::string, OptionValue> values = default_config(decls).values();
-    if (auto r = overlay_json(decls, *obj, origin, values); !r) return fail(std::move(r.error()));
-    return Config(std::move(values));
+    return build_config(decls, std::vector<JsonLayer>{{json_text, origin}}, std::nullopt, {});
 }
 
 Result<Config> build_config(const std::vector<OptionDecl>& decls, const std::optional<std::filesystem::path>& file,
                             const std::vector<std::pair<std::string, std::string>>& cli) {
+    return build_config(decls, std::vector<JsonLayer>{}, file, cli);
+}
+
+Result<Config> build_config(const std::vector<OptionDecl>& decls, const std::vector<JsonLayer>& layers,
+                            const std::optional<std::filesystem::path>& file,
+                            const std::vector<std::pair<std::string, std::string>>& cli) {
     std::map<std::string, OptionValue> values = default_config(decls).values();
+    auto overlay_text = [&](const std::string& text, const std::string& origin) -> Result<void> {
+        auto obj = detail::parse_json(text, origin);
+        if (!obj) return fail(std::move(obj.error()));
+        return overlay_json(decls, *obj, origin, values);
+    };
+    for (const auto& layer : layers)
+        if (auto r = overlay_text(layer.json, layer.origin); !r) return fail(std::move(r.error()));
     if (file) {
         const std::string origin = "config " + file->string();
-        std::ifstream in(*file, std::ios::binary);
-        if (!in) return fail(errno, fmt::format("{}: cannot open", origin));
-        std::ostringstream buf;
-        buf << in.rdbuf();
-        if (in.bad()) return fail(errno, fmt::format("{}: read failed", origin));
-        auto obj = parse_json(buf.str(), origin);
-        if (!obj) return fail(std::move(obj.error()));
-        if (auto r = overlay_json(decls, *obj, origin, values); !r) return fail(std::move(r.error()));
+        auto text = detail::read_text_file(*file, origin);
+        if (!text) return fail(std::move(text.error()));
+        if (auto r = overlay_text(*text, origin); !r) return fail(std::move(r.error()));
     }
     for (const auto& [name, text] : cli) {
         const OptionDecl* d = find_decl(decls, name);

@@ -1,7 +1,8 @@
-// main.cpp: scx-run, the runner CLI. Parses its own options, hands every option it does not know to
-// the chosen scheduler's options description, builds the validated config, runs the pre-load probes
-// and then the run loop. Errors are one line on stderr ("scx-run: error: ..."): exit status 2 for
-// usage errors (bad options, bad config), 1 for runtime failures.
+// main.cpp: scx-run, the runner CLI. Parses its own options (general_options.cpp), hands every
+// option it does not know to the chosen scheduler's options description, builds the validated
+// config (defaults <- --mode <- --config <- command line), runs the pre-load probes and then the run
+// loop, telling systemd its state (sd_notify.cpp). Errors are one line on stderr ("scx-run: error:
+// ..."): exit status 2 for usage errors (bad options, bad mode, bad config), 1 for runtime failures.
 #include <csignal>
 #include <bpf/libbpf.h>
 
@@ -17,12 +18,15 @@
 
 #include "scxx/kernel_btf.hpp"
 #include "scxx/log.hpp"
+#include "scxx/modes.hpp"
 #include "scxx/options.hpp"
 #include "scxx/probes.hpp"
 #include "scxx/registry.hpp"
 #include "scxx/runner.hpp"
 
+#include "general_options.hpp"
 #include "scheduler_options.hpp"
+#include "sd_notify.hpp"
 
 #ifndef SCXX_VERSION
 #define SCXX_VERSION "0.1.0"
@@ -59,39 +63,6 @@ void install_log_sink() {
     });
 }
 
-po::options_description general_options() {
-    po::options_description desc("scx-run options");
-    desc.add_options()
-        ("sched", po::value<std::string>()->value_name("NAME"), "scheduler to run (see --list)")
-        ("list", "list the registered schedulers")
-        ("config", po::value<std::string>()->value_name("FILE"),
-         "JSON object overriding the scheduler's defaults (the command line overrides both)")
-        ("stats", po::value<double>()->default_value(0)->value_name("SECS"), "print stats every SECS seconds (0 = off)")
-        ("stats-format", po::value<std::string>()->default_value("text")->value_name("text|json"),
-         "stats as a text line or one JSON object per line")
-        ("timeout-ms", po::value<int64_t>()->default_value(0)->value_name("N"),
-         "watchdog timeout for runnable tasks, 0..30000 ms (0 = kernel default, 30 s)")
-        ("duration", po::value<double>()->default_value(0)->value_name("SECS"),
-         "detach after SECS seconds (0 = run until SIGINT/SIGTERM)")
-        ("max-restarts", po::value<int64_t>()->default_value(3)->value_name("N"),
-         "restarts allowed when the kernel's exit code asks for one (e.g. CPU hotplug)")
-        ("partial", "schedule only tasks whose policy is SCHED_EXT (SCX_OPS_SWITCH_PARTIAL); every other task "
-                    "stays on the kernel's default scheduler")
-        ("socket", po::value<std::string>()->default_value("/run/scxx/control.sock")->value_name("PATH"),
-         "serve the control socket (scx-ctl) at PATH; 'none' = no socket")
-        ("metrics-file", po::value<std::string>()->value_name("PATH"),
-         "rewrite PATH atomically with the OpenMetrics text of the stats every interval (node_exporter's textfile "
-         "collector)")
-        ("verifier-log", po::value<std::string>()->default_value("/tmp/scx-run-verifier.log")->value_name("PATH"),
-         "where the verifier log goes when the kernel rejects a program")
-        ("verbose,v", "more output; repeat for more (-v info, -vv debug, also libbpf)")
-        ("check", "validate the options and --config file, print the resulting config as JSON, exit "
-                  "(loads nothing)")
-        ("version", "print the version and exit")
-        ("help,h", "show this help; with --sched NAME also NAME's options");
-    return desc;
-}
-
 // For --help (test-only knobs hidden) and for parsing (every declared option accepted).
 po::options_description scheduler_options(const scxx::SchedulerEntry& e, bool with_test_only) {
     return scx_run::scheduler_description(fmt::format("{} options (also keys of a --config JSON file)", e.name),
@@ -122,6 +93,16 @@ void print_list() {
     size_t width = 0;
     for (const auto* e : entries) width = std::max(width, e->name.size());
     for (const auto* e : entries) std::cout << fmt::format("{:<{}}  {}\n", e->name, width, e->description);
+}
+
+// --list-modes: every mode of the scheduler with its options as JSON, one a line.
+int print_modes(const scxx::SchedulerEntry& entry, const std::filesystem::path& dir) {
+    auto modes = scxx::read_modes_file(scxx::modes_file(dir, entry.name));
+    if (!modes) return report({kExitUsage, modes.error().what()});
+    size_t width = 0;
+    for (const auto& m : *modes) width = std::max(width, m.name.size());
+    for (const auto& m : *modes) std::cout << fmt::format("{:<{}}  {}\n", m.name, width, m.json);
+    return 0;
 }
 
 // Counts -v occurrences and removes them (a repeated option cannot be stored).
@@ -215,7 +196,7 @@ std::optional<Failure> run_probes() {
 }
 
 int run(int argc, char** argv) {
-    const po::options_description general = general_options();
+    const po::options_description general = scx_run::general_options();
     po::parsed_options parsed(&general);
     po::variables_map vm;
     unsigned verbosity = 0;
@@ -244,7 +225,8 @@ int run(int argc, char** argv) {
         return 0;
     }
     if (vm.count("version")) {
-        std::cout << "scx-run " << SCXX_VERSION << " (libbpf " << libbpf_version_string() << ")\n";
+        std::cout << "scx-run " << SCXX_VERSION << " (libbpf " << libbpf_version_string() << ")\n"
+                  << "modes directory: " << scx_run::kDefaultModesDir << "\n";
         return 0;
     }
     if (vm.count("list")) {
@@ -255,18 +237,33 @@ int run(int argc, char** argv) {
         return report({kExitUsage, fmt::format("no scheduler given: use --sched NAME (available: {}) or --list",
                                                registry.list().empty() ? std::string("none") : registry.names())});
 
+    const std::filesystem::path modes_dir = vm["modes-dir"].as<std::string>();
+    if (vm.count("list-modes")) return print_modes(*entry, modes_dir);
+
     scxx::RunOptions run_opts;
     if (auto f = check_general(vm, run_opts)) return report(*f);
 
     po::variables_map svm;
     if (auto f = parse_scheduler_options(*entry, parsed, svm)) return report(*f);
 
+    std::vector<scxx::JsonLayer> layers;
+    if (vm.count("mode")) {
+        run_opts.mode = vm["mode"].as<std::string>();
+        auto layer = scxx::mode_layer(modes_dir, entry->name, run_opts.mode);
+        if (!layer) return report({kExitUsage, layer.error().what()});
+        layers.push_back(std::move(*layer));
+    }
     std::optional<std::filesystem::path> config_file;
     if (vm.count("config")) config_file = vm["config"].as<std::string>();
-    auto config = scxx::build_config(entry->options, config_file, scx_run::given_options(entry->options, svm));
+    auto config = scxx::build_config(entry->options, layers, config_file, scx_run::given_options(entry->options, svm));
     if (!config) return report({kExitUsage, config.error().what()});
     if (entry->check)
         if (auto r = entry->check(*config); !r) return report({kExitUsage, r.error().what()});
+    run_opts.make_config = [modes_dir](const scxx::SchedulerEntry& e, const std::string& mode,
+                                       const std::string& options_json) {
+        return scxx::mode_config(e, modes_dir, mode, options_json);
+    };
+    run_opts.on_state = scx_run::ServiceNotifier{};
 
     if (vm.count("check")) {
         std::cout << scxx::config_to_json(entry->options, *config) << "\n";

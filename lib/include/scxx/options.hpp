@@ -100,11 +100,24 @@ std::string option_value_name(const OptionDecl& decl);
 
 // Every declared default.
 Config default_config(const std::vector<OptionDecl>& decls);
+
+// A JSON object (text, as in a --config file) layered over the defaults, e.g. a mode (scxx/modes.hpp).
+// `origin` prefixes its errors: "mode gaming (/etc/scxx/modes/lavd.json)".
+struct JsonLayer {
+    std::string json;
+    std::string origin;
+};
+
 // defaults <- JSON config file (if any) <- command-line values (name, text) in order. Errors name
 // the file or option, the key, and what is allowed:
 //   config lavd.json: unknown key "slice-max" (known: slice-max-us, ...)
 //   option --slice-us: 0 is out of range (allowed 100..100000)
 Result<Config> build_config(const std::vector<OptionDecl>& decls, const std::optional<std::filesystem::path>& file,
+                            const std::vector<std::pair<std::string, std::string>>& cli);
+// The same with JSON layers under the file: defaults <- layers in order (a mode, ...) <- JSON config
+// file (if any) <- command line.
+Result<Config> build_config(const std::vector<OptionDecl>& decls, const std::vector<JsonLayer>& layers,
+                            const std::optional<std::filesystem::path>& file,
                             const std::vector<std::pair<std::string, std::string>>& cli);
 // The same for a JSON object given as text (tests, the control socket later). `origin` prefixes errors.
 Result<Config> config_from_json(const std::vector<OptionDecl>& decls, const std::string& json_text,
