@@ -334,6 +334,13 @@ ControlReply Session::events() {
     return json{{"scheduler", name()}, {"events", ev}}.dump();
 }
 
+// A make_config error as a protocol code: the modes library starts every unknown-mode error with
+// "unknown mode " and a missing modes file with "modes file " (scxx/modes.hpp).
+std::string config_error_code(const Error& e) {
+    const std::string& w = e.what();
+    return w.rfind("unknown mode ", 0) == 0 || w.rfind("modes file ", 0) == 0 ? "unknown_mode" : "invalid_value";
+}
+
 const OptionDecl* find_decl(const SchedulerEntry& e, const std::string& key) {
     for (const auto& d : e.options)
         if (d.name == key) return &d;
@@ -406,8 +413,7 @@ ControlReply Session::switch_to(const std::string& sched, const std::string& mod
     if (!o_.make_config) return control_error("unavailable", "this runner was started without a config builder");
     auto config = o_.make_config(*entry, mode, options_json);
     if (!config)
-        return control_error(!mode.empty() && config.error().errnum() == ENOENT ? "unknown_mode" : "invalid_value",
-                             config.error().what());
+        return control_error(config_error_code(config.error()), config.error().what());
     return reattach(entry, std::move(*config), mode);
 }
 
@@ -416,7 +422,7 @@ ControlReply Session::mode(const std::string& mode_name) {
     if (!o_.make_config) return control_error("unavailable", "this runner was started without a config builder");
     auto config = o_.make_config(e, mode_name, "");
     if (!config)
-        return control_error(config.error().errnum() == ENOENT ? "unknown_mode" : "invalid_value", config.error().what());
+        return control_error(config_error_code(config.error()), config.error().what());
     std::vector<const OptionDecl*> changed;
     bool all_live = true;
     for (const auto& d : e.options) {
