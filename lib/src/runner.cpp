@@ -181,7 +181,7 @@ bool stats_enabled(const RunOptions& o) { return o.stats_interval_s > 0; }
 
 void emit_stats(Scheduler& sched, RunState& st, const RunOptions& o, std::ostream& out) {
     Stats stats;
-    if (auto r = sched.collect(stats); !r) stats.text("stats_error", r.error().what());
+    if (auto r = sched.collect(stats); !r) stats.text("stats_error", r.error().what(), "why collecting the stats failed (the values before it are valid)");
     print_stats(out, stats, o.stats_format, st.elapsed_s(), st.previous ? &*st.previous : nullptr);
     st.previous = std::move(stats);
 }
