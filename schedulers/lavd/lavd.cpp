@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <tuple>
 #include <set>
 #include <string>
 #include <system_error>
@@ -199,18 +200,15 @@ protected:
                     "current time slice in microseconds (smoothed)");
         stats.gauge("nr_cpdoms", double(plan_.domains.size()),
                     "compute domains in the plan");
-        stats.counter("nr_x_migration", s[LAVD_STAT_X_MIGRATION],
-                      "runs that started in another compute domain than the task's last");
-        stats.counter("nr_steal", s[LAVD_STAT_STEAL],
-                      "tasks taken from a neighbour domain's queue at dispatch");
-        stats.counter("nr_direct", s[LAVD_STAT_DIRECT],
-                      "wake-ups onto an idle CPU, straight to its local queue");
-        stats.counter("nr_slice_boost", s[LAVD_STAT_SLICE_BOOST],
-                      "running slices boosted to the task's average runtime");
-        stats.counter("nr_futex_boost", s[LAVD_STAT_FUTEX_BOOST],
-                      "runs of tasks holding a futex (lock-holder boost)");
-        stats.counter("nr_yield", s[LAVD_STAT_YIELD],
-                      "running tasks cut short at tick because an earlier deadline was waiting");
+        static constexpr std::tuple<const char*, int, const char*> kCounters[] = {
+            {"nr_x_migration", LAVD_STAT_X_MIGRATION, "runs that started in another compute domain than the task's last"},
+            {"nr_steal", LAVD_STAT_STEAL, "tasks taken from a neighbour domain's queue at dispatch"},
+            {"nr_direct", LAVD_STAT_DIRECT, "wake-ups onto an idle CPU, straight to its local queue"},
+            {"nr_slice_boost", LAVD_STAT_SLICE_BOOST, "running slices boosted to the task's average runtime"},
+            {"nr_futex_boost", LAVD_STAT_FUTEX_BOOST, "runs of tasks holding a futex (lock-holder boost)"},
+            {"nr_yield", LAVD_STAT_YIELD, "running tasks cut short at tick because an earlier deadline was waiting"},
+        };
+        for (const auto& [name, index, help] : kCounters) stats.counter(name, s[static_cast<size_t>(index)], help);
         stats.gauge("avg_lat_cri", double(ss.avg_lat_cri),
                     "average latency criticality of the tasks that ran");
         stats.gauge("thr_lat_cri", double(ss.thr_lat_cri),
@@ -223,12 +221,10 @@ protected:
                     "capacity- and frequency-invariant utilisation (100 = every online CPU busy at full speed)", "%");
         stats.gauge("irq_steal_pct", 100.0 * double(ss.avg_irq_steal) / LAVD_SCALE,
                     "CPU time taken by interrupts, softirqs and steal", "%");
-        stats.gauge("pc_time_performance", mode_pct(LAVD_PM_PERFORMANCE),
-                    "share of time spent in the performance power mode", "%");
-        stats.gauge("pc_time_balanced", mode_pct(LAVD_PM_BALANCED),
-                    "share of time spent in the balanced power mode", "%");
-        stats.gauge("pc_time_powersave", mode_pct(LAVD_PM_POWERSAVE),
-                    "share of time spent in the powersave power mode", "%");
+        for (auto m : {LAVD_PM_PERFORMANCE, LAVD_PM_BALANCED, LAVD_PM_POWERSAVE}) {
+            const std::string name(lavd::mode_name(m));
+            stats.gauge("pc_time_" + name, mode_pct(m), "share of time spent in the " + name + " power mode", "%");
+        }
         auto mode = static_cast<lavd_power_mode>(ss.power_mode < LAVD_PM_NR ? ss.power_mode : uint64_t(LAVD_PM_BALANCED));
         stats.text("power_mode",
                    std::string(lavd::mode_name(mode)) + (lavd::power_choice(settings()).autopilot ? " (autopilot)" : ""),

@@ -32,19 +32,29 @@ bool is_option(const std::string& a, const std::string& opt) {
     return a == opt || (a.size() > opt.size() && a.compare(0, opt.size(), opt) == 0 && a[opt.size()] == '=');
 }
 
+// --json and --help are accepted before and after the command.
+bool take_anywhere_flag(Command& c, const std::string& a) {
+    if (a == "--json") return c.json = true;
+    if (a == "--help" || a == "-h") return c.help = true;
+    return false;
+}
+
+// The value of a seconds option ("--watch 2", "--timeout=5").
+scxx::Result<double> seconds_option(const std::vector<std::string>& args, size_t& i, const std::string& opt) {
+    auto v = option_value(args, i, opt);
+    if (!v) return scxx::fail(std::move(v.error()));
+    return positive_number(opt, *v);
+}
+
 // Arguments after the command: its own options and positionals.
 scxx::Result<void> parse_command_args(Command& c, const std::vector<std::string>& args, size_t i) {
     std::vector<std::string> positional;
     for (; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if (a == "--json") {
-            c.json = true;
-        } else if (a == "--help" || a == "-h") {
-            c.help = true;
+        if (take_anywhere_flag(c, a)) {
+            continue;
         } else if (c.name == "stats" && is_option(a, "--watch")) {
-            auto v = option_value(args, i, "--watch");
-            if (!v) return scxx::fail(std::move(v.error()));
-            auto n = positive_number("--watch", *v);
+            auto n = seconds_option(args, i, "--watch");
             if (!n) return scxx::fail(std::move(n.error()));
             c.watch_s = *n;
         } else if (c.name == "stats" && is_option(a, "--count")) {
@@ -130,19 +140,15 @@ scxx::Result<Command> parse_command_line(const std::vector<std::string>& args) {
     size_t i = 0;
     for (; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if (a == "--json") {
-            c.json = true;
-        } else if (a == "--help" || a == "-h") {
-            c.help = true;
+        if (take_anywhere_flag(c, a)) {
+            continue;
         } else if (is_option(a, "--socket")) {
             auto v = option_value(args, i, "--socket");
             if (!v) return scxx::fail(std::move(v.error()));
             if (v->empty()) return scxx::fail(EINVAL, "--socket: empty path (e.g. --socket /run/scxx/control.sock)");
             c.socket = *v;
         } else if (is_option(a, "--timeout")) {
-            auto v = option_value(args, i, "--timeout");
-            if (!v) return scxx::fail(std::move(v.error()));
-            auto n = positive_number("--timeout", *v);
+            auto n = seconds_option(args, i, "--timeout");
             if (!n) return scxx::fail(std::move(n.error()));
             c.timeout_s = *n;
         } else if (a.size() > 1 && a[0] == '-') {
