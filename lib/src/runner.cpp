@@ -120,38 +120,6 @@ int status_after_stop(const ExitInfo& info) {
 
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
-// The stats as the socket shows them (docs/control-protocol.md).
-json stats_values(const Stats& stats) {
-    json j = json::object();
-    for (const auto& e : stats.entries()) {
-        switch (e.kind) {
-        case Stats::Entry::Kind::counter: j[e.name] = std::get<uint64_t>(e.value); break;
-        case Stats::Entry::Kind::gauge: j[e.name] = std::get<double>(e.value); break;
-        case Stats::Entry::Kind::text: j[e.name] = std::get<std::string>(e.value); break;
-        case Stats::Entry::Kind::cpus: j[e.name] = std::get<Cpumask>(e.value).to_list(); break;
-        case Stats::Entry::Kind::section: break;
-        }
-    }
-    return j;
-}
-
-json stats_fields(const Stats& stats) {
-    json fields = json::array();
-    std::string section;
-    for (const auto& e : stats.entries()) {
-        const char* type = "gauge";
-        switch (e.kind) {
-        case Stats::Entry::Kind::section: section = e.name; continue;
-        case Stats::Entry::Kind::counter: type = "counter"; break;
-        case Stats::Entry::Kind::gauge: type = "gauge"; break;
-        case Stats::Entry::Kind::text: type = "text"; break;
-        case Stats::Entry::Kind::cpus: type = "cpus"; break;
-        }
-        fields.push_back({{"name", e.name}, {"type", type}, {"unit", e.unit}, {"help", ""}, {"section", section}});
-    }
-    return fields;
-}
-
 // ---------------------------------------------------------------------------------------------
 // The session: the scheduler instance in charge, how it got there, and the control requests.
 
@@ -191,8 +159,8 @@ public:
 
     Scheduler* sched() { return cur_ && cur_->sched ? cur_->sched.get() : nullptr; }
     const std::string& name() const { return cur_->entry->name; }
+    Stats collect();
     void emit_stats();
-    void reset_stats() { previous_.reset(); }
     unsigned restarts = 0;
 
     // ControlTarget.
@@ -260,9 +228,15 @@ private:
     bool lost_ = false;  // a failed switch could not bring the previous scheduler back
 };
 
-void Session::emit_stats() {
+Stats Session::collect() {
     Stats stats;
-    if (auto r = cur_->sched->collect(stats); !r) stats.text("stats_error", r.error().what());
+    if (auto r = cur_->sched->collect(stats); !r)
+        stats.text("stats_error", r.error().what(), "why collecting the stats failed (the values before it are valid)");
+    return stats;
+}
+
+void Session::emit_stats() {
+    Stats stats = collect();
     print_stats(out_, stats, o_.stats_format, elapsed_s(), previous_ ? &*previous_ : nullptr);
     previous_ = std::move(stats);
 }
@@ -289,16 +263,15 @@ Result<Outcome> Session::monitor(EventLoop& loop) {
 }
 
 ControlReply Session::stats() {
-    Stats stats;
-    if (auto r = cur_->sched->collect(stats); !r) stats.text("stats_error", r.error().what());
-    json j{{"scheduler", name()}, {"t", elapsed_s()}, {"values", stats_values(stats)}};
+    const Stats stats = collect();
+    json j{{"scheduler", name()}, {"t", elapsed_s()}, {"values", json::parse(stats_values_json(stats))}};
     return j.dump();
 }
 
 ControlReply Session::stats_meta() {
-    Stats stats;
-    if (auto r = cur_->sched->collect(stats); !r) stats.text("stats_error", r.error().what());
-    json j{{"scheduler", name()}, {"fields", stats_fields(stats)}};
+    const Stats stats = collect();
+    if (auto r = check_stats_meta(stats); !r) log(LogLevel::warn, "{}: stats_meta: {}", name(), r.error().what());
+    json j{{"scheduler", name()}, {"fields", json::parse(stats_meta_json(stats))}};
     return j.dump();
 }
 

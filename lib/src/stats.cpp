@@ -7,18 +7,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "stats_values.hpp"
+
 namespace scxx {
 namespace {
-
-// Up to two decimals, trailing zeros dropped: 12.5, 3, 0.33.
-std::string format_gauge(double v) {
-    if (!std::isfinite(v)) return fmt::format("{}", v);
-    std::string s = fmt::format("{:.2f}", v);
-    while (!s.empty() && s.back() == '0') s.pop_back();
-    if (!s.empty() && s.back() == '.') s.pop_back();
-    if (s == "-0") s = "0";
-    return s;
-}
 
 const Stats::Entry* find_counter(const Stats& stats, const std::string& name) {
     for (const auto& e : stats.entries())
@@ -87,39 +79,58 @@ std::string format_text(const Stats& stats, double elapsed_s, const Stats* previ
 std::string format_json(const Stats& stats, double elapsed_s) {
     nlohmann::ordered_json j;
     j["t"] = std::round(elapsed_s * 1000.0) / 1000.0;
-    for (const auto& e : stats.entries()) {
-        switch (e.kind) {
-        case Stats::Entry::Kind::counter: j[e.name] = std::get<uint64_t>(e.value); break;
-        case Stats::Entry::Kind::gauge: j[e.name] = std::get<double>(e.value); break;
-        case Stats::Entry::Kind::text: j[e.name] = std::get<std::string>(e.value); break;
-        case Stats::Entry::Kind::cpus: j[e.name] = std::get<Cpumask>(e.value).to_list(); break;
-        case Stats::Entry::Kind::section: break;
-        }
-    }
-    // Non-UTF-8 bytes in a text entry must not make formatting throw.
-    return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    detail::add_stats_values(j, stats);
+    return detail::dump_json(j);
 }
 
 }  // namespace
 
-void Stats::counter(std::string name, uint64_t value, std::string unit) {
-    entries_.push_back(Entry{Entry::Kind::counter, std::move(name), value, std::move(unit)});
+std::string format_gauge(double v) {
+    if (!std::isfinite(v)) return fmt::format("{}", v);
+    std::string s = fmt::format("{:.2f}", v);
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+    if (s == "-0") s = "0";
+    return s;
 }
 
-void Stats::gauge(std::string name, double value, std::string unit) {
-    entries_.push_back(Entry{Entry::Kind::gauge, std::move(name), value, std::move(unit)});
+void Stats::counter(std::string name, uint64_t value, std::string help, std::string unit) {
+    entries_.push_back(Entry{Entry::Kind::counter, std::move(name), value, std::move(unit), std::move(help)});
 }
 
-void Stats::text(std::string name, std::string value) {
-    entries_.push_back(Entry{Entry::Kind::text, std::move(name), std::move(value), ""});
+void Stats::gauge(std::string name, double value, std::string help, std::string unit) {
+    entries_.push_back(Entry{Entry::Kind::gauge, std::move(name), value, std::move(unit), std::move(help)});
 }
 
-void Stats::cpus(std::string name, Cpumask value) {
-    entries_.push_back(Entry{Entry::Kind::cpus, std::move(name), std::move(value), ""});
+void Stats::text(std::string name, std::string value, std::string help) {
+    entries_.push_back(Entry{Entry::Kind::text, std::move(name), std::move(value), "", std::move(help)});
+}
+
+void Stats::cpus(std::string name, Cpumask value, std::string help) {
+    entries_.push_back(Entry{Entry::Kind::cpus, std::move(name), std::move(value), "", std::move(help)});
 }
 
 void Stats::section(std::string name) {
-    entries_.push_back(Entry{Entry::Kind::section, std::move(name), std::string(), ""});
+    entries_.push_back(Entry{Entry::Kind::section, std::move(name), std::string(), "", ""});
+}
+
+Result<void> check_stats_meta(const Stats& stats) {
+    std::vector<std::string_view> seen;
+    for (const auto& e : stats.entries()) {
+        if (e.kind == Stats::Entry::Kind::section) continue;
+        if (e.name.empty()) return fail(EINVAL, "stats: an entry has no name (give every stat a name)");
+        if (std::find(seen.begin(), seen.end(), e.name) != seen.end())
+            return fail(EINVAL, fmt::format("stats: '{}' is published twice (give each stat its own name)", e.name));
+        seen.push_back(e.name);
+        if (e.help.empty())
+            return fail(EINVAL, fmt::format("stats: '{}' has no help (say in one line what it counts)", e.name));
+        if (e.help.find('\n') != std::string::npos)
+            return fail(EINVAL, fmt::format("stats: the help of '{}' spans lines (keep it to one line)", e.name));
+        if (e.unit.find_first_of(" \t\n") != std::string::npos)
+            return fail(EINVAL, fmt::format("stats: unit '{}' of '{}' has spaces (use a short unit word such as "
+                                            "\"us\" or \"%\"; put the words in the help)", e.unit, e.name));
+    }
+    return {};
 }
 
 std::string Stats::format(StatsFormat fmt, double elapsed_s, const Stats* previous) const {

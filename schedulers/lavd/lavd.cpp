@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <tuple>
 #include <set>
 #include <string>
 #include <system_error>
@@ -174,36 +175,57 @@ protected:
         uint64_t mode_total = ss.mode_ns[0] + ss.mode_ns[1] + ss.mode_ns[2];
         auto mode_pct = [&](int m) { return mode_total ? 100.0 * double(ss.mode_ns[m]) / double(mode_total) : 0.0; };
 
-        stats.gauge("nr_queued_task", double(ss.nr_queued_now));
-        stats.gauge("nr_active", double(ss.nr_active));
-        stats.counter("nr_sched", s[LAVD_STAT_SCHED]);
-        stats.counter("nr_preempt", s[LAVD_STAT_PREEMPT]);
-        stats.gauge("pc_perf_cri", pct(delta(LAVD_STAT_PERF_CRI)), "%");
-        stats.gauge("pc_lat_cri", pct(delta(LAVD_STAT_LAT_CRI)), "%");
-        stats.gauge("pc_x_migration", pct(delta(LAVD_STAT_X_MIGRATION)), "%");
-        stats.gauge("nr_stealee", double(ss.nr_stealee));
-        stats.gauge("pc_big", pct(delta(LAVD_STAT_ON_BIG)), "%");
-        stats.gauge("slice_us", double(ss.slice_ns / 1000));
-        stats.gauge("nr_cpdoms", double(plan_.domains.size()));
-        stats.counter("nr_x_migration", s[LAVD_STAT_X_MIGRATION]);
-        stats.counter("nr_steal", s[LAVD_STAT_STEAL]);
-        stats.counter("nr_direct", s[LAVD_STAT_DIRECT]);
-        stats.counter("nr_slice_boost", s[LAVD_STAT_SLICE_BOOST]);
-        stats.counter("nr_futex_boost", s[LAVD_STAT_FUTEX_BOOST]);
-        stats.counter("nr_yield", s[LAVD_STAT_YIELD]);
-        stats.gauge("avg_lat_cri", double(ss.avg_lat_cri));
-        stats.gauge("thr_lat_cri", double(ss.thr_lat_cri));
-        stats.gauge("util_pct", 100.0 * double(ss.avg_util) / LAVD_SCALE, "%");
+        stats.gauge("nr_queued_task", double(ss.nr_queued_now),
+                    "tasks waiting in the queues at the last 10 ms round");
+        stats.gauge("nr_active", double(ss.nr_active),
+                    "CPUs core compaction keeps active");
+        stats.counter("nr_sched", s[LAVD_STAT_SCHED],
+                      "tasks started running (ops.running)");
+        stats.counter("nr_preempt", s[LAVD_STAT_PREEMPT],
+                      "preemption kicks sent to a victim CPU");
+        stats.gauge("pc_perf_cri", pct(delta(LAVD_STAT_PERF_CRI)),
+                    "share of runs since the last sample that were performance critical (prefer big cores)", "%");
+        stats.gauge("pc_lat_cri", pct(delta(LAVD_STAT_LAT_CRI)),
+                    "share of runs since the last sample at or above the latency-criticality threshold", "%");
+        stats.gauge("pc_x_migration", pct(delta(LAVD_STAT_X_MIGRATION)),
+                    "share of runs since the last sample that started in another compute domain", "%");
+        stats.gauge("nr_stealee", double(ss.nr_stealee),
+                    "compute domains the migration plan marks over-loaded");
+        stats.gauge("pc_big", pct(delta(LAVD_STAT_ON_BIG)),
+                    "share of runs since the last sample on a big core", "%");
+        stats.gauge("slice_us", double(ss.slice_ns / 1000),
+                    "current time slice in microseconds (smoothed)");
+        stats.gauge("nr_cpdoms", double(plan_.domains.size()),
+                    "compute domains in the plan");
+        static constexpr std::tuple<const char*, int, const char*> kCounters[] = {
+            {"nr_x_migration", LAVD_STAT_X_MIGRATION, "runs that started in another compute domain than the task's last"},
+            {"nr_steal", LAVD_STAT_STEAL, "tasks taken from a neighbour domain's queue at dispatch"},
+            {"nr_direct", LAVD_STAT_DIRECT, "wake-ups onto an idle CPU, straight to its local queue"},
+            {"nr_slice_boost", LAVD_STAT_SLICE_BOOST, "running slices boosted to the task's average runtime"},
+            {"nr_futex_boost", LAVD_STAT_FUTEX_BOOST, "runs of tasks holding a futex (lock-holder boost)"},
+            {"nr_yield", LAVD_STAT_YIELD, "running tasks cut short at tick because an earlier deadline was waiting"},
+        };
+        for (const auto& [name, index, help] : kCounters) stats.counter(name, s[static_cast<size_t>(index)], help);
+        stats.gauge("avg_lat_cri", double(ss.avg_lat_cri),
+                    "average latency criticality of the tasks that ran");
+        stats.gauge("thr_lat_cri", double(ss.thr_lat_cri),
+                    "latency criticality at or above which a task counts as latency critical and may preempt");
+        stats.gauge("util_pct", 100.0 * double(ss.avg_util) / LAVD_SCALE,
+                    "CPU utilisation (100 = every online CPU busy)", "%");
         // capacity- and frequency-invariant: 100% = every online CPU busy at its full speed
         const double cap = double(tables_.total_capacity ? tables_.total_capacity : LAVD_SCALE);
-        stats.gauge("util_scaled_pct", std::min(100.0, 100.0 * double(ss.util_cap_sum) / cap), "%");
-        stats.gauge("irq_steal_pct", 100.0 * double(ss.avg_irq_steal) / LAVD_SCALE, "%");
-        stats.gauge("pc_time_performance", mode_pct(LAVD_PM_PERFORMANCE), "%");
-        stats.gauge("pc_time_balanced", mode_pct(LAVD_PM_BALANCED), "%");
-        stats.gauge("pc_time_powersave", mode_pct(LAVD_PM_POWERSAVE), "%");
+        stats.gauge("util_scaled_pct", std::min(100.0, 100.0 * double(ss.util_cap_sum) / cap),
+                    "capacity- and frequency-invariant utilisation (100 = every online CPU busy at full speed)", "%");
+        stats.gauge("irq_steal_pct", 100.0 * double(ss.avg_irq_steal) / LAVD_SCALE,
+                    "CPU time taken by interrupts, softirqs and steal", "%");
+        for (auto m : {LAVD_PM_PERFORMANCE, LAVD_PM_BALANCED, LAVD_PM_POWERSAVE}) {
+            const std::string name(lavd::mode_name(m));
+            stats.gauge("pc_time_" + name, mode_pct(m), "share of time spent in the " + name + " power mode", "%");
+        }
         auto mode = static_cast<lavd_power_mode>(ss.power_mode < LAVD_PM_NR ? ss.power_mode : uint64_t(LAVD_PM_BALANCED));
         stats.text("power_mode",
-                   std::string(lavd::mode_name(mode)) + (lavd::power_choice(settings()).autopilot ? " (autopilot)" : ""));
+                   std::string(lavd::mode_name(mode)) + (lavd::power_choice(settings()).autopilot ? " (autopilot)" : ""),
+                   "power mode in effect (performance, balanced or powersave; autopilot picks it from the load)");
         prev_ = s;
         return {};
     }

@@ -30,34 +30,48 @@ using namespace std::chrono_literals;
 struct StatName {
     nest_stat index;
     const char* name;
+    const char* help;
 };
 
 constexpr std::array kWakeupStats{
-    StatName{NEST_STAT_WAKEUP_ATTACHED, "wakeup_attached"},
-    StatName{NEST_STAT_WAKEUP_PREV_PRIMARY, "wakeup_prev_primary"},
-    StatName{NEST_STAT_WAKEUP_FULLY_IDLE_PRIMARY, "wakeup_fully_idle_primary"},
-    StatName{NEST_STAT_WAKEUP_ANY_IDLE_PRIMARY, "wakeup_any_idle_primary"},
-    StatName{NEST_STAT_WAKEUP_FULLY_IDLE_RESERVE, "wakeup_fully_idle_reserve"},
-    StatName{NEST_STAT_WAKEUP_ANY_IDLE_RESERVE, "wakeup_any_idle_reserve"},
-    StatName{NEST_STAT_WAKEUP_IDLE_OTHER, "wakeup_idle_other"},
+    StatName{NEST_STAT_WAKEUP_ATTACHED, "wakeup_attached",
+             "wake-ups onto the task's attached core (idle, in the primary nest)"},
+    StatName{NEST_STAT_WAKEUP_PREV_PRIMARY, "wakeup_prev_primary",
+             "wake-ups onto the previous CPU, idle and in the primary nest"},
+    StatName{NEST_STAT_WAKEUP_FULLY_IDLE_PRIMARY, "wakeup_fully_idle_primary",
+             "wake-ups onto a primary core whose SMT siblings are idle too"},
+    StatName{NEST_STAT_WAKEUP_ANY_IDLE_PRIMARY, "wakeup_any_idle_primary", "wake-ups onto any idle primary CPU"},
+    StatName{NEST_STAT_WAKEUP_FULLY_IDLE_RESERVE, "wakeup_fully_idle_reserve",
+             "wake-ups onto a fully idle reserve core, then promoted"},
+    StatName{NEST_STAT_WAKEUP_ANY_IDLE_RESERVE, "wakeup_any_idle_reserve",
+             "wake-ups onto any idle reserve CPU, then promoted"},
+    StatName{NEST_STAT_WAKEUP_IDLE_OTHER, "wakeup_idle_other", "wake-ups onto an idle CPU in neither nest"},
 };
 constexpr std::array kNestStats{
-    StatName{NEST_STAT_TASK_IMPATIENT, "task_impatient"},
-    StatName{NEST_STAT_PROMOTED_TO_PRIMARY, "promoted_to_primary"},
-    StatName{NEST_STAT_PROMOTED_TO_RESERVED, "promoted_to_reserved"},
-    StatName{NEST_STAT_DEMOTED_TO_RESERVED, "demoted_to_reserved"},
-    StatName{NEST_STAT_RESERVED_AT_CAPACITY, "reserved_at_capacity"},
-    StatName{NEST_STAT_SCHEDULED_COMPACTION, "scheduled_compaction"},
-    StatName{NEST_STAT_CANCELLED_COMPACTION, "cancelled_compaction"},
-    StatName{NEST_STAT_EAGERLY_COMPACTED, "eagerly_compacted"},
-    StatName{NEST_STAT_CALLBACK_COMPACTED, "callback_compacted"},
-    StatName{NEST_STAT_TIMER_ERRORS, "timer_errors"},
+    StatName{NEST_STAT_TASK_IMPATIENT, "task_impatient",
+             "tasks that missed r_impatient times in a row and went straight to primary"},
+    StatName{NEST_STAT_PROMOTED_TO_PRIMARY, "promoted_to_primary", "cores promoted into the primary nest"},
+    StatName{NEST_STAT_PROMOTED_TO_RESERVED, "promoted_to_reserved", "cores promoted into the reserve nest"},
+    StatName{NEST_STAT_DEMOTED_TO_RESERVED, "demoted_to_reserved", "primary cores demoted to the reserve nest"},
+    StatName{NEST_STAT_RESERVED_AT_CAPACITY, "reserved_at_capacity",
+             "cores that could not join the reserve nest because r_max was reached"},
+    StatName{NEST_STAT_SCHEDULED_COMPACTION, "scheduled_compaction",
+             "compaction timers armed for an idle primary core"},
+    StatName{NEST_STAT_CANCELLED_COMPACTION, "cancelled_compaction",
+             "compactions called off: the core was used again before its timer fired"},
+    StatName{NEST_STAT_EAGERLY_COMPACTED, "eagerly_compacted",
+             "cores demoted at once because the task that ran there died"},
+    StatName{NEST_STAT_CALLBACK_COMPACTED, "callback_compacted", "cores demoted by their compaction timer"},
+    StatName{NEST_STAT_TIMER_ERRORS, "timer_errors", "bpf_timer_start failures (compaction skipped, no ejection)"},
 };
 constexpr std::array kConsumeStats{
-    StatName{NEST_STAT_CONSUMED, "consumed"},
-    StatName{NEST_STAT_NOT_CONSUMED, "not_consumed"},
+    StatName{NEST_STAT_CONSUMED, "consumed", "times a CPU took a task from the shared queue"},
+    StatName{NEST_STAT_NOT_CONSUMED, "not_consumed", "times a CPU found the shared queue empty"},
 };
 constexpr std::array<const char*, NEST_NR_MASKS> kMaskNames{"primary", "reserved", "other", "idle"};
+constexpr std::array<const char*, NEST_NR_MASKS> kMaskHelp{
+    "CPUs in the primary nest, as of the last sample", "CPUs in the reserve nest, as of the last sample",
+    "CPUs in neither nest, as of the last sample", "idle CPUs, as of the last sample"};
 
 struct Settings {
     scxx::Duration delay = 2000us;
@@ -134,18 +148,18 @@ protected:
         if (!sums) return scxx::fail(std::move(sums.error()));
         auto masks = read_masks(skel);
         if (masks) {
-            stats.gauge("nr_primary", (*masks)[NEST_MASK_PRIMARY].weight());
-            stats.gauge("nr_reserved", (*masks)[NEST_MASK_RESERVED].weight());
+            stats.gauge("nr_primary", (*masks)[NEST_MASK_PRIMARY].weight(), "CPUs in the primary nest");
+            stats.gauge("nr_reserved", (*masks)[NEST_MASK_RESERVED].weight(), "CPUs in the reserve nest");
         }
         auto publish = [&](const char* section, const auto& names) {
             stats.section(section);
-            for (const auto& s : names) stats.counter(s.name, (*sums)[s.index]);
+            for (const auto& s : names) stats.counter(s.name, (*sums)[s.index], s.help);
         };
         publish("wakeup", kWakeupStats);
         publish("nest", kNestStats);
         publish("consume", kConsumeStats);
         if (!masks) return scxx::fail(std::move(masks.error()));
-        for (unsigned m = 0; m < NEST_NR_MASKS; ++m) stats.cpus(kMaskNames[m], std::move((*masks)[m]));
+        for (unsigned m = 0; m < NEST_NR_MASKS; ++m) stats.cpus(kMaskNames[m], std::move((*masks)[m]), kMaskHelp[m]);
         return {};
     }
 

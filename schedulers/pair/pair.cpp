@@ -167,22 +167,42 @@ protected:
         auto sums = scxx::sum_percpu_u64(skel->maps.stats, PAIR_NR_STATS);
         if (!sums) return scxx::fail(std::move(sums.error()));
         const auto& s = *sums;
-        static constexpr std::pair<const char*, int> kCounters[] = {
-            {"total", PAIR_STAT_TOTAL},         {"dispatched", PAIR_STAT_DISPATCHED}, {"missing", PAIR_STAT_MISSING},
-            {"kicks", PAIR_STAT_KICKS},         {"preemptions", PAIR_STAT_PREEMPTIONS}, {"exps", PAIR_STAT_EXPS},
-            {"exp_waits", PAIR_STAT_EXP_WAITS}, {"exp_empty", PAIR_STAT_EXP_EMPTY}, {"cgrp_next", PAIR_STAT_CGRP_NEXT},
-            {"cgrp_coll", PAIR_STAT_CGRP_COLL}, {"cgrp_empty", PAIR_STAT_CGRP_EMPTY},
-            {"pair_waits", PAIR_STAT_PAIR_WAITS}, {"renewed", PAIR_STAT_RENEWED}, {"foreign", PAIR_STAT_FOREIGN},
-            {"reenqueued", PAIR_STAT_REENQUEUED}, {"retry_kicks", PAIR_STAT_RETRY_KICKS},
-            {"overflow", PAIR_STAT_OVERFLOW},   {"congested", PAIR_STAT_CONGESTED},
+        struct Counter {
+            const char* name;
+            int index;
+            const char* help;
         };
-        for (const auto& [name, index] : kCounters) stats.counter(name, s[static_cast<size_t>(index)]);
-        stats.gauge("cgroups", static_cast<double>(std::max<int64_t>(0, skel->bss->nr_tracked)));
-        stats.gauge("untracked", static_cast<double>(std::max<int64_t>(0, skel->bss->nr_untracked)));
-        stats.gauge("deepest", static_cast<double>(skel->bss->deepest_queue));
+        static constexpr Counter kCounters[] = {
+            {"total", PAIR_STAT_TOTAL, "ops.enqueue calls"},
+            {"dispatched", PAIR_STAT_DISPATCHED, "tasks moved from a cgroup queue to a CPU (or kept running there)"},
+            {"missing", PAIR_STAT_MISSING, "top-queue entries whose cgroup had nothing queued any more"},
+            {"kicks", PAIR_STAT_KICKS, "scx_bpf_kick_cpu calls"},
+            {"preemptions", PAIR_STAT_PREEMPTIONS, "times a higher sched class took a CPU"},
+            {"exps", PAIR_STAT_EXPS, "times a pair started draining its cgroup (batch over, cgroup empty, preempted)"},
+            {"exp_waits", PAIR_STAT_EXP_WAITS, "dispatches that waited for the pair CPU to finish draining"},
+            {"exp_empty", PAIR_STAT_EXP_EMPTY, "drains after which no cgroup had work"},
+            {"cgrp_next", PAIR_STAT_CGRP_NEXT, "times a pair moved to the next cgroup"},
+            {"cgrp_coll", PAIR_STAT_CGRP_COLL, "times the pair CPU moved the pair first and this CPU joined its choice"},
+            {"cgrp_empty", PAIR_STAT_CGRP_EMPTY, "dispatches where the pair's cgroup had no task for this CPU"},
+            {"pair_waits", PAIR_STAT_PAIR_WAITS, "dispatches that waited because the pair CPU still ran another cgroup"},
+            {"renewed", PAIR_STAT_RENEWED, "batches that ended with no other cgroup waiting, so the pair stayed"},
+            {"foreign", PAIR_STAT_FOREIGN, "tasks that started outside the pair's cgroup and were sent back"},
+            {"reenqueued", PAIR_STAT_REENQUEUED, "tasks pulled off a local queue when a higher class took the CPU"},
+            {"retry_kicks", PAIR_STAT_RETRY_KICKS, "dispatches that gave up after bounded retries and re-kicked the CPU"},
+            {"overflow", PAIR_STAT_OVERFLOW, "enqueues into the shared overflow group (untracked cgroups)"},
+            {"congested", PAIR_STAT_CONGESTED, "enqueues into a cgroup already holding --max-queued waiting tasks"},
+        };
+        for (const auto& c : kCounters) stats.counter(c.name, s[static_cast<size_t>(c.index)], c.help);
+        stats.gauge("cgroups", static_cast<double>(std::max<int64_t>(0, skel->bss->nr_tracked)),
+                    "cgroups holding a slot of their own");
+        stats.gauge("untracked", static_cast<double>(std::max<int64_t>(0, skel->bss->nr_untracked)),
+                    "cgroups that found no free slot and share the overflow group");
+        stats.gauge("deepest", static_cast<double>(skel->bss->deepest_queue), "most tasks seen waiting in one cgroup");
         if (skel->bss->nr_untracked > 0)
-            stats.text("overflow_note", fmt::format("--max-cgroups {} exhausted: {} cgroup(s) share the overflow group",
-                                                    settings().max_cgroups, skel->bss->nr_untracked));
+            stats.text("overflow_note",
+                       fmt::format("--max-cgroups {} exhausted: {} cgroup(s) share the overflow group",
+                                   settings().max_cgroups, skel->bss->nr_untracked),
+                       "shown when --max-cgroups ran out: how many cgroups share the overflow group");
         return {};
     }
 

@@ -43,9 +43,9 @@ protected:
     scxx::Result<void> read_stats(simple_bpf* skel, scxx::Stats& stats) override {
         auto sums = scxx::sum_percpu_u64(skel->maps.stats, SIMPLE_NR_STATS);
         if (!sums) return scxx::fail(std::move(sums.error()));
-        stats.counter("local", (*sums)[SIMPLE_STAT_LOCAL]);
-        stats.counter("global", (*sums)[SIMPLE_STAT_GLOBAL]);
-        stats.counter("dispatched", (*sums)[SIMPLE_STAT_DISPATCH]);
+        stats.counter("local", (*sums)[SIMPLE_STAT_LOCAL], "wake-ups onto an idle CPU, inserted straight into its local queue");
+        stats.counter("global", (*sums)[SIMPLE_STAT_GLOBAL], "tasks queued on the shared dispatch queue");
+        stats.counter("dispatched", (*sums)[SIMPLE_STAT_DISPATCH], "tasks moved from the shared queue to a CPU");
         return {};
     }
 

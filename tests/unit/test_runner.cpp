@@ -73,8 +73,8 @@ public:
     }
     scxx::Result<void> collect(scxx::Stats& stats) override {
         s_->counter += 10;
-        stats.counter("dispatched", s_->counter);
-        stats.gauge("util", 50.0, "%");
+        stats.counter("dispatched", s_->counter, "tasks dispatched");
+        stats.gauge("util", 50.0, "CPU utilisation", "%");
         if (s_->fail_collect) return scxx::fail(ENOENT, "read fake_stats[0]");
         return {};
     }

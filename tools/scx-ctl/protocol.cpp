@@ -1,0 +1,50 @@
+// protocol.cpp: request framing and response checking for scx-ctl (see protocol.hpp).
+#include "protocol.hpp"
+
+#include <fmt/format.h>
+
+namespace scxctl {
+
+scxx::Result<Response> parse_response(const std::string& line, int id) {
+    auto bad = [&](const std::string& why) {
+        std::string shown = line.size() > 200 ? line.substr(0, 200) + "..." : line;
+        return scxx::fail(EPROTO, fmt::format("bad response ({}): {}", why, shown));
+    };
+    json j = json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return bad("not a JSON object");
+    if (j.value("v", json()) != 1) return bad("\"v\" is not 1: is the runner another protocol version?");
+    if (j.value("id", json()) != id) return bad(fmt::format("the id is not {}", id));
+    auto ok = j.find("ok");
+    if (ok == j.end() || !ok->is_boolean()) return bad("no boolean \"ok\"");
+    Response r;
+    r.ok = ok->get<bool>();
+    if (r.ok) {
+        auto result = j.find("result");
+        if (result == j.end() || !result->is_object()) return bad("no \"result\" object");
+        r.result = *result;
+        return r;
+    }
+    auto err = j.find("error");
+    if (err == j.end() || !err->is_object()) return bad("no \"error\" object");
+    r.code = err->value("code", std::string("?"));
+    r.message = err->value("message", std::string());
+    return r;
+}
+
+scxx::Result<Response> Session::call(const std::string& cmd, json fields) {
+    const int id = next_id_++;
+    json request = {{"v", 1}, {"id", id}, {"cmd", cmd}};
+    for (auto& [k, v] : fields.items()) request[k] = std::move(v);
+    if (auto r = client_.send(request.dump(-1, ' ', false, json::error_handler_t::replace) + "\n"); !r)
+        return scxx::fail(std::move(r.error()));
+    auto line = client_.read_line();
+    if (!line) return scxx::fail(std::move(line.error()));
+    return parse_response(*line, id);
+}
+
+scxx::Result<std::string> Session::raw(const std::string& line, bool no_newline) {
+    if (auto r = client_.send(no_newline ? line : line + "\n", no_newline); !r) return scxx::fail(std::move(r.error()));
+    return client_.read_line();
+}
+
+}  // namespace scxctl
