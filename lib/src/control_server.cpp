@@ -50,12 +50,18 @@ Result<std::unique_ptr<ControlServer>> ControlServer::open(const std::filesystem
     if (!addr) return fail(std::move(addr.error()));
 
     const std::filesystem::path dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+    // The directories that are missing (deepest first), made 0755, removed again on destruction.
+    std::vector<std::filesystem::path> missing;
     std::error_code ec;
-    if (!std::filesystem::exists(dir, ec)) {
-        if (mkdir(dir.c_str(), 0755) != 0)
+    for (auto d = dir; !d.empty() && !std::filesystem::exists(d, ec); d = d.parent_path()) {
+        missing.push_back(d);
+        if (d == d.parent_path()) break;
+    }
+    for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+        if (mkdir(it->c_str(), 0755) != 0)
             return fail(errno, fmt::format("control socket {}: cannot create {} (use --socket PATH, or --socket none)",
-                                           path.string(), dir.string()));
-        s->made_dir_ = true;
+                                           path.string(), it->string()));
+        s->made_dirs_.insert(s->made_dirs_.begin(), *it);
     }
     s->path_ = path;  // from here on the destructor cleans up what was made
 
@@ -101,7 +107,7 @@ ControlServer::~ControlServer() {
     if (listen_fd_ >= 0) close(listen_fd_);
     if (!path_.empty()) {
         unlink(path_.c_str());
-        if (made_dir_) rmdir(path_.parent_path().c_str());  // only when empty
+        for (const auto& d : made_dirs_) rmdir(d.c_str());  // deepest first; only when empty
     }
 }
 

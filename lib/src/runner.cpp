@@ -24,6 +24,7 @@
 #include "scxx/control.hpp"
 #include "scxx/control_server.hpp"
 #include "scxx/log.hpp"
+#include "scxx/openmetrics.hpp"
 #include "scxx/probes.hpp"
 
 #ifndef SCXX_VERSION
@@ -161,6 +162,9 @@ public:
     const std::string& name() const { return cur_->entry->name; }
     Stats collect();
     void emit_stats();
+    // --metrics-file: the OpenMetrics text, written to PATH.tmp and renamed over PATH.
+    void write_metrics(const Stats& stats);
+    void remove_metrics();
     unsigned restarts = 0;
 
     // ControlTarget.
@@ -198,7 +202,7 @@ private:
         attached_at_ = Clock::now();
         if (!start_) {
             start_ = attached_at_;
-            next_stats_s_ = o_.stats_interval_s;
+            next_stats_s_ = interval_s();
         }
         previous_.reset();  // the new instance's counters start from zero
         print_attached(out_, cur_->entry->name, sysfs_state(o_), cur_->sched->banner());
@@ -212,6 +216,11 @@ private:
         cur_->sched.reset();
     }
 
+    // Stats lines every --stats SECS; without them a --metrics-file is still rewritten every 5 s.
+    double interval_s() const {
+        if (o_.stats_interval_s > 0) return o_.stats_interval_s;
+        return o_.metrics_file.empty() ? 0.0 : 5.0;
+    }
     double elapsed_s() const { return start_ ? std::chrono::duration<double>(Clock::now() - *start_).count() : 0.0; }
     ControlReply reattach(const SchedulerEntry* entry, Config config, std::string mode);
 
@@ -237,8 +246,38 @@ Stats Session::collect() {
 
 void Session::emit_stats() {
     Stats stats = collect();
-    print_stats(out_, stats, o_.stats_format, elapsed_s(), previous_ ? &*previous_ : nullptr);
+    if (o_.stats_interval_s > 0) print_stats(out_, stats, o_.stats_format, elapsed_s(), previous_ ? &*previous_ : nullptr);
+    write_metrics(stats);
     previous_ = std::move(stats);
+}
+
+void Session::write_metrics(const Stats& stats) {
+    if (o_.metrics_file.empty()) return;
+    const std::string text = format_openmetrics(stats, name(), {sysfs_state(o_), elapsed_s(), restarts});
+    std::filesystem::path tmp = o_.metrics_file;
+    tmp += ".tmp";
+    {
+        std::ofstream f(tmp, std::ios::trunc);
+        f << text;
+        f.flush();
+        if (!f) {
+            log(LogLevel::warn, "--metrics-file: cannot write {} (is the directory there and writable?)", tmp.string());
+            return;
+        }
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, o_.metrics_file, ec);
+    if (ec) log(LogLevel::warn, "--metrics-file: cannot rename {} to {}: {}", tmp.string(), o_.metrics_file.string(), ec.message());
+}
+
+// A stopped runner leaves no metrics behind: node_exporter would report a scheduler that is gone.
+void Session::remove_metrics() {
+    if (o_.metrics_file.empty()) return;
+    std::error_code ec;
+    std::filesystem::remove(o_.metrics_file, ec);
+    std::filesystem::path tmp = o_.metrics_file;
+    tmp += ".tmp";
+    std::filesystem::remove(tmp, ec);
 }
 
 Result<Outcome> Session::monitor(EventLoop& loop) {
@@ -254,10 +293,10 @@ Result<Outcome> Session::monitor(EventLoop& loop) {
         if (cur_->sched->exit_info().exited()) return Outcome::ejected;
         double t = elapsed_s();
         if (o_.duration_s > 0 && t >= o_.duration_s) return Outcome::duration;
-        if (o_.stats_interval_s > 0 && t >= next_stats_s_) {
+        if (interval_s() > 0 && t >= next_stats_s_) {
             emit_stats();
             // Next multiple of the interval after t: no loop, so no interval can stall the event loop.
-            next_stats_s_ = o_.stats_interval_s * (std::floor(t / o_.stats_interval_s) + 1);
+            next_stats_s_ = interval_s() * (std::floor(t / interval_s()) + 1);
         }
     }
 }
@@ -355,7 +394,15 @@ ControlReply Session::reattach(const SchedulerEntry* entry, Config config, std::
     const std::string old_name = name();
     const auto t_gap = Clock::now();
     retire();
-    if (auto r = (*inst)->sched->enable(); r) {
+    auto r = (*inst)->sched->enable();
+    // The kernel runs ops.init inside the attach but reports its failure asynchronously: the attach
+    // returns success and the scheduler is being disabled. Only "enabled" now means it took over.
+    if (r && (sysfs_state(o_) != "enabled" || (*inst)->sched->exit_info().exited())) {
+        const ExitInfo info = (*inst)->sched->detach();
+        print_exit(out_, info);
+        r = fail(fmt::format("{} exited as it started ({})", entry->name, info.message.empty() ? info.reason : info.message));
+    }
+    if (r) {
         const double gap_ms = ms_since(t_gap);
         adopt(std::move(*inst));
         ++switches_;
@@ -363,7 +410,7 @@ ControlReply Session::reattach(const SchedulerEntry* entry, Config config, std::
         return json{{"scheduler", name()}, {"gap_ms", gap_ms}, {"attach_ms", load_ms}}.dump();
     } else {
         std::string why = r.error().context("enable " + entry->name).what();
-        print_exit(out_, (*inst)->sched->detach());
+        if ((*inst)->sched->exit_info().exited() == false) print_exit(out_, (*inst)->sched->detach());
         inst->reset();
         if (auto back = attach(false); !back) {
             lost_ = true;
@@ -440,6 +487,10 @@ Result<int> run_scheduler(const SchedulerEntry& entry, const Config& config, con
 
     Session session(entry, config, options, out);
     session.serve(server.get());
+    struct MetricsCleanup {  // every way out of the run removes the metrics file
+        Session& s;
+        ~MetricsCleanup() { s.remove_metrics(); }
+    } metrics_cleanup{session};
     RestartPolicy policy(options.max_restarts);
     for (bool first = true;; first = false) {
         if (auto r = session.attach(first); !r) return fail(std::move(r.error()));

@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 #include <sys/types.h>
 
 #include "scxx/result.hpp"
@@ -61,7 +62,7 @@ private:
     void watch(int fd, bool want_write);
 
     std::filesystem::path path_;
-    bool made_dir_ = false;
+    std::vector<std::filesystem::path> made_dirs_;  // deepest first
     Limits limits_;
     int listen_fd_ = -1, epfd_ = -1;
     uid_t owner_ = 0;

@@ -2,7 +2,8 @@
 // busybox has no chrt and no nice, and partial-switch sched_ext schedulers only see tasks whose
 // policy is SCHED_EXT (7), so scenarios need this. Built static by tools/vm/build-initramfs.
 //
-//   scxx-sched [-s POLICY] [-r RTPRIO] [-n NICE] [-p PID] [CMD [ARGS...]]
+//   scxx-sched [-s POLICY] [-r RTPRIO] [-n NICE] [-u UID] [-p PID] [CMD [ARGS...]]
+//   -u UID: run CMD as that user and group id (busybox has no setpriv; permission checks need it).
 //   POLICY: normal|other, fifo, rr, batch, idle, ext, or a number.
 //   Without CMD it changes PID (default: itself) and prints "pid N: policy P nice X".
 #define _GNU_SOURCE
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <grp.h>
 #include <unistd.h>
 
 #ifndef SCHED_EXT
@@ -36,16 +38,16 @@ static int parse_policy(const char *s)
 static void usage(void)
 {
 	fprintf(stderr, "usage: scxx-sched [-s normal|fifo|rr|batch|idle|ext|N] [-r RTPRIO] [-n NICE] "
-			"[-p PID] [CMD [ARGS...]]\n");
+			"[-u UID] [-p PID] [CMD [ARGS...]]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	int policy = -1, rtprio = 0, nice_set = 0, nice_val = 0, opt;
+	int policy = -1, rtprio = 0, nice_set = 0, nice_val = 0, uid = -1, opt;
 	pid_t pid = 0;
 
-	while ((opt = getopt(argc, argv, "+s:r:n:p:h")) != -1) {
+	while ((opt = getopt(argc, argv, "+s:r:n:u:p:h")) != -1) {
 		switch (opt) {
 		case 's':
 			if ((policy = parse_policy(optarg)) < 0)
@@ -54,6 +56,7 @@ int main(int argc, char **argv)
 		case 'r': rtprio = atoi(optarg); break;
 		case 'n': nice_set = 1; nice_val = atoi(optarg); break;
 		case 'p': pid = (pid_t)atoi(optarg); break;
+		case 'u': uid = atoi(optarg); break;
 		default: usage();
 		}
 	}
@@ -70,6 +73,10 @@ int main(int argc, char **argv)
 				strerror(errno));
 			return 1;
 		}
+	}
+	if (uid >= 0 && (setgroups(0, NULL) != 0 || setgid((gid_t)uid) != 0 || setuid((uid_t)uid) != 0)) {
+		fprintf(stderr, "scxx-sched: cannot become uid %d: %s\n", uid, strerror(errno));
+		return 1;
 	}
 	if (optind < argc) {
 		execvp(argv[optind], &argv[optind]);
