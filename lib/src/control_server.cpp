@@ -63,7 +63,7 @@ Result<std::unique_ptr<ControlServer>> ControlServer::open(const std::filesystem
                                            path.string(), it->string()));
         s->made_dirs_.insert(s->made_dirs_.begin(), *it);
     }
-    s->path_ = path;  // from here on the destructor cleans up what was made
+    s->path_ = path;  // from here on the destructor removes the directories it made (the socket once bound)
 
     struct stat st{};
     if (lstat(path.c_str(), &st) == 0) {
@@ -85,10 +85,8 @@ Result<std::unique_ptr<ControlServer>> ControlServer::open(const std::filesystem
     int rc = bind(s->listen_fd_, reinterpret_cast<const sockaddr*>(&*addr), sizeof *addr);
     int bind_errno = errno;
     umask(old);
-    if (rc != 0) {
-        s->path_.clear();  // not ours: never unlink it
-        return fail(bind_errno, fmt::format("control socket {}: bind", path.string()));
-    }
+    if (rc != 0) return fail(bind_errno, fmt::format("control socket {}: bind", path.string()));
+    s->bound_ = true;
     if (chmod(path.c_str(), 0600) != 0) return fail(errno, fmt::format("control socket {}: chmod 0600", path.string()));
     if (listen(s->listen_fd_, 16) != 0) return fail(errno, fmt::format("control socket {}: listen", path.string()));
 
@@ -106,7 +104,7 @@ ControlServer::~ControlServer() {
     if (epfd_ >= 0) close(epfd_);
     if (listen_fd_ >= 0) close(listen_fd_);
     if (!path_.empty()) {
-        unlink(path_.c_str());
+        if (bound_) unlink(path_.c_str());  // never a live runner's socket or a file that was in the way
         for (const auto& d : made_dirs_) rmdir(d.c_str());  // deepest first; only when empty
     }
 }

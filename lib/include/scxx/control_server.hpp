@@ -63,6 +63,7 @@ private:
 
     std::filesystem::path path_;
     std::vector<std::filesystem::path> made_dirs_;  // deepest first
+    bool bound_ = false;                             // the socket file at path_ is ours to remove
     Limits limits_;
     int listen_fd_ = -1, epfd_ = -1;
     uid_t owner_ = 0;
