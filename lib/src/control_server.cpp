@@ -57,7 +57,7 @@ Result<std::unique_ptr<ControlServer>> ControlServer::open(const std::filesystem
                                            path.string(), dir.string()));
         s->made_dir_ = true;
     }
-    s->path_ = path;  // from here on the destructor cleans up what was made
+    s->path_ = path;  // from here on the destructor removes the directory it made (the socket once bound)
 
     struct stat st{};
     if (lstat(path.c_str(), &st) == 0) {
@@ -79,10 +79,8 @@ Result<std::unique_ptr<ControlServer>> ControlServer::open(const std::filesystem
     int rc = bind(s->listen_fd_, reinterpret_cast<const sockaddr*>(&*addr), sizeof *addr);
     int bind_errno = errno;
     umask(old);
-    if (rc != 0) {
-        s->path_.clear();  // not ours: never unlink it
-        return fail(bind_errno, fmt::format("control socket {}: bind", path.string()));
-    }
+    if (rc != 0) return fail(bind_errno, fmt::format("control socket {}: bind", path.string()));
+    s->bound_ = true;
     if (chmod(path.c_str(), 0600) != 0) return fail(errno, fmt::format("control socket {}: chmod 0600", path.string()));
     if (listen(s->listen_fd_, 16) != 0) return fail(errno, fmt::format("control socket {}: listen", path.string()));
 
@@ -100,7 +98,7 @@ ControlServer::~ControlServer() {
     if (epfd_ >= 0) close(epfd_);
     if (listen_fd_ >= 0) close(listen_fd_);
     if (!path_.empty()) {
-        unlink(path_.c_str());
+        if (bound_) unlink(path_.c_str());  // never a live runner's socket or a file that was in the way
         if (made_dir_) rmdir(path_.parent_path().c_str());  // only when empty
     }
 }

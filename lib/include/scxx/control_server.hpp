@@ -62,6 +62,7 @@ private:
 
     std::filesystem::path path_;
     bool made_dir_ = false;
+    bool bound_ = false;  // the socket file at path_ is ours to remove
     Limits limits_;
     int listen_fd_ = -1, epfd_ = -1;
     uid_t owner_ = 0;
