@@ -109,6 +109,9 @@ std::string handle_control_line(std::string_view line, ControlTarget& target) {
         if (line.size() + 1 > kControlMaxLine)
             return control_error_line("too_long", fmt::format("the request is {} bytes; a line may be at most {}",
                                                               line.size() + 1, kControlMaxLine));
+        // The JSON parser takes a NUL for the end of the input: what follows one would go unread.
+        if (line.find('\0') != std::string_view::npos)
+            return control_error_line("parse", "the request contains a NUL byte (send one JSON object per line)");
         json req = json::parse(line, nullptr, false);
         if (req.is_discarded())
             return control_error_line("parse", "the request is not JSON (send one JSON object per line)");
