@@ -5,6 +5,8 @@
 // rejected), modes. The print_* functions do all the output.
 #include "scxx/runner.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -256,14 +258,18 @@ void Session::write_metrics(const Stats& stats) {
     const std::string text = format_openmetrics(stats, name(), {sysfs_state(o_), elapsed_s(), restarts});
     std::filesystem::path tmp = o_.metrics_file;
     tmp += ".tmp";
-    {
-        std::ofstream f(tmp, std::ios::trunc);
-        f << text;
-        f.flush();
-        if (!f) {
-            log(LogLevel::warn, "--metrics-file: cannot write {} (is the directory there and writable?)", tmp.string());
-            return;
-        }
+    // 0644 whatever the umask (the service runs with 0077): node_exporter reads it as another user.
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    bool ok = fd >= 0 && fchmod(fd, 0644) == 0;
+    for (size_t off = 0; ok && off < text.size();) {
+        ssize_t n = ::write(fd, text.data() + off, text.size() - off);
+        ok = n > 0;
+        off += ok ? static_cast<size_t>(n) : 0;
+    }
+    if (fd >= 0) ok = ::close(fd) == 0 && ok;
+    if (!ok) {
+        log(LogLevel::warn, "--metrics-file: cannot write {} (is the directory there and writable?)", tmp.string());
+        return;
     }
     std::error_code ec;
     std::filesystem::rename(tmp, o_.metrics_file, ec);
@@ -281,7 +287,14 @@ void Session::remove_metrics() {
 }
 
 Result<Outcome> Session::monitor(EventLoop& loop) {
-    const auto handler = [this](std::string_view line) { return handle_control_line(line, *this); };
+    const auto handler = [this](std::string_view line) {
+        // After a failed switch could not bring the old scheduler back, nothing is attached: the
+        // requests still queued in this round are answered, never run against a null scheduler.
+        if (lost_ || !sched())
+            return control_error_line("unavailable", "no scheduler is attached (a failed switch could not restore "
+                                                     "the previous one); the runner is exiting");
+        return handle_control_line(line, *this);
+    };
     for (;;) {
         auto ev = loop.wait();
         if (!ev) return fail(std::move(ev.error()));
@@ -347,10 +360,12 @@ ControlReply Session::events() {
 }
 
 // A make_config error as a protocol code: the modes library starts every unknown-mode error with
-// "unknown mode " and a missing modes file with "modes file " (scxx/modes.hpp).
+// "unknown mode " and a missing modes file with "modes file ... not found" (scxx/modes.hpp); a
+// broken modes file is an invalid value.
 std::string config_error_code(const Error& e) {
     const std::string& w = e.what();
-    return w.rfind("unknown mode ", 0) == 0 || w.rfind("modes file ", 0) == 0 ? "unknown_mode" : "invalid_value";
+    const bool missing_file = w.rfind("modes file ", 0) == 0 && w.find(" not found ") != std::string::npos;
+    return w.rfind("unknown mode ", 0) == 0 || missing_file ? "unknown_mode" : "invalid_value";
 }
 
 const OptionDecl* find_decl(const SchedulerEntry& e, const std::string& key) {
@@ -365,18 +380,18 @@ ControlReply Session::set(const std::string& key, const std::string& value) {
     if (!d || d->test_only)
         return control_error("unknown_option", fmt::format("{} has no option --{} (see scx-run --sched {} --help)", e.name,
                                                            key, e.name));
-    auto parsed = parse_option_text(*d, value, "option --" + key);
-    if (!parsed) return control_error("invalid_value", parsed.error().what());
     if (!d->live)
         return control_error("not_live", fmt::format("option --{} cannot change while attached (switch to {} with "
                                                      "--{}={} instead)",
                                                      key, e.name, key, value));
+    auto parsed = parse_option_text(*d, value, "option --" + key);
+    if (!parsed) return control_error("invalid_value", parsed.error().what());
     auto values = cur_->config.values();
     values[key] = *parsed;
     Config next(std::move(values));
     if (e.check)
         if (auto r = e.check(next); !r) return control_error("invalid_value", r.error().what());
-    if (auto r = cur_->sched->set_live(*d, next); !r) return control_error("invalid_value", r.error().what());
+    if (auto r = cur_->sched->set_live({d}, next); !r) return control_error("invalid_value", r.error().what());
     const std::string previous = format_option_value(*d, cur_->config.at(key));
     cur_->config = std::move(next);
     log(LogLevel::info, "{}: --{} changed live to {} (was {})", e.name, key, format_option_value(*d, *parsed), previous);
@@ -394,23 +409,30 @@ ControlReply Session::reattach(const SchedulerEntry* entry, Config config, std::
     const std::string old_name = name();
     const auto t_gap = Clock::now();
     retire();
+    const double detach_ms = ms_since(t_gap);
     auto r = (*inst)->sched->enable();
+    bool exited_at_start = false;
     // The kernel runs ops.init inside the attach but reports its failure asynchronously: the attach
     // returns success and the scheduler is being disabled. Only "enabled" now means it took over.
     if (r && (sysfs_state(o_) != "enabled" || (*inst)->sched->exit_info().exited())) {
         const ExitInfo info = (*inst)->sched->detach();
         print_exit(out_, info);
+        exited_at_start = true;
         r = fail(fmt::format("{} exited as it started ({})", entry->name, info.message.empty() ? info.reason : info.message));
     }
     if (r) {
         const double gap_ms = ms_since(t_gap);
+        const double enable_ms = gap_ms - detach_ms;
         adopt(std::move(*inst));
         ++switches_;
-        log(LogLevel::info, "{}: switched from {} (gap {:.1f} ms on the default scheduler)", name(), old_name, gap_ms);
-        return json{{"scheduler", name()}, {"gap_ms", gap_ms}, {"attach_ms", load_ms}}.dump();
+        log(LogLevel::info, "{}: switched from {} (gap {:.1f} ms on the default scheduler: detach {:.1f}, enable {:.1f})",
+            name(), old_name, gap_ms, detach_ms, enable_ms);
+        return json{{"scheduler", name()},      {"gap_ms", gap_ms},       {"detach_ms", detach_ms},
+                    {"enable_ms", enable_ms}, {"attach_ms", load_ms}}
+            .dump();
     } else {
         std::string why = r.error().context("enable " + entry->name).what();
-        if ((*inst)->sched->exit_info().exited() == false) print_exit(out_, (*inst)->sched->detach());
+        if (!exited_at_start) (*inst)->sched->detach();  // enable() failed: nothing ran, no exit record
         inst->reset();
         if (auto back = attach(false); !back) {
             lost_ = true;
@@ -456,16 +478,10 @@ ControlReply Session::mode(const std::string& mode_name) {
         if (!r) return r;
         return json{{"mode", mode_name}, {"applied", "reattached"}, {"options", options}}.dump();
     }
-    // Every change is live: apply them one at a time, each on top of the last.
-    for (const OptionDecl* d : changed) {
-        auto values = cur_->config.values();
-        values[d->name] = config->at(d->name);
-        Config next(std::move(values));
-        if (auto r = cur_->sched->set_live(*d, next); !r)
-            return control_error("invalid_value", fmt::format("mode {}: {} (the options before it are applied)", mode_name,
-                                                              r.error().what()));
-        cur_->config = std::move(next);
-    }
+    // Every change is live: applied together, checked once on the final config.
+    if (auto r = cur_->sched->set_live(changed, *config); !r)
+        return control_error("invalid_value", fmt::format("mode {}: {}", mode_name, r.error().what()));
+    cur_->config = std::move(*config);
     cur_->mode = mode_name;
     return json{{"mode", mode_name}, {"applied", "live"}, {"options", options}}.dump();
 }

@@ -67,7 +67,7 @@ const volatile __u32 r_impatient = 2;     /* misses before a task goes straight 
 const volatile bool find_fully_idle;      /* look for fully idle (SMT) cores first */
 const volatile __u64 sampling_ns = 2000000000;
 const volatile bool scxx_bpf_timers = true;    /* false: the kernel refuses bpf_timer (see nest_sweep) */
-const volatile __u64 sweep_ns = 1000000;  /* timer-free mode: how often callbacks do the timers' work */
+__u64 sweep_ns;  /* timer-free mode: how often callbacks do the timers' work (follows delay_ns live) */
 
 SCXX_EXIT_INFO_DEFINE(uei);
 

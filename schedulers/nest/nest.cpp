@@ -124,15 +124,13 @@ protected:
         auto timers = scxx::probe_bpf_timers();
         if (!timers) return scxx::fail(std::move(timers.error()));
         bpf_timers_ = *timers;
-        // timer-free mode: sweep four times per compaction delay, within [100 us, 10 ms]
-        sweep_us_ = std::clamp<uint64_t>(us(settings().delay) / 4, 100, 10000);
         return {};
     }
 
     scxx::Result<void> configure(nest_bpf* skel) override {
         skel->rodata->nr_cpu_ids = nr_cpu_ids_;
         skel->rodata->scxx_bpf_timers = bpf_timers_;
-        skel->rodata->sweep_ns = sweep_us_ * 1000;
+        set_sweep(skel, settings());
         return scxx::size_maps({{skel->maps.cpu_ctxs, nr_cpu_ids_},
                                 {skel->maps.scratch_masks, nr_cpu_ids_},
                                 {skel->maps.sampled, NEST_NR_MASKS * nr_words_}});
@@ -141,6 +139,12 @@ protected:
     scxx::Result<void> populate(nest_bpf* skel) override {
         return scxx::run_syscall_until_done(skel->progs.nest_alloc_masks, "nest: allocate cpumasks",
                                             4 * (nr_cpu_ids_ + 2) + 100);
+    }
+
+    // delay-us and r-max reach BPF through their globals; the sweep period follows the delay.
+    scxx::Result<void> apply_live(nest_bpf* skel, const Settings& next) override {
+        set_sweep(skel, next);
+        return {};
     }
 
     scxx::Result<void> read_stats(nest_bpf* skel, scxx::Stats& stats) override {
@@ -187,6 +191,13 @@ private:
     unsigned nr_words_ = 0;
     bool bpf_timers_ = true;
     uint64_t sweep_us_ = 0;
+
+    // Timer-free mode: sweep four times per compaction delay, within [100 us, 10 ms]; follows a live
+    // --delay-us change.
+    void set_sweep(nest_bpf* skel, const Settings& s) {
+        sweep_us_ = std::clamp<uint64_t>(us(s.delay) / 4, 100, 10000);
+        skel->bss->sweep_ns = sweep_us_ * 1000;
+    }
 };
 
 const scxx::Registrar registrar{scxx::scheduler_entry<Nest>(

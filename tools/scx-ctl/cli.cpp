@@ -60,7 +60,11 @@ scxx::Result<void> parse_command_args(Command& c, const std::vector<std::string>
         } else if (c.name == "stats" && is_option(a, "--count")) {
             auto v = option_value(args, i, "--count");
             if (!v) return scxx::fail(std::move(v.error()));
-            c.count = static_cast<unsigned>(std::strtoul(v->c_str(), nullptr, 10));
+            char* end = nullptr;
+            const unsigned long n = std::strtoul(v->c_str(), &end, 10);
+            if (v->empty() || *end != '\0' || n == 0 || n > 1000000)
+                return usage_error("--count: give a number of samples, 1..1000000");
+            c.count = static_cast<unsigned>(n);
         } else if (c.name == "raw" && a == "--no-newline") {
             c.no_newline = true;
         } else if (c.name == "switch" && is_option(a, "--mode")) {

@@ -165,9 +165,14 @@ int cmd_simple(const Command& c, Session& s, std::ostream& out, std::ostream& er
         out << fmt::format("{}: {} -> {}\n", scalar(res.value("key", json())), scalar(res.value("previous", json())),
                            scalar(res.value("value", json())));
     } else if (c.name == "switch") {
-        out << fmt::format("switched to {} (attach {} ms, {} ms on the kernel's default scheduler)\n",
-                           scalar(res.value("scheduler", json())), scalar(res.value("attach_ms", json())),
-                           scalar(res.value("gap_ms", json())));
+        const auto ms = [&](const char* key) {
+            const json& v = res.contains(key) ? res.at(key) : json();
+            return v.is_number() ? fmt::format("{:.1f}", v.get<double>()) : scalar(v);
+        };
+        out << fmt::format("switched to {} (loaded in {} ms while the old one ran; {} ms on the kernel's default "
+                           "scheduler: detach {} + enable {})\n",
+                           scalar(res.value("scheduler", json())), ms("attach_ms"), ms("gap_ms"), ms("detach_ms"),
+                           ms("enable_ms"));
     } else if (c.name == "mode") {
         out << fmt::format("mode {} applied ({})\n", scalar(res.value("mode", json())),
                            scalar(res.value("applied", json())));

@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
     }
     const bool slow = cmd->name == "switch" || cmd->name == "mode";
     const double timeout_s = cmd->timeout_s.value_or(slow ? 120.0 : 10.0);
-    auto client = ControlClient::connect(cmd->socket, std::chrono::milliseconds(static_cast<long>(timeout_s * 1000)));
+    const auto timeout = std::chrono::milliseconds(static_cast<long>(timeout_s * 1000));
+    auto client = ControlClient::connect(cmd->socket, timeout);
     if (!client) {
         const int e = client.error().errnum();
         const char* fix = (e == EACCES || e == EPERM) ? "run as root"
@@ -30,6 +31,6 @@ int main(int argc, char** argv) {
         std::cerr << fmt::format("scx-ctl: error: {} ({})\n", client.error().what(), fix);
         return kExitConnect;
     }
-    Session session(std::move(*client));
+    Session session(std::move(*client), [path = cmd->socket, timeout] { return ControlClient::connect(path, timeout); });
     return run_command(*cmd, session, std::cout, std::cerr);
 }

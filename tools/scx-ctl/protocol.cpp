@@ -13,9 +13,11 @@ scxx::Result<Response> parse_response(const std::string& line, int id) {
     json j = json::parse(line, nullptr, false);
     if (j.is_discarded() || !j.is_object()) return bad("not a JSON object");
     if (j.value("v", json()) != 1) return bad("\"v\" is not 1: is the runner another protocol version?");
-    if (j.value("id", json()) != id) return bad(fmt::format("the id is not {}", id));
     auto ok = j.find("ok");
     if (ok == j.end() || !ok->is_boolean()) return bad("no boolean \"ok\"");
+    // Errors not tied to a request (busy, permission, too_long) carry id null.
+    const bool unrelated_error = !ok->get<bool>() && j.value("id", json()).is_null();
+    if (j.value("id", json()) != id && !unrelated_error) return bad(fmt::format("the id is not {}", id));
     Response r;
     r.ok = ok->get<bool>();
     if (r.ok) {
@@ -35,8 +37,18 @@ scxx::Result<Response> Session::call(const std::string& cmd, json fields) {
     const int id = next_id_++;
     json request = {{"v", 1}, {"id", id}, {"cmd", cmd}};
     for (auto& [k, v] : fields.items()) request[k] = std::move(v);
-    if (auto r = client_.send(request.dump(-1, ' ', false, json::error_handler_t::replace) + "\n"); !r)
-        return scxx::fail(std::move(r.error()));
+    const std::string text = request.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+    auto r = exchange(text, id);
+    const int e = r ? 0 : r.error().errnum();
+    if (r || !reconnect_ || (e != ECONNRESET && e != EPIPE)) return r;
+    auto fresh = reconnect_();  // the server closed an idle connection: once more on a new one
+    if (!fresh) return scxx::fail(std::move(fresh.error()));
+    client_ = std::move(*fresh);
+    return exchange(text, id);
+}
+
+scxx::Result<Response> Session::exchange(const std::string& request, int id) {
+    if (auto r = client_.send(request); !r) return scxx::fail(std::move(r.error()));
     auto line = client_.read_line();
     if (!line) return scxx::fail(std::move(line.error()));
     return parse_response(*line, id);

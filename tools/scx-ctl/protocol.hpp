@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -23,7 +24,11 @@ struct Response {
 
 class Session {
 public:
-    explicit Session(ControlClient client) : client_(std::move(client)) {}
+    // `reconnect` opens a new connection: used once when the server closed an idle one (the
+    // runner drops clients silent for 30 s; a `stats --watch 60` is one between its samples).
+    using Connector = std::function<scxx::Result<ControlClient>()>;
+    explicit Session(ControlClient client, Connector reconnect = {})
+        : client_(std::move(client)), reconnect_(std::move(reconnect)) {}
     // Sends {"v":1,"id":N,"cmd":cmd, ...fields} and reads its response. An error here is a transport
     // or protocol failure (no response, not JSON, another id), not an error response.
     scxx::Result<Response> call(const std::string& cmd, json fields = json::object());
@@ -32,7 +37,10 @@ public:
     scxx::Result<std::string> raw(const std::string& line, bool no_newline);
 
 private:
+    scxx::Result<Response> exchange(const std::string& request, int id);
+
     ControlClient client_;
+    Connector reconnect_;
     int next_id_ = 1;
 };
 

@@ -247,7 +247,7 @@ int run(int argc, char** argv) {
     if (auto f = parse_scheduler_options(*entry, parsed, svm)) return report(*f);
 
     std::vector<scxx::JsonLayer> layers;
-    if (vm.count("mode")) {
+    if (vm.count("mode") && !vm["mode"].as<std::string>().empty()) {  // --mode "" = none (an empty SCXX_MODE)
         run_opts.mode = vm["mode"].as<std::string>();
         auto layer = scxx::mode_layer(modes_dir, entry->name, run_opts.mode);
         if (!layer) return report({kExitUsage, layer.error().what()});
@@ -255,13 +255,33 @@ int run(int argc, char** argv) {
     }
     std::optional<std::filesystem::path> config_file;
     if (vm.count("config")) config_file = vm["config"].as<std::string>();
-    auto config = scxx::build_config(entry->options, layers, config_file, scx_run::given_options(entry->options, svm));
+    const auto cli = scx_run::given_options(entry->options, svm);
+    auto config = scxx::build_config(entry->options, layers, config_file, cli);
     if (!config) return report({kExitUsage, config.error().what()});
     if (entry->check)
         if (auto r = entry->check(*config); !r) return report({kExitUsage, r.error().what()});
-    run_opts.make_config = [modes_dir](const scxx::SchedulerEntry& e, const std::string& mode,
-                                       const std::string& options_json) {
-        return scxx::mode_config(e, modes_dir, mode, options_json);
+    // Configs for the control socket's switch and mode requests. The scheduler scx-run started with
+    // keeps its --config file and command-line options under a new mode (defaults <- mode <- --config
+    // <- command line <- the request's options); any other scheduler starts from its defaults.
+    run_opts.make_config = [modes_dir, started = entry->name, config_file, cli](
+                               const scxx::SchedulerEntry& e, const std::string& mode,
+                               const std::string& options_json) -> scxx::Result<scxx::Config> {
+        if (e.name != started) return scxx::mode_config(e, modes_dir, mode, options_json);
+        std::vector<scxx::JsonLayer> base_layers;
+        if (!mode.empty()) {
+            auto layer = scxx::mode_layer(modes_dir, e.name, mode);
+            if (!layer) return scxx::fail(std::move(layer.error()));
+            base_layers.push_back(std::move(*layer));
+        }
+        auto base = scxx::build_config(e.options, base_layers, config_file, cli);
+        if (!base) return scxx::fail(std::move(base.error()));
+        std::vector<scxx::JsonLayer> layers{{scxx::config_to_json(e.options, *base), "the options scx-run started with"}};
+        if (!options_json.empty()) layers.push_back({options_json, "options"});
+        auto config = scxx::build_config(e.options, layers, std::nullopt, {});
+        if (!config) return scxx::fail(std::move(config.error()));
+        if (e.check)
+            if (auto r = e.check(*config); !r) return scxx::fail(std::move(r.error()));
+        return config;
     };
     run_opts.on_state = scx_run::ServiceNotifier{};
 

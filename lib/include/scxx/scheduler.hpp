@@ -65,11 +65,13 @@ public:
         if (auto r = load(ctx); !r) return r;
         return enable();
     }
-    // Changes the live option `decl` while attached; `config` is the whole new config, each value
-    // already checked against its declaration. On error nothing changed.
-    virtual Result<void> set_live(const OptionDecl& decl, const Config& config) {
+    // Changes the live options `changed` together while attached; `config` is the whole new config,
+    // each value already checked against its declaration (the cross-option checks run here, on the
+    // final config only). On error nothing changed.
+    virtual Result<void> set_live(const std::vector<const OptionDecl*>& changed, const Config& config) {
         (void)config;
-        return fail(ENOTSUP, "option --" + decl.name + " cannot change while attached");
+        return fail(ENOTSUP, "option --" + (changed.empty() ? std::string("?") : changed.front()->name) +
+                                 " cannot change while attached");
     }
     // Lines printed once after attach (e.g. "Pairs: [0,2] [1,3]").
     virtual std::vector<std::string> banner() const { return {}; }

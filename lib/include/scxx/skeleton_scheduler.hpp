@@ -107,19 +107,35 @@ public:
         return {};
     }
 
-    // A live option: its .global() written, then the apply_live hook with the new settings.
-    Result<void> set_live(const OptionDecl& decl, const Config& config) final {
-        if (!attached_) return fail(EINVAL, "option --" + decl.name + ": " + name_ + " is not attached");
-        if (!decl.live) return Scheduler::set_live(decl, config);
+    // Live options: the final settings checked once, every .global() written, then the apply_live
+    // hook; on a failure the globals written so far get their old values back.
+    Result<void> set_live(const std::vector<const OptionDecl*>& changed, const Config& config) final {
+        if (!attached_) return fail(EINVAL, name_ + " is not attached");
+        for (const OptionDecl* d : changed)
+            if (!d->live) return Scheduler::set_live({d}, config);
         Settings next = Derived::options().settings(config);
         if (auto r = Derived::validate(next); !r) return r;
         Skel* s = attached_->skel();
-        if (!decl.global.empty()) {
-            auto raw = option_bpf_value(decl, config.at(decl.name));
-            if (!raw) return fail(std::move(raw.error()));
-            if (auto r = set_global(s->obj, decl.global, *raw); !r) return fail(std::move(r.error()).context("option --" + decl.name));
+        std::vector<std::pair<std::string, uint64_t>> undo;  // global, old value
+        auto restore = [&] {
+            for (auto it = undo.rbegin(); it != undo.rend(); ++it) (void)set_global(s->obj, it->first, it->second);
+        };
+        for (const OptionDecl* d : changed) {
+            if (d->global.empty()) continue;
+            auto raw = option_bpf_value(*d, config.at(d->name));
+            auto old = raw ? global_value(s->obj, d->global) : Result<uint64_t>(fail(std::move(raw.error())));
+            Result<void> r = old ? set_global(s->obj, d->global, *raw) : Result<void>(fail(std::move(old.error())));
+            if (!r) {
+                restore();
+                return fail(std::move(r.error()).context("option --" + d->name));
+            }
+            undo.emplace_back(d->global, *old);
         }
-        if (auto r = apply_live(s, next); !r) return r;
+        if (auto r = apply_live(s, next); !r) {
+            restore();
+            (void)apply_live(s, settings_);
+            return r;
+        }
         settings_ = std::move(next);
         return {};
     }
