@@ -14,6 +14,7 @@
 #  - a switch to a scheduler the kernel refuses (simple with ops.init failing) reports
 #    switch_failed and nest is attached again; `scx-ctl mode gaming` applies nest's gaming mode;
 #  - SIGTERM: exit status 0, the socket and /run/scxx are gone.
+# Also: `scx-run --mode gaming --check` finds the installed modes in the image.
 . /lib/scxx.sh
 
 SOCK=/run/scxx/control.sock
@@ -34,6 +35,11 @@ refused() {
     grep -q "$_c" /tmp/ctl.err /tmp/ctl.out || { cat /tmp/ctl.err /tmp/ctl.out; fail "$_w: no '$_c' error"; }
     echo "ok: $_w -> $(cat /tmp/ctl.err /tmp/ctl.out | head -c 200 | tr '\n' ' ')"
 }
+
+# The modes are in the image where scx-run looks by default.
+scx-run --sched lavd --mode gaming --check > /tmp/mode.json 2>&1 || { cat /tmp/mode.json; fail "--mode gaming --check failed"; }
+grep -q '"power-mode": *"performance"' /tmp/mode.json || { cat /tmp/mode.json; fail "lavd's gaming mode does not set power-mode performance"; }
+echo "ok: scx-run --mode gaming finds lavd's modes"
 
 scx-run --sched lavd --power-mode performance --stats 1 --metrics-file /tmp/scxx.prom > /tmp/run.log 2>&1 &
 pid=$!
