@@ -7,7 +7,7 @@ namespace {
 
 constexpr OptionDecl kGlobal[] = {
     {.name = "--socket", .value = "PATH",
-     .help = "the control socket (default /run/scxx/control.sock, as scx-run --socket)"},
+     .help = "the control socket (default /run/scxx/control.sock)"},
     {.name = "--timeout", .value = "SECS", .help = "how long to wait for a response (default 10, switch and mode 120)"},
     {.name = "--json", .help = "print the response's result object as JSON (also after the command)"},
     {.name = "--help", .help = "print this usage and exit (also after the command)", .alias = "-h"},
