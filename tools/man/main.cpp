@@ -1,6 +1,7 @@
 // tools/man/main.cpp: scxx-man, the man page generator run by the build: prints one page's roff on
 // stdout. It links the schedulers whole, like scx-run, so the registry lists them all.
 //   scxx-man scx-run.8 NAME=MODES_JSON...   |   scxx-man scx-ctl.8   |   scxx-man scxx.5
+//   scxx-man --scx-ctl-declarations   (for check-man: what scx-ctl.8 must show and must not)
 #include <iostream>
 #include <string>
 
@@ -18,6 +19,10 @@ int main(int argc, char** argv) {
     const std::string page = argv[1];
     if (page == "scx-ctl.8") {
         std::cout << scxx_man::scx_ctl_page(SCXX_VERSION);
+        return 0;
+    }
+    if (page == "--scx-ctl-declarations") {
+        scxx_man::scx_ctl_declarations(std::cout);
         return 0;
     }
     if (page == "scxx.5") {

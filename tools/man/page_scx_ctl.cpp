@@ -1,11 +1,14 @@
 // tools/man/page_scx_ctl.cpp: scx-ctl(8), the control-socket client's commands, options and exit
-// status (docs/control-protocol.md is the protocol it speaks). Its text lives here as one table per
-// section until scx-ctl's own declarations can feed it.
+// status (docs/control-protocol.md is the protocol it speaks). The synopsis and the command and
+// option lists come from scx-ctl's declarations (tools/scx-ctl/command_table.hpp), the ones its
+// parser and --help use, hidden entries left out; the description and exit status are written here.
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "command_table.hpp"
 #include "pages.hpp"
 #include "roff.hpp"
 
@@ -17,33 +20,47 @@ struct Entry {
     std::string body;  // plain text
 };
 
-std::vector<Entry> commands() {
-    return {
-        {bold("status"), "the running scheduler, its mode, every option's value, its state, uptime, restarts and "
-                         "switches, the kernel and the runner's version and pid"},
-        {fmt::format("{} [{} {}] [{}]", bold("stats"), bold("--watch"), italic("N"), bold("--json")),
-         "the scheduler's current stats; with --watch, again every N seconds until interrupted"},
-        {bold("meta"), "the stats' fields: name, type (counter, gauge, text, cpus), unit, help and section"},
-        {fmt::format("{} {} {}", bold("set"), italic("KEY"), italic("VALUE")),
-         "change an option the scheduler declares live, without re-attaching; other options need switch"},
-        {fmt::format("{} {} [{} {}] [{}]", bold("switch"), italic("SCHED"), bold("--mode"), italic("M"),
-                     option("--OPT=VALUE", "...")),
-         "detach the running scheduler and attach SCHED with mode M and the options given; when SCHED is "
-         "rejected, the previous scheduler comes back with its options"},
-        {fmt::format("{} {}", bold("mode"), italic("NAME")),
-         "apply the running scheduler's mode NAME: live when every option that changes is live, otherwise by "
-         "re-attaching"},
-        {bold("events"), "the kernel's sched_ext event counters (/sys/kernel/sched_ext/root/events)"},
-        {bold("metrics"), "the stats as OpenMetrics text (what --metrics-file writes)"},
-    };
+void add(Page& page, const std::vector<Entry>& entries) {
+    for (const auto& e : entries) page.tp(e.tag, text(e.body));
 }
 
-std::vector<Entry> options() {
-    return {
-        {option("--socket", "PATH"), "the control socket (default /run/scxx/control.sock)"},
-        {option("--timeout", "SECS"), "how long to wait for the runner's answer"},
-        {bold("--json"), "print the response's result as JSON instead of text"},
-    };
+// "--opt V" (bold, italic), with its short form first: "-h, --help".
+std::string option_tag(const scxctl::OptionDecl& o) {
+    return (o.alias.empty() ? "" : bold(o.alias) + ", ") + option(o.name, o.value);
+}
+
+// The command's synopsis as scxctl::synopsis() writes it, in roff: the name bold, the arguments
+// italic, each visible option in brackets.
+std::string command_tag(const scxctl::CommandDecl& c) {
+    std::string out = bold(c.name);
+    if (!c.args.empty()) out += " " + italic(c.args);
+    for (const auto& o : c.options)
+        if (!o.hidden) out += " [" + option(o.name, o.value) + "]";
+    if (!c.open_options.empty()) out += " [" + option(c.open_options, "...") + "]";
+    return out;
+}
+
+// Each visible command, its options indented under it.
+void add_commands(Page& page) {
+    for (const auto& c : scxctl::commands()) {
+        if (c.hidden) continue;
+        page.tp(command_tag(c), text(c.description));
+        std::vector<Entry> options;
+        for (const auto& o : c.options)
+            if (!o.hidden) options.push_back({option_tag(o), std::string(o.help)});
+        if (!c.open_options.empty()) options.push_back({option(c.open_options, "..."), std::string(c.open_help)});
+        if (options.empty()) continue;
+        page.raw(".RS\n");
+        add(page, options);
+        page.raw(".RE\n");
+    }
+}
+
+std::vector<Entry> global_options() {
+    std::vector<Entry> out;
+    for (const auto& o : scxctl::global_options())
+        if (!o.hidden) out.push_back({option_tag(o), std::string(o.help)});
+    return out;
 }
 
 std::vector<Entry> exit_status() {
@@ -55,32 +72,45 @@ std::vector<Entry> exit_status() {
     };
 }
 
-void add(Page& page, const std::vector<Entry>& entries) {
-    for (const auto& e : entries) page.tp(e.tag, text(e.body));
-}
-
 }  // namespace
 
 std::string scx_ctl_page(const std::string& version) {
     Page page("SCX-CTL", 8, version, "System Administration");
     page.sh("NAME").raw("scx-ctl \\- control a running scx-run\n");
-    page.sh("SYNOPSIS").raw(fmt::format("{} [{}] [{}] [{}] {} [{}]\n", bold("scx-ctl"), option("--socket", "PATH"),
-                                        option("--timeout", "SECS"), bold("--json"), italic("COMMAND"),
-                                        italic("ARGS")));
+    std::string synopsis = bold("scx-ctl");
+    for (const auto& o : scxctl::global_options())
+        if (!o.hidden) synopsis += " [" + option(o.name, o.value) + "]";
+    page.sh("SYNOPSIS").raw(fmt::format("{} {} [{}]\n", synopsis, italic("COMMAND"), italic("ARGS")));
     page.sh("DESCRIPTION")
         .pp(text("scx-ctl sends one request to the control socket of a running scx-run(8) and prints the answer. "
                  "The socket is root's (mode 0600); requests from other users are refused. The protocol is one "
                  "JSON object a line (docs/control-protocol.md in the source tree)."));
     page.sh("COMMANDS");
-    add(page, commands());
+    add_commands(page);
     page.sh("OPTIONS");
-    add(page, options());
+    add(page, global_options());
     page.sh("EXIT STATUS");
     add(page, exit_status());
     page.sh("EXAMPLES").example({"scx-ctl status", "scx-ctl stats --watch 1", "scx-ctl set slice-us 3000",
                                  "scx-ctl switch nest --mode powersave", "scx-ctl mode gaming"});
     page.sh("SEE ALSO").raw("scx\\-run(8), scxx(5)\n");
     return page.str();
+}
+
+void scx_ctl_declarations(std::ostream& out) {
+    auto line = [&](bool hidden, std::string_view name, const std::string& shown) {
+        out << (hidden ? "hidden\t" : "shown\t") << (hidden ? std::string(name) : shown) << '\n';
+    };
+    auto option_line = [&](const scxctl::OptionDecl& o, bool hidden) {
+        line(hidden || o.hidden, o.name,
+             (o.alias.empty() ? "" : std::string(o.alias) + ", ") + scxctl::option_synopsis(o));
+    };
+    for (const auto& o : scxctl::global_options()) option_line(o, false);
+    for (const auto& c : scxctl::commands()) {
+        line(c.hidden, c.name, scxctl::synopsis(c));
+        for (const auto& o : c.options) option_line(o, c.hidden);
+        if (!c.open_options.empty()) line(c.hidden, c.open_options, std::string(c.open_options) + " ...");
+    }
 }
 
 }  // namespace scxx_man

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <map>
+#include <ostream>
 #include <string>
 
 #include "scxx/result.hpp"
@@ -18,6 +19,10 @@ using ModesFiles = std::map<std::string, std::filesystem::path>;
 scxx::Result<std::string> scx_run_page(const ModesFiles& modes, const std::string& version);
 // scx-ctl(8): commands, options and exit status of the control-socket client.
 std::string scx_ctl_page(const std::string& version);
+// What tools/man/check-man looks for in scx-ctl.8, one line a declaration of scx-ctl's: "shown\t" and
+// the synopsis or option as the page shows it (roff removed), or "hidden\t" and a name the page must
+// not show.
+void scx_ctl_declarations(std::ostream& out);
 // scxx(5): /etc/default/scxx, --config JSON files and the modes files.
 std::string scxx_page(const std::string& version);
 

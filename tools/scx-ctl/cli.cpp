@@ -1,4 +1,4 @@
-// cli.cpp: scx-ctl's argv parser (see cli.hpp).
+// cli.cpp: scx-ctl's argv parser and usage text (see cli.hpp), both driven by command_table.
 #include "cli.hpp"
 
 #include <cstdlib>
@@ -7,8 +7,6 @@
 
 namespace scxctl {
 namespace {
-
-constexpr const char* kCommands[] = {"status", "stats", "meta", "set", "switch", "mode", "events", "metrics", "raw"};
 
 scxx::Result<double> positive_number(const std::string& opt, const std::string& text) {
     char* end = nullptr;
@@ -28,14 +26,11 @@ scxx::Result<std::string> option_value(const std::vector<std::string>& args, siz
     return args[++i];
 }
 
-bool is_option(const std::string& a, const std::string& opt) {
-    return a == opt || (a.size() > opt.size() && a.compare(0, opt.size(), opt) == 0 && a[opt.size()] == '=');
-}
-
-// --json and --help are accepted before and after the command.
+// --json and --help (declared global options) are accepted before and after the command.
 bool take_anywhere_flag(Command& c, const std::string& a) {
-    if (a == "--json") return c.json = true;
-    if (a == "--help" || a == "-h") return c.help = true;
+    const OptionDecl* o = find_option(global_options(), a);
+    if (o && o->name == "--json") return c.json = true;
+    if (o && o->name == "--help") return c.help = true;
     return false;
 }
 
@@ -46,18 +41,21 @@ scxx::Result<double> seconds_option(const std::vector<std::string>& args, size_t
     return positive_number(opt, *v);
 }
 
-// Arguments after the command: its own options and positionals.
-scxx::Result<void> parse_command_args(Command& c, const std::vector<std::string>& args, size_t i) {
+// Arguments after the command: its declared options, open --OPT options where it takes them, and
+// positionals.
+scxx::Result<void> parse_command_args(Command& c, const CommandDecl& decl, const std::vector<std::string>& args,
+                                      size_t i) {
     std::vector<std::string> positional;
     for (; i < args.size(); ++i) {
         const std::string& a = args[i];
+        const OptionDecl* o = find_option(decl.options, a);
         if (take_anywhere_flag(c, a)) {
             continue;
-        } else if (c.name == "stats" && is_option(a, "--watch")) {
+        } else if (o && o->name == "--watch") {
             auto n = seconds_option(args, i, "--watch");
             if (!n) return scxx::fail(std::move(n.error()));
             c.watch_s = *n;
-        } else if (c.name == "stats" && is_option(a, "--count")) {
+        } else if (o && o->name == "--count") {
             auto v = option_value(args, i, "--count");
             if (!v) return scxx::fail(std::move(v.error()));
             char* end = nullptr;
@@ -65,17 +63,21 @@ scxx::Result<void> parse_command_args(Command& c, const std::vector<std::string>
             if (v->empty() || *end != '\0' || n == 0 || n > 1000000)
                 return usage_error("--count: give a number of samples, 1..1000000");
             c.count = static_cast<unsigned>(n);
-        } else if (c.name == "raw" && a == "--no-newline") {
+        } else if (o && o->name == "--no-newline") {
             c.no_newline = true;
-        } else if (c.name == "switch" && is_option(a, "--mode")) {
+        } else if (o && o->name == "--mode") {
             auto v = option_value(args, i, "--mode");
             if (!v) return scxx::fail(std::move(v.error()));
             c.mode = *v;
-        } else if (c.name == "switch" && a.size() > 2 && a.compare(0, 2, "--") == 0) {
+        } else if (o) {
+            return usage_error(fmt::format("{}: option {} is declared but not handled (a bug in cli.cpp)", c.name,
+                                           o->name));
+        } else if (!decl.open_options.empty() && a.size() > 2 && a.compare(0, 2, "--") == 0) {
             // --OPT=VALUE, --OPT VALUE (when the next word is no option), or --OPT alone (true)
             const size_t eq = a.find('=');
             const std::string opt = a.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
-            if (opt.empty()) return usage_error(fmt::format("switch: '{}' names no option (use --OPT=VALUE)", a));
+            if (opt.empty())
+                return usage_error(fmt::format("{}: '{}' names no option (use --OPT=VALUE)", c.name, a));
             if (eq != std::string::npos) c.options.emplace_back(opt, a.substr(eq + 1));
             else if (i + 1 < args.size() && args[i + 1].compare(0, 2, "--") != 0 && !positional.empty())
                 c.options.emplace_back(opt, args[++i]);
@@ -88,55 +90,55 @@ scxx::Result<void> parse_command_args(Command& c, const std::vector<std::string>
             positional.push_back(a);
         }
     }
-    auto expect = [&](size_t n, const char* form) -> scxx::Result<void> {
-        if (c.help || positional.size() == n) return {};
+    const size_t want = positional_count(decl);
+    if (!c.help && positional.size() != want) {
+        const std::string form = want == 0 ? fmt::format("scx-ctl {} with no arguments", c.name)
+                                           : "scx-ctl " + synopsis(decl, decl.hidden);
         return usage_error(fmt::format("{}: expected {} (got {} argument{})", c.name, form, positional.size(),
                                        positional.size() == 1 ? "" : "s"));
-    };
-    if (c.name == "set") {
-        if (auto r = expect(2, "scx-ctl set KEY VALUE"); !r) return r;
-        if (!c.help) c.key = positional[0], c.value = positional[1];
-    } else if (c.name == "switch" || c.name == "mode") {
-        if (auto r = expect(1, c.name == "switch" ? "scx-ctl switch SCHED [--mode M] [--OPT=VALUE ...]"
-                                                   : "scx-ctl mode NAME");
-            !r)
-            return r;
-        if (!c.help) c.key = positional[0];
-    } else if (c.name == "raw") {
-        if (auto r = expect(1, "scx-ctl raw [--no-newline] LINE"); !r) return r;
-        if (!c.help) c.raw = positional[0];
-    } else if (auto r = expect(0, ("scx-ctl " + c.name + " with no arguments").c_str()); !r) {
-        return r;
     }
+    if (c.help) return {};
+    if (c.name == "set") c.key = positional[0], c.value = positional[1];
+    else if (c.name == "switch" || c.name == "mode") c.key = positional[0];
+    else if (c.name == "raw") c.raw = positional[0];
     return {};
+}
+
+// One "  LEFT   help" line of the usage, the help at column 31 (on the next line when LEFT is long).
+void usage_line(std::string& out, size_t indent, const std::string& left, std::string_view help) {
+    constexpr size_t kHelpColumn = 31;
+    std::string line = std::string(indent, ' ') + left;
+    if (line.size() + 1 > kHelpColumn) line += "\n", line.append(kHelpColumn, ' ');
+    else line.append(kHelpColumn - line.size(), ' ');
+    out += line;
+    out += help;
+    out += '\n';
+}
+
+std::string option_left(const OptionDecl& o) {
+    return (o.alias.empty() ? "" : std::string(o.alias) + ", ") + option_synopsis(o);
 }
 
 }  // namespace
 
 std::string usage() {
-    return fmt::format(
-        "usage: scx-ctl [--socket PATH] [--timeout SECS] [--json] COMMAND\n"
-        "\n"
-        "Talks to a running scx-run over its control socket (default {}).\n"
-        "\n"
-        "commands:\n"
-        "  status                       the scheduler, mode, state, uptime, options\n"
-        "  stats [--watch N] [--json]   the scheduler's stats (every N seconds with rates)\n"
-        "  meta                         each stat's type, unit and help\n"
-        "  set KEY VALUE                change a live option\n"
-        "  switch SCHED [--mode M] [--OPT=VALUE ...]\n"
-        "                               attach another scheduler (options as on scx-run)\n"
-        "  mode NAME                    apply one of the scheduler's modes\n"
-        "  events                       the kernel's sched_ext event counters\n"
-        "  metrics                      the stats as OpenMetrics text\n"
-        "\n"
-        "options:\n"
-        "  --socket PATH    the control socket\n"
-        "  --timeout SECS   how long to wait for a response (default 10, switch and mode 120)\n"
-        "  --json           print the response's result object as JSON\n"
-        "\n"
-        "exit status: 0 ok, 1 the server answered with an error, 2 usage error, 3 cannot connect\n",
-        kDefaultSocket);
+    std::string out = "usage: scx-ctl";
+    for (const auto& o : global_options())
+        if (!o.hidden) out += " [" + option_synopsis(o) + "]";
+    out += fmt::format(" COMMAND [ARGS]\n\nTalks to a running scx-run over its control socket (default {}).\n\ncommands:\n",
+                       kDefaultSocket);
+    for (const auto& c : commands()) {
+        if (c.hidden) continue;
+        usage_line(out, 2, synopsis(c), c.help);
+        for (const auto& o : c.options)
+            if (!o.hidden) usage_line(out, 6, option_left(o), o.help);
+        if (!c.open_options.empty()) usage_line(out, 6, std::string(c.open_options) + " ...", c.open_help);
+    }
+    out += "\noptions:\n";
+    for (const auto& o : global_options())
+        if (!o.hidden) usage_line(out, 2, option_left(o), o.help);
+    out += "\nexit status: 0 ok, 1 the server answered with an error, 2 usage error, 3 cannot connect\n";
+    return out;
 }
 
 scxx::Result<Command> parse_command_line(const std::vector<std::string>& args) {
@@ -146,12 +148,12 @@ scxx::Result<Command> parse_command_line(const std::vector<std::string>& args) {
         const std::string& a = args[i];
         if (take_anywhere_flag(c, a)) {
             continue;
-        } else if (is_option(a, "--socket")) {
+        } else if (const OptionDecl* o = find_option(global_options(), a); o && o->name == "--socket") {
             auto v = option_value(args, i, "--socket");
             if (!v) return scxx::fail(std::move(v.error()));
             if (v->empty()) return scxx::fail(EINVAL, "--socket: empty path (e.g. --socket /run/scxx/control.sock)");
             c.socket = *v;
-        } else if (is_option(a, "--timeout")) {
+        } else if (o && o->name == "--timeout") {
             auto n = seconds_option(args, i, "--timeout");
             if (!n) return scxx::fail(std::move(n.error()));
             c.timeout_s = *n;
@@ -166,13 +168,9 @@ scxx::Result<Command> parse_command_line(const std::vector<std::string>& args) {
         return scxx::fail(EINVAL, "no command given (try scx-ctl status, or scx-ctl --help)");
     }
     c.name = args[i];
-    bool known = false;
-    for (const char* k : kCommands) known = known || c.name == k;
-    if (!known)
-        return scxx::fail(EINVAL, fmt::format("unknown command '{}' (commands: status, stats, meta, set, switch, mode, "
-                                              "events, metrics)",
-                                              c.name));
-    if (auto r = parse_command_args(c, args, i + 1); !r) return scxx::fail(std::move(r.error()));
+    const CommandDecl* decl = find_command(c.name);
+    if (!decl) return scxx::fail(EINVAL, fmt::format("unknown command '{}' (commands: {})", c.name, command_names()));
+    if (auto r = parse_command_args(c, *decl, args, i + 1); !r) return scxx::fail(std::move(r.error()));
     return c;
 }
 

@@ -1,5 +1,6 @@
 // cli.hpp: scx-ctl's command line: global options, the command and its arguments, parsed by hand
-// into a Command; usage errors are one line naming the problem and the fix.
+// into a Command; what is accepted and --help come from the declarations in command_table.hpp; usage
+// errors are one line naming the problem and the fix.
 #pragma once
 
 #include <map>
@@ -8,11 +9,10 @@
 #include <variant>
 #include <vector>
 
+#include "command_table.hpp"
 #include "scxx/result.hpp"
 
 namespace scxctl {
-
-inline constexpr const char* kDefaultSocket = "/run/scxx/control.sock";
 
 struct Command {
     std::string socket = kDefaultSocket;
@@ -30,7 +30,7 @@ struct Command {
     bool no_newline = false;          // raw --no-newline
 };
 
-// The usage text for --help.
+// The usage text for --help, written from the declarations (hidden ones left out).
 std::string usage();
 
 // argv without argv[0]. The error message is the whole one-line usage complaint.

@@ -48,7 +48,18 @@ scxx::Result<Response> Session::call(const std::string& cmd, json fields) {
 }
 
 scxx::Result<Response> Session::exchange(const std::string& request, int id) {
-    if (auto r = client_.send(request); !r) return scxx::fail(std::move(r.error()));
+    if (auto r = client_.send(request); !r) {
+        // A server that refuses the connection (busy, permission) writes its error and closes, maybe
+        // before the request went out: that answer, not the broken pipe, is what to report.
+        const int e = r.error().errnum();
+        if (e == EPIPE || e == ECONNRESET) {
+            if (auto line = client_.read_line(); line) {
+                auto refusal = parse_response(*line, id);
+                if (refusal && !refusal->ok) return refusal;
+            }
+        }
+        return scxx::fail(std::move(r.error()));
+    }
     auto line = client_.read_line();
     if (!line) return scxx::fail(std::move(line.error()));
     return parse_response(*line, id);
