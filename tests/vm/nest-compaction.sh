@@ -17,8 +17,8 @@ cleanup() { [ -n "$hogs" ] && kill -KILL $hogs 2>/dev/null; [ -n "$pid" ] && kil
 trap cleanup EXIT
 
 # compaction DELAY_US EARLY_S SHRINK_BY_S: after the stop the nest must keep all its CPUs for the
-# first EARLY_S seconds (0: not checked), have shrunk by SHRINK_BY_S, and end smaller than under
-# load, with the demotions counted by the timer callbacks. (On a busy host TCG runs the guest late,
+# first EARLY_S seconds (0: not checked), have shrunk by SHRINK_BY_S, and stay smaller than under
+# load in at least 60% of the samples from then on (a wake-up may promote a core for a moment), with the demotions counted by the timer callbacks. (On a busy host TCG runs the guest late,
 # so timers fire late too, and on PREEMPT_RT background kernel work on sched_ext keeps using idle
 # cores now and then, each use restarting their delay: the 4 s window and the bounds leave room.)
 compaction() {
@@ -48,17 +48,22 @@ compaction() {
         NR == 1 { t0 = $1; full = $2 + 0 > pre + 0 ? $2 : pre }   # the nest as the load stopped
         { dt = $1 - t0; n = $2 + 0; trace = trace sprintf(" %.1f:%d", dt, n); last = n; c1 = $3
           if (dt <= early && (emin == "" || n < emin)) emin = n
-          if (shrunk == "" && n < full) shrunk = dt }
-        END { printf "full=%d early_min=%s final=%d shrunk_at=%s demoted=%d trace=%s\n", full,
-                     emin == "" ? "-" : emin, last, shrunk == "" ? "never" : shrunk, c1 - c0, trace }
+          if (shrunk == "" && n < full) shrunk = dt
+          if (shrunk != "") { after++; if (n < full) smaller++ } }
+        END { printf "full=%d early_min=%s smaller_pct=%d shrunk_at=%s demoted=%d trace=%s\n", full,
+                     emin == "" ? "-" : emin, after ? 100 * smaller / after : 0, shrunk == "" ? "never" : shrunk,
+                     c1 - c0, trace }
     ' /tmp/post.tab > /tmp/result
-    read -r full emin final shrunk demoted trace < /tmp/result
-    full=${full#full=}; emin=${emin#early_min=}; final=${final#final=}; shrunk=${shrunk#shrunk_at=}
+    read -r full emin smaller shrunk demoted trace < /tmp/result
+    full=${full#full=}; emin=${emin#early_min=}; smaller=${smaller#smaller_pct=}; shrunk=${shrunk#shrunk_at=}
     demoted=${demoted#demoted=}
     echo "RESULT delay ${1} us: primary nest $full CPUs under load; after the stop (s:CPUs)${trace#trace=};" \
-         "first smaller at ${shrunk} s; demoted by timers: $demoted"
+         "first smaller at ${shrunk} s, smaller in ${smaller}% of the samples from then on; demoted by timers: $demoted"
     [ "$full" -ge 2 ] || { tail -20 /tmp/run.log; fail "delay $1: 4 busy tasks filled only $full CPUs of the primary nest"; }
-    [ "$shrunk" != never ] && [ "$final" -lt "$full" ] || { grep -A12 MARK-STOP /tmp/run.log | tail -40; fail "delay $1: the primary nest never shrank after the load stopped"; }
+    # Idle cores stay out: a wake-up (the sampling itself) may promote one for a moment, so the nest
+    # must be smaller in most samples after it first shrank, not in the last one by luck.
+    [ "$shrunk" != never ] || { grep -A12 MARK-STOP /tmp/run.log | tail -40; fail "delay $1: the primary nest never shrank after the load stopped"; }
+    [ "$smaller" -ge 60 ] || { grep -A12 MARK-STOP /tmp/run.log | tail -40; fail "delay $1: the primary nest was smaller in only ${smaller}% of the samples after it first shrank (want >= 60%)"; }
     awk -v s="$shrunk" -v b="$3" 'BEGIN { exit !(s <= b) }' || fail "delay $1: the nest shrank only after ${shrunk} s"
     [ "$demoted" -ge 1 ] || fail "delay $1: no core was demoted by its timer"
     [ "$2" = 0 ] || [ "$emin" -ge "$full" ] || fail "delay $1: the nest shrank to $emin CPUs before the delay had passed"
