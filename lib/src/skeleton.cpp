@@ -74,7 +74,9 @@ std::string verifier_reason(const std::string& captured) {
     if (begin == std::string::npos || end == std::string::npos) return {};
     static const std::regex insn(R"(^\d+: \()");
     std::vector<std::string> lines;
-    size_t pos = captured.find('\n', begin) + 1;
+    size_t pos = captured.find('\n', begin);
+    if (pos == std::string::npos) return {};  // the log's lines start after the BEGIN line (found by tests/fuzz)
+    pos++;
     while (pos < end) {
         auto nl = captured.find('\n', pos);
         if (nl == std::string::npos || nl > end) nl = end;

@@ -53,6 +53,11 @@ TEST_CASE("VerifierReason: NoLogNoReason", "[skeleton]") {
     CHECK(scxx::detail::verifier_reason("libbpf: nothing\n") == "");
 }
 
+// Found by tests/fuzz: with nothing after the BEGIN marker's line, text from before it was taken.
+TEST_CASE("VerifierReason: NothingBeforeTheLog", "[skeleton]") {
+    CHECK(scxx::detail::verifier_reason("x\n-- BEGIN PROG LOAD LOG ---- END PROG LOAD LOG --") == "");
+}
+
 TEST_CASE("LoadError: NamesProgramReasonAndLogFile", "[skeleton]") {
     scxx_test::TempDir dir("scxx-skeleton");
     const auto path = dir.path() / "verifier.log";
