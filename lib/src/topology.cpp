@@ -292,7 +292,9 @@ private:
             CpuInfo& info = t_.cpus_[cpu];
             const Scratch& sc = scratch_[cpu];
             if (sc.capacity)
-                info.capacity = static_cast<unsigned>(std::max(0L, *sc.capacity));
+                // The kernel's scale tops out at 1024 (SCHED_CAPACITY_SCALE); a larger value is a
+                // broken sysfs and must not make the others look little (found by tests/fuzz).
+                info.capacity = static_cast<unsigned>(std::clamp(*sc.capacity, 0L, 1024L));
             else if (info.max_freq_khz > 0)
                 info.capacity = static_cast<unsigned>((info.max_freq_khz * 1024 + max_freq / 2) / max_freq);
             else
