@@ -12,18 +12,19 @@ namespace {
 
 using Kind = Stats::Entry::Kind;
 
-// A unit word mapped to an OpenMetrics base unit and the factor that converts a value into it.
+// A unit word mapped to an OpenMetrics base unit and the divisor that converts a value into it
+// (dividing by 1e6 prints 30 us as 3e-05; multiplying by 1e-6 would print 2.9999999999999997e-05).
 struct BaseUnit {
     const char* name;  // "" when the unit has no base unit here (then no # UNIT and no scaling)
-    double scale;
+    double divisor;
 };
 
 BaseUnit base_unit(std::string_view unit) {
-    if (unit == "ns") return {"seconds", 1e-9};
-    if (unit == "us") return {"seconds", 1e-6};
-    if (unit == "ms") return {"seconds", 1e-3};
+    if (unit == "ns") return {"seconds", 1e9};
+    if (unit == "us") return {"seconds", 1e6};
+    if (unit == "ms") return {"seconds", 1e3};
     if (unit == "s") return {"seconds", 1.0};
-    if (unit == "%") return {"ratio", 0.01};
+    if (unit == "%") return {"ratio", 100.0};
     return {"", 1.0};
 }
 
@@ -107,10 +108,10 @@ void entry(std::string& out, Families& families, const Stats::Entry& e, const st
         const std::string name = families.claim(stem, type, unit.name);
         family(out, name, type, e.help, unit.name);
         if (e.kind == Kind::gauge) {
-            out += fmt::format("{} {}\n", name, number(std::get<double>(e.value) * unit.scale));
+            out += fmt::format("{} {}\n", name, number(std::get<double>(e.value) / unit.divisor));
         } else {
             const uint64_t v = std::get<uint64_t>(e.value);
-            out += fmt::format("{}_total {}\n", name, unit.scale == 1.0 ? std::to_string(v) : number(double(v) * unit.scale));
+            out += fmt::format("{}_total {}\n", name, unit.divisor == 1.0 ? std::to_string(v) : number(double(v) / unit.divisor));
         }
         break;
     }

@@ -147,12 +147,16 @@ public:
         cur_->mode = o.mode;
     }
 
-    // Loads and enables the current entry and config on a fresh read of the machine.
-    Result<void> attach(bool first) {
-        auto inst = load(cur_->entry, cur_->config, cur_->mode, first ? "run " : "restart ");
+    // Loads and enables the current entry and config on a fresh read of the machine: the first
+    // attach, a restart the kernel asked for, or bringing a scheduler back after a failed switch.
+    enum class Why { first, restart, restore };
+    Result<void> attach(Why why) {
+        static constexpr const char* kVerb[] = {"run ", "restart ", "restore "};
+        auto inst = load(cur_->entry, cur_->config, cur_->mode, kVerb[static_cast<int>(why)]);
         if (!inst) return fail(std::move(inst.error()));
         if (auto r = (*inst)->sched->enable(); !r) return fail(std::move(r.error()).context("attach " + cur_->entry->name));
-        if (!first) log(LogLevel::info, "{}: topology now {}", cur_->entry->name, (*inst)->machine.topology.summary());
+        if (why == Why::restart)
+            log(LogLevel::info, "{}: topology now {}", cur_->entry->name, (*inst)->machine.topology.summary());
         adopt(std::move(*inst));
         return {};
     }
@@ -434,7 +438,7 @@ ControlReply Session::reattach(const SchedulerEntry* entry, Config config, std::
         std::string why = r.error().context("enable " + entry->name).what();
         if (!exited_at_start) (*inst)->sched->detach();  // enable() failed: nothing ran, no exit record
         inst->reset();
-        if (auto back = attach(false); !back) {
+        if (auto back = attach(Why::restore); !back) {
             lost_ = true;
             log(LogLevel::error, "{}; bringing {} back failed too: {}", why, old_name, back.error().what());
             return control_error("restore_failed", fmt::format("{}; bringing {} back failed too ({}): nothing is "
@@ -509,7 +513,8 @@ Result<int> run_scheduler(const SchedulerEntry& entry, const Config& config, con
     } metrics_cleanup{session};
     RestartPolicy policy(options.max_restarts);
     for (bool first = true;; first = false) {
-        if (auto r = session.attach(first); !r) return fail(std::move(r.error()));
+        if (auto r = session.attach(first ? Session::Why::first : Session::Why::restart); !r)
+            return fail(std::move(r.error()));
         auto outcome = session.monitor(**loop);
         if (!outcome) {
             session.sched()->detach();
