@@ -517,7 +517,7 @@ Result<int> run_scheduler(const SchedulerEntry& entry, const Config& config, con
             return fail(std::move(r.error()));
         auto outcome = session.monitor(**loop);
         if (!outcome) {
-            session.sched()->detach();
+            if (Scheduler* s = session.sched()) s->detach();
             return fail(std::move(outcome.error()).context("run " + session.name()));
         }
         const std::string name = session.name();
