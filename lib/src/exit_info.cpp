@@ -40,6 +40,7 @@ std::string exit_kind_name(ExitKind k) {
 }
 
 bool ExitInfo::wants_restart() const { return (static_cast<uint64_t>(exit_code) & SCXX_ECODE_ACT_RESTART) != 0; }
+bool ExitInfo::from_hotplug() const { return (static_cast<uint64_t>(exit_code) & SCXX_ECODE_RSN_HOTPLUG) != 0; }
 
 std::string ExitInfo::report() const {
     std::string out = fmt::format("exit: {} (kind {}, code {:#x})", kind_name(), raw_kind(kind), static_cast<uint64_t>(exit_code));
@@ -62,7 +63,12 @@ ExitInfo decode_exit_info(const scxx_exit_info& raw) {
 }
 
 bool RestartPolicy::should_restart(const ExitInfo& info) {
-    if (!info.wants_restart() || used_ >= max_) return false;
+    if (!info.wants_restart()) return false;
+    if (info.from_hotplug()) {
+        ++hotplug_;
+        return true;
+    }
+    if (used_ >= max_) return false;
     ++used_;
     return true;
 }

@@ -58,8 +58,14 @@ void print_stats(std::ostream& out, const Stats& stats, StatsFormat format, doub
 
 void print_exit(std::ostream& out, const ExitInfo& info) { print_line(out, info.report()); }
 
-void print_restart(std::ostream& out, const std::string& name, unsigned restart, unsigned max) {
-    print_line(out, fmt::format("{}: restarting (exit code asks for it, restart {}/{})", name, restart, max));
+void print_restart(std::ostream& out, const std::string& name, const ExitInfo& info, const RestartPolicy& policy) {
+    if (info.from_hotplug())
+        print_line(out, fmt::format("{}: restarting after CPU hotplug (hotplug restart {}; these do not use the "
+                                    "restart budget, {}/{} used)",
+                                    name, policy.hotplug_restarts(), policy.restarts(), policy.max_restarts()));
+    else
+        print_line(out, fmt::format("{}: restarting (exit code asks for it, restart {}/{})", name, policy.restarts(),
+                                    policy.max_restarts()));
 }
 
 void print_no_restart(std::ostream& out, const std::string& name, unsigned max) {
@@ -540,7 +546,7 @@ Result<int> run_scheduler(const SchedulerEntry& entry, const Config& config, con
             return 1;
         }
         ++session.restarts;
-        print_restart(out, name, policy.restarts(), policy.max_restarts());
+        print_restart(out, name, info, policy);
     }
 }
 

@@ -124,6 +124,30 @@ TEST_CASE("RestartPolicy: Bounded", "[exit_info]") {
     CHECK(scxx::RestartPolicy().max_restarts() == 3u);
 }
 
+TEST_CASE("RestartPolicy: hotplug restarts use no budget", "[exit_info]") {
+    scxx::ExitInfo hotplug;
+    hotplug.kind = scxx::ExitKind::unreg_kern;
+    hotplug.exit_code = static_cast<int64_t>(SCXX_ECODE_ACT_RESTART | SCXX_ECODE_RSN_HOTPLUG);
+    scxx::ExitInfo crash;
+    crash.kind = scxx::ExitKind::unreg_bpf;
+    crash.exit_code = static_cast<int64_t>(SCXX_ECODE_ACT_RESTART);
+    scxx::ExitInfo hotplug_no_restart;  // the reason alone does not ask for a restart
+    hotplug_no_restart.kind = scxx::ExitKind::unreg_kern;
+    hotplug_no_restart.exit_code = static_cast<int64_t>(SCXX_ECODE_RSN_HOTPLUG);
+
+    CHECK(hotplug.from_hotplug());
+    CHECK_FALSE(crash.from_hotplug());
+    scxx::RestartPolicy policy(1);
+    for (int i = 0; i < 50; ++i) REQUIRE(policy.should_restart(hotplug));
+    CHECK(policy.hotplug_restarts() == 50u);
+    CHECK(policy.restarts() == 0u);
+    CHECK(policy.should_restart(crash));   // the one budgeted restart is still there
+    CHECK_FALSE(policy.should_restart(crash));
+    CHECK(policy.should_restart(hotplug)); // hotplug still restarts with the budget used up
+    CHECK_FALSE(policy.should_restart(hotplug_no_restart));
+    CHECK(policy.hotplug_restarts() == 51u);
+}
+
 TEST_CASE("ExitInfo: unknown kinds keep their number", "[exit_info]") {
     auto unknown = scxx::decode_exit_info(raw(2000, 0, "", ""));
     CHECK(scxx::raw_kind(unknown.kind) == 2000);

@@ -35,6 +35,7 @@ struct FakeState {
     int polls_before_exit_check = 0;  // poll() calls that came before the exit_info() call of their tick
     uint64_t counter = 0;
     int eject_after_polls = -1;  // exit_info() reports `eject` from this poll on (-1 = never)
+    int eject_instances = -1;    // only the first N instances created are ejected (-1 = all)
     int sigterm_after_polls = -1;
     scxx::ExitInfo eject;
     scxx::ExitInfo on_detach;    // what detach() returns when not ejected
@@ -68,7 +69,7 @@ public:
     scxx::ExitInfo exit_info() const override {
         ++s_->polls;
         if (s_->sigterm_after_polls >= 0 && s_->polls == s_->sigterm_after_polls) raise(SIGTERM);
-        if (s_->eject_after_polls >= 0 && s_->polls >= s_->eject_after_polls) return s_->eject;
+        if (ejected()) return s_->eject;
         return {};
     }
     scxx::Result<void> collect(scxx::Stats& stats) override {
@@ -80,11 +81,15 @@ public:
     }
     scxx::ExitInfo detach() override {
         ++s_->detached;
-        if (s_->eject_after_polls >= 0 && s_->polls >= s_->eject_after_polls) return s_->eject;
+        if (ejected()) return s_->eject;
         return s_->on_detach;
     }
 
 private:
+    bool ejected() const {
+        return s_->eject_after_polls >= 0 && s_->polls >= s_->eject_after_polls &&
+               (s_->eject_instances < 0 || s_->created <= s_->eject_instances);
+    }
     std::shared_ptr<FakeState> s_;
 };
 
@@ -134,9 +139,13 @@ struct RunnerTest {
     scxx::Result<int> run() { return scxx::run_scheduler(fake_entry(state), config, opts, out); }
     // Every instance is ejected on its second tick asking for a restart, as after a CPU hotplug.
     scxx::Result<int> run_ejected_for_hotplug(unsigned max_restarts) {
+        return run_ejected(max_restarts, SCXX_ECODE_ACT_RESTART | SCXX_ECODE_RSN_HOTPLUG);
+    }
+    // ... or for another reason that asks for a restart, which the restart budget bounds.
+    scxx::Result<int> run_ejected(unsigned max_restarts, uint64_t exit_code) {
         state->eject_after_polls = 2;
         state->eject.kind = scxx::ExitKind::unreg_kern;
-        state->eject.exit_code = static_cast<int64_t>(SCXX_ECODE_ACT_RESTART | SCXX_ECODE_RSN_HOTPLUG);
+        state->eject.exit_code = static_cast<int64_t>(exit_code);
         opts.max_restarts = max_restarts;
         return run();
     }
@@ -230,7 +239,7 @@ TEST_CASE_METHOD(RunnerTest, "Runner: EjectedByError", "[runner]") {
 }
 
 TEST_CASE_METHOD(RunnerTest, "Runner: RestartsBounded", "[runner]") {
-    auto rc = run_ejected_for_hotplug(2);
+    auto rc = run_ejected(2, SCXX_ECODE_ACT_RESTART);
     UNSCOPED_INFO(error_text(rc));
     REQUIRE(rc);
     CHECK(*rc == 1);
@@ -243,7 +252,25 @@ TEST_CASE_METHOD(RunnerTest, "Runner: RestartsBounded", "[runner]") {
     CHECK_THAT(o, ContainsSubstring("not restarting"));
 }
 
+TEST_CASE_METHOD(RunnerTest, "Runner: hotplug restarts are not bounded by the restart budget", "[runner]") {
+    state->eject_instances = 4;  // four hotplug ejections in a row (budget: 1), then the fifth runs on
+    opts.duration_s = 2.5;       // for the whole run: each instance is ejected after two ticks
+    auto rc = run_ejected_for_hotplug(1);
+    UNSCOPED_INFO(error_text(rc));
+    REQUIRE(rc);
+    CHECK(*rc == 0);
+    CHECK(state->created == 5);
+    CHECK(state->detached == 5);
+    const std::string o = out.str();
+    CHECK_THAT(o, ContainsSubstring("fake: restarting after CPU hotplug (hotplug restart 1; these do not use the "
+                                    "restart budget, 0/1 used)"));
+    CHECK_THAT(o, ContainsSubstring("hotplug restart 4;"));
+    CHECK_THAT(o, !ContainsSubstring("not restarting"));
+}
+
 TEST_CASE_METHOD(RunnerTest, "Runner: RestartRereadsTopology", "[runner]") {
+    state->eject_instances = 1;
+    opts.duration_s = 0.3;
     auto rc = run_ejected_for_hotplug(1);
     UNSCOPED_INFO(error_text(rc));
     REQUIRE(rc);

@@ -29,7 +29,7 @@ boost::program_options::options_description general_options() {
         ("duration", po::value<double>()->default_value(0)->value_name("SECS"),
          "detach after SECS seconds (0 = run until SIGINT/SIGTERM)")
         ("max-restarts", po::value<int64_t>()->default_value(3)->value_name("N"),
-         "restarts allowed when the kernel's exit code asks for one (e.g. CPU hotplug)")
+         "restarts allowed when an exit code asks for one; restarts after CPU hotplug are not counted")
         ("partial", "schedule only tasks whose policy is SCHED_EXT (SCX_OPS_SWITCH_PARTIAL); every other task "
                     "stays on the kernel's default scheduler")
         ("socket", po::value<std::string>()->default_value(kDefaultSocket)->value_name("PATH"),

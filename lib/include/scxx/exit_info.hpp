@@ -1,6 +1,6 @@
 // scxx/exit_info.hpp: the kernel's exit kinds (ExitKind), decoding of the exit record
 // (bpf-common/scxx/exit_info.h) into a report, and
-// the restart decision (SCX_ECODE_ACT_RESTART, e.g. after CPU hotplug) with a bounded retry count.
+// the restart decision (SCX_ECODE_ACT_RESTART): bounded for crashes, unbounded for CPU hotplug.
 #pragma once
 
 #include <cstdint>
@@ -50,6 +50,7 @@ struct ExitInfo {
     bool is_error() const { return kind >= ExitKind::error; }
     std::string kind_name() const { return exit_kind_name(kind); }
     bool wants_restart() const;  // exit_code carries SCXX_ECODE_ACT_RESTART
+    bool from_hotplug() const;   // exit_code carries SCXX_ECODE_RSN_HOTPLUG (a CPU came or went)
     // Multi-line human report: "exit: <kind_name> (kind N, code 0x..)\nreason: ...\nmessage: ..." and,
     // when there is one, "dump:" followed by the dump's lines
     std::string report() const;
@@ -58,17 +59,22 @@ struct ExitInfo {
 // The only place a raw kind number becomes an ExitKind.
 ExitInfo decode_exit_info(const scxx_exit_info& raw);
 
-// Bounded restart: allows up to max_restarts restarts (counted across a run).
+// The restart decision. An exit that asks for a restart because a CPU came or went (RSN_HOTPLUG)
+// is always restarted and uses no budget: hotplug is the machine changing, not the scheduler
+// failing, and a storm of it must not end the run. Any other restart request uses one of
+// max_restarts (counted across a run).
 class RestartPolicy {
 public:
     explicit RestartPolicy(unsigned max_restarts = 3) : max_(max_restarts) {}
-    // True when the exit asks for a restart and the budget allows one (consumes one).
+    // True when the exit asks for a restart and either comes from hotplug or the budget allows one.
     bool should_restart(const ExitInfo& info);
-    unsigned restarts() const { return used_; }
+    unsigned restarts() const { return used_; }           // budgeted restarts so far
+    unsigned hotplug_restarts() const { return hotplug_; } // restarts after hotplug so far
     unsigned max_restarts() const { return max_; }
 private:
     unsigned max_;
     unsigned used_ = 0;
+    unsigned hotplug_ = 0;
 };
 
 }  // namespace scxx
