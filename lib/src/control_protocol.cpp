@@ -42,6 +42,7 @@ const std::map<std::string, std::map<std::string, bool>>& commands() {
         {"stats_meta", {}},
         {"status", {}},
         {"events", {}},
+        {"maps", {}},
         {"set", {{"key", true}, {"value", true}}},
         {"switch", {{"sched", true}, {"mode", false}, {"options", false}}},
         {"mode", {{"name", true}}},
@@ -69,6 +70,7 @@ ControlReply dispatch(const std::string& cmd, const json& req, ControlTarget& ta
     if (cmd == "stats_meta") return target.stats_meta();
     if (cmd == "status") return target.status();
     if (cmd == "events") return target.events();
+    if (cmd == "maps") return target.maps();
     if (cmd == "set") {
         std::string key;
         if (auto r = string_field(req, "key", key); !r) return r;

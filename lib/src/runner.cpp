@@ -26,6 +26,7 @@
 #include "scxx/control.hpp"
 #include "scxx/control_server.hpp"
 #include "scxx/log.hpp"
+#include "scxx/map_census.hpp"
 #include "scxx/openmetrics.hpp"
 #include "scxx/probes.hpp"
 
@@ -184,6 +185,7 @@ public:
     ControlReply stats_meta() override;
     ControlReply status() override;
     ControlReply events() override;
+    ControlReply maps() override;
     ControlReply set(const std::string& key, const std::string& value) override;
     ControlReply switch_to(const std::string& sched, const std::string& mode, const std::string& options_json) override;
     ControlReply mode(const std::string& name) override;
@@ -367,6 +369,21 @@ ControlReply Session::events() {
     uint64_t value = 0;
     while (f >> key >> value) ev[key] = value;
     return json{{"scheduler", name()}, {"events", ev}}.dump();
+}
+
+ControlReply Session::maps() {
+    const Scheduler* s = sched();
+    const bpf_object* obj = s ? s->bpf_obj() : nullptr;
+    if (!obj) return control_error("unavailable", name() + " has no BPF object to count (not a BPF skeleton scheduler)");
+    auto census = take_map_census(obj, {(o_.sysfs_root / "proc").string(), (o_.sysfs_root / "sys/fs/cgroup").string()});
+    if (!census) return control_error("unavailable", census.error().what());
+    json maps = json::array();
+    for (const MapCount& m : census->maps) {
+        json e{{"name", m.name}, {"type", m.type}, {"max_entries", m.max_entries}, {"how", m.how}};
+        e["entries"] = m.entries ? json(*m.entries) : json(nullptr);
+        maps.push_back(std::move(e));
+    }
+    return json{{"scheduler", name()}, {"threads", census->threads}, {"cgroups", census->cgroups}, {"maps", maps}}.dump();
 }
 
 // A make_config error as a protocol code: the modes library starts every unknown-mode error with

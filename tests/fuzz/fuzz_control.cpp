@@ -21,6 +21,7 @@ public:
     }
     scxx::ControlReply status() override { return std::string(R"({"scheduler":"fake","live":true})"); }
     scxx::ControlReply events() override { return scxx::control_error("not_live", "no scheduler attached"); }
+    scxx::ControlReply maps() override { return scxx::control_error("not_live", "no scheduler attached"); }
     scxx::ControlReply set(const std::string& key, const std::string& value) override {
         if (key == "raw") return value;  // whatever the client sent, possibly not JSON
         if (key.empty() || key == "bad") return scxx::control_error("invalid_value", "bad " + key + "=" + value);

@@ -59,6 +59,7 @@ struct FakeTarget : scxx::ControlTarget {
     ControlReply stats_meta() override { return record({"stats_meta"}); }
     ControlReply status() override { return record({"status"}); }
     ControlReply events() override { return record({"events"}); }
+    ControlReply maps() override { return record({"maps"}); }
     ControlReply set(const std::string& key, const std::string& value) override { return record({"set", key, value}); }
     ControlReply switch_to(const std::string& sched, const std::string& mode, const std::string& options) override {
         return record({"switch", sched, mode, options});
@@ -208,7 +209,10 @@ TEST_CASE("control protocol: the id is echoed, null when absent") {
     CHECK(r["id"].is_null());
     r = parse_response(scxx::handle_control_line(R"({"id":-2.5,"cmd":"stats_meta","v":1})", target));
     CHECK(r["id"] == -2.5);
-    REQUIRE(target.calls.size() == 5);
+    r = parse_response(scxx::handle_control_line(R"({"v":1,"cmd":"maps"})", target));
+    CHECK(r["ok"] == true);
+    REQUIRE(target.calls.size() == 6);
+    CHECK(target.calls[5].fn == "maps");
     CHECK(target.calls[0].fn == "stats");
     CHECK(target.calls[1].fn == "status");
     CHECK(target.calls[2].fn == "events");
@@ -220,7 +224,7 @@ TEST_CASE("control protocol: the id is echoed, null when absent") {
     r = parse_response(scxx::handle_control_line(R"({"v":1,"id":"x","cmd":"nope"})", target));
     CHECK(r["id"] == "x");
     CHECK(r["error"]["code"] == "unknown_command");
-    CHECK(target.calls.size() == 5);
+    CHECK(target.calls.size() == 6);
 }
 
 TEST_CASE("control protocol: set's value arrives as text") {

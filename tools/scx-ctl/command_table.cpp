@@ -58,6 +58,10 @@ constexpr CommandDecl kCommands[] = {
     {.name = "events",
      .help = "the kernel's sched_ext event counters",
      .description = "the kernel's sched_ext event counters (/sys/kernel/sched_ext/root/events)"},
+    {.name = "maps",
+     .help = "entries in each BPF map of the scheduler (leak checks)",
+     .description = "how many entries each BPF map of the running scheduler holds: hash keys, task/cgroup "
+                    "storage of live threads/cgroups, array sizes"},
     {.name = "metrics",
      .help = "the stats as OpenMetrics text",
      .description = "the stats as OpenMetrics text (what scx-run --metrics-file writes)"},

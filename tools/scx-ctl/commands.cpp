@@ -53,6 +53,17 @@ void print_fields(std::ostream& out, const json& obj, size_t indent = 0) {
     }
 }
 
+// The maps census as a table: one row per map.
+void print_maps(std::ostream& out, const json& res) {
+    out << fmt::format("scheduler: {} (threads probed: {}, cgroups probed: {})\n", scalar(res.value("scheduler", json())),
+                       scalar(res.value("threads", json())), scalar(res.value("cgroups", json())));
+    out << fmt::format("{:<20} {:<16} {:>10} {:>11}  {}\n", "map", "type", "entries", "max_entries", "counted by");
+    for (const json& m : res.value("maps", json::array()))
+        out << fmt::format("{:<20} {:<16} {:>10} {:>11}  {}\n", scalar(m.value("name", json())),
+                           scalar(m.value("type", json())), scalar(m.value("entries", json())),
+                           scalar(m.value("max_entries", json())), scalar(m.value("how", json())));
+}
+
 // stats + stats_meta as a Stats; meta is fetched again when the scheduler changed.
 struct StatsReader {
     std::string scheduler;
@@ -180,6 +191,8 @@ int cmd_simple(const Command& c, Session& s, std::ostream& out, std::ostream& er
     } else if (c.name == "events") {
         out << "scheduler: " << scalar(res.value("scheduler", json())) << "\n";
         print_fields(out, res.value("events", json::object()));
+    } else if (c.name == "maps") {
+        print_maps(out, res);
     } else {
         print_fields(out, res);
     }

@@ -35,6 +35,7 @@ public:
     virtual ControlReply stats_meta() = 0;
     virtual ControlReply status() = 0;
     virtual ControlReply events() = 0;
+    virtual ControlReply maps() = 0;
     virtual ControlReply set(const std::string& key, const std::string& value) = 0;
     virtual ControlReply switch_to(const std::string& sched, const std::string& mode, const std::string& options_json) = 0;
     virtual ControlReply mode(const std::string& name) = 0;

@@ -15,6 +15,8 @@
 #include "scxx/kernel_btf.hpp"
 #include "scxx/options.hpp"
 #include "scxx/result.hpp"
+
+struct bpf_object;
 #include "scxx/stats.hpp"
 #include "scxx/topology.hpp"
 
@@ -88,6 +90,9 @@ public:
     }
     // Destroys the struct_ops link first, then reads the exit record. Idempotent.
     virtual ExitInfo detach() = 0;
+    // The BPF object while attached (its maps are what `scx-ctl maps` counts); none for a
+    // scheduler without one.
+    virtual const bpf_object* bpf_obj() const { return nullptr; }
 };
 
 }  // namespace scxx

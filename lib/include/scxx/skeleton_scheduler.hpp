@@ -144,6 +144,8 @@ public:
         return attached_ ? decode_exit_info(attached_->skel()->data->uei) : ExitInfo{};
     }
 
+    const bpf_object* bpf_obj() const override { return attached_ ? attached_->skel()->obj : nullptr; }
+
     Result<void> collect(Stats& stats) final {
         if (!attached_) return {};
         return read_stats(attached_->skel(), stats);
