@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -100,15 +101,28 @@ struct Snapshot {
     Topology topology;
 };
 
+// A topology read that fails while CPUs come and go (a CPU listed online is gone by the time its
+// files are read: ENODEV) is read again once hotplug_seq shows the machine changed meanwhile, up to
+// kTopologyRereads times 100 ms apart: a hotplug storm must not end the run.
+constexpr int kTopologyRereads = 50;
+
 Result<Snapshot> read_machine(const RunOptions& o) {
-    Snapshot snap;
-    auto seq = read_hotplug_seq(o.sysfs_root);
-    if (!seq) return fail(std::move(seq.error()));
-    snap.hotplug_seq = *seq;
-    auto topo = o.read_topology ? o.read_topology() : Topology::read(o.sysfs_root);
-    if (!topo) return fail(std::move(topo.error()).context("read CPU topology"));
-    snap.topology = std::move(*topo);
-    return snap;
+    for (int attempt = 0;; ++attempt) {
+        Snapshot snap;
+        auto seq = read_hotplug_seq(o.sysfs_root);
+        if (!seq) return fail(std::move(seq.error()));
+        snap.hotplug_seq = *seq;
+        auto topo = o.read_topology ? o.read_topology() : Topology::read(o.sysfs_root);
+        if (topo) {
+            snap.topology = std::move(*topo);
+            return snap;
+        }
+        auto after = read_hotplug_seq(o.sysfs_root);
+        if (!after || *after == snap.hotplug_seq || attempt >= kTopologyRereads)
+            return fail(std::move(topo.error()).context("read CPU topology"));
+        log(LogLevel::info, "CPU hotplug while reading the topology ({}), reading it again", topo.error().what());
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
 }
 
 std::string read_text(const std::filesystem::path& p) {

@@ -321,3 +321,34 @@ TEST_CASE_METHOD(RunnerTest, "Runner: CallerMaskKept", "[runner]") {
     CHECK(sigterm_blocked());  // the caller had it blocked: still blocked
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
+
+TEST_CASE_METHOD(RunnerTest, "Runner: a topology read that races a CPU hotplug is read again", "[runner]") {
+    int reads = 0;
+    opts.duration_s = 0.1;
+    opts.read_topology = [&]() -> scxx::Result<scxx::Topology> {
+        if (reads++ == 0) {  // the CPU went away under the read, and hotplug_seq moved
+            root.write("sys/kernel/sched_ext/hotplug_seq", "50\n");
+            return scxx::fail(ENODEV, "read /sys/devices/system/cpu/cpu1/topology/core_id");
+        }
+        return scxx::Topology::read(std::string(SCXX_FIXTURES) + "/smt-1socket");
+    };
+    auto rc = run();
+    UNSCOPED_INFO(error_text(rc));
+    REQUIRE(rc);
+    CHECK(*rc == 0);
+    CHECK(reads == 2);
+    CHECK(state->seen_hotplug_seq == std::vector<uint64_t>{50});  // the sequence number of the good read
+}
+
+TEST_CASE_METHOD(RunnerTest, "Runner: a topology read error without a hotplug is an error", "[runner]") {
+    int reads = 0;
+    opts.read_topology = [&]() -> scxx::Result<scxx::Topology> {
+        ++reads;
+        return scxx::fail(ENODEV, "read /sys/devices/system/cpu/cpu1/topology/core_id");
+    };
+    auto rc = run();
+    REQUIRE_FALSE(rc);
+    CHECK_THAT(rc.error().what(), ContainsSubstring("read CPU topology: read /sys/devices/system/cpu/cpu1"));
+    CHECK(reads == 1);
+    CHECK(state->attached == 0);
+}
