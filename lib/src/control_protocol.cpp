@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "json_unique.hpp"
+
 namespace scxx {
 namespace {
 
@@ -112,10 +114,14 @@ std::string handle_control_line(std::string_view line, ControlTarget& target) {
         // The JSON parser takes a NUL for the end of the input: what follows one would go unread.
         if (line.find('\0') != std::string_view::npos)
             return control_error_line("parse", "the request contains a NUL byte (send one JSON object per line)");
-        json req = json::parse(line, nullptr, false);
+        std::string duplicate;
+        json req = detail::parse_unique_keys<json>(line, duplicate);
         if (req.is_discarded())
             return control_error_line("parse", "the request is not JSON (send one JSON object per line)");
         if (!req.is_object()) return control_error_line("parse", "the request must be a JSON object");
+        if (!duplicate.empty())
+            return control_error_line("bad_request", fmt::format("field \"{}\" appears twice in one object (send it "
+                                                                 "once)", duplicate));
         if (auto it = req.find("id"); it != req.end()) {
             if (it->is_structured())
                 return control_error_line("bad_request", "field \"id\" must be a string, a number, a boolean or null");
