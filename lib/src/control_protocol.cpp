@@ -51,6 +51,18 @@ const std::map<std::string, std::map<std::string, bool>>& commands() {
     return table;
 }
 
+// "its fields: key, value" or "it takes only v, id and cmd".
+std::string fields_text(const std::map<std::string, bool>& fields) {
+    if (fields.empty()) return "it takes only v, id and cmd";
+    std::string out = "its fields: ";
+    bool first = true;
+    for (const auto& [name, required] : fields) {
+        out += (first ? "" : ", ") + name + (required ? "" : " (optional)");
+        first = false;
+    }
+    return out;
+}
+
 std::string known_commands() {
     std::string out;
     for (const auto& [name, fields] : commands()) out += (out.empty() ? "" : ", ") + name;
@@ -118,7 +130,8 @@ std::string handle_control_line(std::string_view line, ControlTarget& target) {
         json req = detail::parse_unique_keys<json>(line, duplicate);
         if (req.is_discarded())
             return control_error_line("parse", "the request is not JSON (send one JSON object per line)");
-        if (!req.is_object()) return control_error_line("parse", "the request must be a JSON object");
+        if (!req.is_object())
+            return control_error_line("parse", "the request must be a JSON object (send one JSON object per line)");
         if (!duplicate.empty())
             return control_error_line("bad_request", fmt::format("field \"{}\" appears twice in one object (send it "
                                                                  "once)", duplicate));
@@ -134,7 +147,8 @@ std::string handle_control_line(std::string_view line, ControlTarget& target) {
                                                                       kControlVersion, kControlVersion)));
         auto c = req.find("cmd");
         if (c == req.end() || !c->is_string())
-            return response(id, control_error("bad_request", "field \"cmd\" is missing or not a string"));
+            return response(id, control_error("bad_request", "field \"cmd\" is missing or not a string (e.g. "
+                                                             "\"cmd\":\"status\")"));
         const std::string cmd = c->get<std::string>();
         auto spec = commands().find(cmd);
         if (spec == commands().end())
@@ -142,7 +156,8 @@ std::string handle_control_line(std::string_view line, ControlTarget& target) {
                                               fmt::format("unknown command \"{}\" (known: {})", cmd, known_commands())));
         for (const auto& [key, value] : req.items())
             if (key != "v" && key != "id" && key != "cmd" && !spec->second.count(key))
-                return response(id, control_error("bad_request", fmt::format("command {} takes no field \"{}\"", cmd, key)));
+                return response(id, control_error("bad_request", fmt::format("command {} takes no field \"{}\" ({})", cmd,
+                                                                             key, fields_text(spec->second))));
         for (const auto& [field, required] : spec->second)
             if (required && !req.contains(field))
                 return response(id, control_error("bad_request", fmt::format("command {} needs field \"{}\"", cmd, field)));
