@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "json_unique.hpp"
+
 namespace scxx {
 namespace {
 
@@ -48,6 +50,18 @@ const std::map<std::string, std::map<std::string, bool>>& commands() {
         {"mode", {{"name", true}}},
     };
     return table;
+}
+
+// "its fields: key, value" or "it takes only v, id and cmd".
+std::string fields_text(const std::map<std::string, bool>& fields) {
+    if (fields.empty()) return "it takes only v, id and cmd";
+    std::string out = "its fields: ";
+    bool first = true;
+    for (const auto& [name, required] : fields) {
+        out += (first ? "" : ", ") + name + (required ? "" : " (optional)");
+        first = false;
+    }
+    return out;
 }
 
 std::string known_commands() {
@@ -114,10 +128,15 @@ std::string handle_control_line(std::string_view line, ControlTarget& target) {
         // The JSON parser takes a NUL for the end of the input: what follows one would go unread.
         if (line.find('\0') != std::string_view::npos)
             return control_error_line("parse", "the request contains a NUL byte (send one JSON object per line)");
-        json req = json::parse(line, nullptr, false);
+        std::string duplicate;
+        json req = detail::parse_unique_keys<json>(line, duplicate);
         if (req.is_discarded())
             return control_error_line("parse", "the request is not JSON (send one JSON object per line)");
-        if (!req.is_object()) return control_error_line("parse", "the request must be a JSON object");
+        if (!req.is_object())
+            return control_error_line("parse", "the request must be a JSON object (send one JSON object per line)");
+        if (!duplicate.empty())
+            return control_error_line("bad_request", fmt::format("field \"{}\" appears twice in one object (send it "
+                                                                 "once)", duplicate));
         if (auto it = req.find("id"); it != req.end()) {
             if (it->is_structured())
                 return control_error_line("bad_request", "field \"id\" must be a string, a number, a boolean or null");
@@ -130,7 +149,8 @@ std::string handle_control_line(std::string_view line, ControlTarget& target) {
                                                                       kControlVersion, kControlVersion)));
         auto c = req.find("cmd");
         if (c == req.end() || !c->is_string())
-            return response(id, control_error("bad_request", "field \"cmd\" is missing or not a string"));
+            return response(id, control_error("bad_request", "field \"cmd\" is missing or not a string (e.g. "
+                                                             "\"cmd\":\"status\")"));
         const std::string cmd = c->get<std::string>();
         auto spec = commands().find(cmd);
         if (spec == commands().end())
@@ -138,7 +158,8 @@ std::string handle_control_line(std::string_view line, ControlTarget& target) {
                                               fmt::format("unknown command \"{}\" (known: {})", cmd, known_commands())));
         for (const auto& [key, value] : req.items())
             if (key != "v" && key != "id" && key != "cmd" && !spec->second.count(key))
-                return response(id, control_error("bad_request", fmt::format("command {} takes no field \"{}\"", cmd, key)));
+                return response(id, control_error("bad_request", fmt::format("command {} takes no field \"{}\" ({})", cmd,
+                                                                             key, fields_text(spec->second))));
         for (const auto& [field, required] : spec->second)
             if (required && !req.contains(field))
                 return response(id, control_error("bad_request", fmt::format("command {} needs field \"{}\"", cmd, field)));

@@ -26,7 +26,9 @@ Result<sockaddr_un> unix_address(const std::filesystem::path& path) {
     addr.sun_family = AF_UNIX;
     const std::string s = path.string();
     if (s.empty() || s.size() >= sizeof(addr.sun_path))
-        return fail(ENAMETOOLONG, fmt::format("control socket {}: the path must be 1..{} bytes", s, sizeof(addr.sun_path) - 1));
+        return fail(fmt::format("control socket {}: the path is {} bytes; a unix socket path is 1..{} "
+                                              "(use a shorter --socket PATH)",
+                                              s, s.size(), sizeof(addr.sun_path) - 1));
     std::memcpy(addr.sun_path, s.c_str(), s.size() + 1);
     return addr;
 }
@@ -40,20 +42,48 @@ bool someone_listens(const sockaddr_un& addr) {
     return live;
 }
 
+std::filesystem::path socket_dir(const std::filesystem::path& path) {
+    return path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+}
+
 }  // namespace
+
+Result<void> check_control_socket_path(const std::filesystem::path& path, bool check_live) {
+    auto addr = unix_address(path);
+    if (!addr) return fail(std::move(addr.error()));
+    // The nearest ancestor that exists must be a directory: the rest is created.
+    std::error_code ec;
+    auto d = socket_dir(path);
+    while (!std::filesystem::exists(d, ec) && d != d.parent_path() && !d.parent_path().empty()) d = d.parent_path();
+    if (std::filesystem::exists(d, ec) && !std::filesystem::is_directory(d, ec))
+        return fail(fmt::format("control socket {}: {} is not a directory (use --socket PATH, or --socket none)",
+                                path.string(), d.string()));
+    struct stat st{};
+    if (lstat(path.c_str(), &st) == 0) {
+        if (!S_ISSOCK(st.st_mode))
+            return fail(fmt::format("control socket {}: a file that is not a socket is in the way (remove it, "
+                                            "or use --socket PATH)",
+                                            path.string()));
+        if (check_live && someone_listens(*addr))
+            return fail(fmt::format("control socket {}: another scx-run serves it (stop that one, or use "
+                                                "--socket PATH)",
+                                                path.string()));
+    }
+    return {};
+}
 
 Result<std::unique_ptr<ControlServer>> ControlServer::open(const std::filesystem::path& path, Limits limits) {
     std::unique_ptr<ControlServer> s(new ControlServer());
     s->limits_ = limits;
     s->owner_ = geteuid();
+    if (auto r = check_control_socket_path(path); !r) return fail(std::move(r.error()));
     auto addr = unix_address(path);
     if (!addr) return fail(std::move(addr.error()));
 
-    const std::filesystem::path dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
     // The directories that are missing (deepest first), made 0755, removed again on destruction.
     std::vector<std::filesystem::path> missing;
     std::error_code ec;
-    for (auto d = dir; !d.empty() && !std::filesystem::exists(d, ec); d = d.parent_path()) {
+    for (auto d = socket_dir(path); !d.empty() && !std::filesystem::exists(d, ec); d = d.parent_path()) {
         missing.push_back(d);
         if (d == d.parent_path()) break;
     }
@@ -65,19 +95,10 @@ Result<std::unique_ptr<ControlServer>> ControlServer::open(const std::filesystem
     }
     s->path_ = path;  // from here on the destructor removes the directories it made (the socket once bound)
 
+    // check_control_socket_path found at most a stale socket here: replace it.
     struct stat st{};
-    if (lstat(path.c_str(), &st) == 0) {
-        if (!S_ISSOCK(st.st_mode))
-            return fail(EEXIST, fmt::format("control socket {}: a file that is not a socket is in the way (remove it, "
-                                            "or use --socket PATH)",
-                                            path.string()));
-        if (someone_listens(*addr))
-            return fail(EADDRINUSE, fmt::format("control socket {}: another scx-run serves it (stop that one, or use "
-                                                "--socket PATH)",
-                                                path.string()));
-        if (unlink(path.c_str()) != 0)
-            return fail(errno, fmt::format("control socket {}: cannot remove the stale socket", path.string()));
-    }
+    if (lstat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode) && unlink(path.c_str()) != 0)
+        return fail(errno, fmt::format("control socket {}: cannot remove the stale socket", path.string()));
 
     s->listen_fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (s->listen_fd_ < 0) return fail(errno, "control socket: socket()");

@@ -94,14 +94,15 @@ std::string range_text(const OptionDecl& d) {
     }
 }
 
-const char* expected_text(OptionType t) {
-    switch (t) {
+// What a value of `d` must look like, for "expected ..., got ..." errors.
+std::string expected_text(const OptionDecl& d) {
+    switch (d.type) {
     case OptionType::boolean: return "a boolean (true/false)";
     case OptionType::integer: return "an integer";
     case OptionType::number: return "a number";
-    case OptionType::duration: return "a duration";
-    case OptionType::choice: return "one of its words";
-    case OptionType::cpulist: return "a CPU list";
+    case OptionType::duration: return fmt::format("a duration (a whole number of {}, or a string such as \"5ms\")", d.unit);
+    case OptionType::choice: return "one of: " + join(d.choices);
+    case OptionType::cpulist: return "a CPU list (a string such as \"0-3,7\")";
     case OptionType::text: return "a string";
     }
     return "a value";
@@ -140,7 +141,7 @@ std::string known_keys(const std::vector<OptionDecl>& decls) {
 
 // A JSON value converted to the option's type (then range-checked by the caller).
 Result<OptionValue> from_json(const OptionDecl& d, const json& v, const std::string& label) {
-    auto wrong = [&] { return fail(fmt::format("{}: expected {}, got {}", label, expected_text(d.type), json_quoted(v))); };
+    auto wrong = [&] { return fail(fmt::format("{}: expected {}, got {}", label, expected_text(d), json_quoted(v))); };
     switch (d.type) {
     case OptionType::boolean:
         if (!v.is_boolean()) return wrong();
@@ -210,7 +211,7 @@ Result<OptionValue> parse_option_text(const OptionDecl& d, std::string_view s, c
         else if (s == "false" || s == "0" || s == "no" || s == "off")
             value = false;
         else
-            return fail(fmt::format("{}: expected {}, got {}", label, expected_text(d.type), json_quoted(s)));
+            return fail(fmt::format("{}: expected {}, got {}", label, expected_text(d), json_quoted(s)));
         break;
     case OptionType::integer: {
         int64_t v = 0;
@@ -220,7 +221,7 @@ Result<OptionValue> parse_option_text(const OptionDecl& d, std::string_view s, c
             return fail(fmt::format("{}: {} is out of range (allowed {})", label, s,
                                     has_int_range(d) ? range_text(d) : "64-bit integers"));
         if (ec != std::errc() || ptr != end || s.empty())
-            return fail(fmt::format("{}: expected {}, got {}", label, expected_text(d.type), json_quoted(s)));
+            return fail(fmt::format("{}: expected {}, got {}", label, expected_text(d), json_quoted(s)));
         value = v;
         break;
     }
@@ -229,7 +230,7 @@ Result<OptionValue> parse_option_text(const OptionDecl& d, std::string_view s, c
         const char* end = s.data() + s.size();
         auto [ptr, ec] = std::from_chars(s.data(), end, v);
         if (ec != std::errc() || ptr != end || s.empty() || !std::isfinite(v))
-            return fail(fmt::format("{}: expected {}, got {}", label, expected_text(d.type), json_quoted(s)));
+            return fail(fmt::format("{}: expected {}, got {}", label, expected_text(d), json_quoted(s)));
         value = v;
         break;
     }

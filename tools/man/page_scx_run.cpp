@@ -113,12 +113,14 @@ scxx::Result<std::string> scx_run_page(const ModesFiles& modes, const std::strin
                             "succeeded"))
         .tp(bold("1"), text("a runtime failure: sched_ext missing, no privileges, the verifier rejected the "
                             "scheduler, or the kernel ejected it"))
-        .tp(bold("2"), text("a usage error: an unknown or bad option, mode or config file (one line on stderr "
-                            "naming the problem and the fix)"));
+        .tp(bold("2"), text("a usage error: an unknown or bad option, mode or config file, a socket, metrics "
+                            "file or verifier log path that cannot work, a malformed NOTIFY_SOCKET (one line on "
+                            "stderr naming the problem and the fix; nothing is loaded)"));
     page.sh("ENVIRONMENT")
         .tp(bold("NOTIFY_SOCKET"), text("set by systemd for a Type=notify service: scx-run sends READY=1 once the "
                                         "scheduler is attached, STATUS= on every attach, STOPPING=1 before it "
-                                        "detaches"));
+                                        "detaches; a value that is no absolute path or @name is a usage "
+                                        "error"));
     page.sh("FILES")
         .tp(bold(std::string(scx_run::kDefaultModesDir) + "/NAME.json"), text("the modes of scheduler NAME"))
         .tp(bold(scx_run::kDefaultSocket), text("the control socket (--socket)"))

@@ -1,6 +1,8 @@
 // cli.cpp: scx-ctl's argv parser and usage text (see cli.hpp), both driven by command_table.
 #include "cli.hpp"
 
+#include <sys/un.h>
+
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -12,17 +14,27 @@ scxx::Result<double> positive_number(const std::string& opt, const std::string& 
     char* end = nullptr;
     double v = std::strtod(text.c_str(), &end);
     if (text.empty() || *end != '\0' || !(v > 0) || v > 1e6)
-        return scxx::fail(EINVAL, fmt::format("{} '{}': not a positive number of seconds (e.g. {} 2)", opt, text, opt));
+        return scxx::fail(EINVAL, fmt::format("{} '{}': not a number of seconds above 0 and at most 1000000 (e.g. {} 2)",
+                                              opt, text, opt));
     return v;
 }
 
 scxx::Result<void> usage_error(const std::string& message) { return scxx::fail(EINVAL, message); }
 
+// The value name `opt` is declared with ("PATH" for --socket), wherever it is declared.
+std::string_view value_name(const std::string& opt) {
+    if (const OptionDecl* o = find_option(global_options(), opt)) return o->value;
+    for (const auto& c : commands())
+        if (const OptionDecl* o = find_option(c.options, opt)) return o->value;
+    return "VALUE";
+}
+
 // Takes the value of an option that needs one: "--opt=V" or "--opt V".
 scxx::Result<std::string> option_value(const std::vector<std::string>& args, size_t& i, const std::string& opt) {
     const std::string& a = args[i];
     if (a.size() > opt.size() && a[opt.size()] == '=') return a.substr(opt.size() + 1);
-    if (i + 1 >= args.size()) return scxx::fail(EINVAL, fmt::format("{} needs a value (e.g. {} VALUE)", opt, opt));
+    if (i + 1 >= args.size())
+        return scxx::fail(EINVAL, fmt::format("{} needs a value (e.g. {} {})", opt, opt, value_name(opt)));
     return args[++i];
 }
 
@@ -152,6 +164,10 @@ scxx::Result<Command> parse_command_line(const std::vector<std::string>& args) {
             auto v = option_value(args, i, "--socket");
             if (!v) return scxx::fail(std::move(v.error()));
             if (v->empty()) return scxx::fail(EINVAL, "--socket: empty path (e.g. --socket /run/scxx/control.sock)");
+            if (v->size() >= sizeof(sockaddr_un::sun_path))
+                return scxx::fail(EINVAL, fmt::format("--socket: the path is {} bytes; a unix socket path is 1..{} (use "
+                                                      "a shorter path)",
+                                                      v->size(), sizeof(sockaddr_un::sun_path) - 1));
             c.socket = *v;
         } else if (o && o->name == "--timeout") {
             auto n = seconds_option(args, i, "--timeout");

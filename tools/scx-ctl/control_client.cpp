@@ -3,6 +3,7 @@
 
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -44,6 +45,9 @@ scxx::Result<ControlClient> ControlClient::connect(const std::string& path, std:
     if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) != 0) {
         int err = errno;
         ::close(fd);
+        struct stat st{};
+        if (err == ECONNREFUSED && ::stat(path.c_str(), &st) == 0 && !S_ISSOCK(st.st_mode))
+            return scxx::fail(ENOTSOCK, fmt::format("cannot connect to {}", path));
         return scxx::fail(err, fmt::format("cannot connect to {}", path));
     }
     return ControlClient(fd, path, timeout);

@@ -27,8 +27,9 @@ int main(int argc, char** argv) {
     if (!client) {
         const int e = client.error().errnum();
         const char* fix = (e == EACCES || e == EPERM) ? "run as root"
-                                                      : "is scx-run running? (scx-run --sched NAME, or systemctl start scxx)";
-        std::cerr << fmt::format("scx-ctl: error: {} ({})\n", client.error().what(), fix);
+                          : e == ENOTSOCK ? "give the control socket's path: --socket PATH"
+                                          : "is scx-run running? (scx-run --sched NAME, or systemctl start scxx)";
+        std::cerr << fmt::format("scx-ctl: error: {}; {}\n", client.error().what(), fix);
         return kExitConnect;
     }
     Session session(std::move(*client), [path = cmd->socket, timeout] { return ControlClient::connect(path, timeout); });

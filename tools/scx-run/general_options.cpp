@@ -1,8 +1,8 @@
 // tools/scx-run/general_options.cpp: scx-run's own options (general_options.hpp): names, value
-// names, defaults and help, in the order --help and scx-run(8) show them.
+// names, defaults and help, in the order --help and scx-run(8) show them. Values are kept as text:
+// run_options.cpp parses and checks them.
 #include "general_options.hpp"
 
-#include <cstdint>
 #include <string>
 
 namespace scx_run {
@@ -21,14 +21,14 @@ boost::program_options::options_description general_options() {
         ("list-modes", "with --sched NAME: list NAME's modes and their options, then exit")
         ("config", po::value<std::string>()->value_name("FILE"),
          "JSON object overriding the scheduler's defaults and mode (the command line overrides all)")
-        ("stats", po::value<double>()->default_value(0)->value_name("SECS"), "print stats every SECS seconds (0 = off)")
+        ("stats", po::value<std::string>()->default_value("0")->value_name("SECS"), "print stats every SECS seconds (0 = off)")
         ("stats-format", po::value<std::string>()->default_value("text")->value_name("text|json"),
          "stats as a text line or one JSON object per line")
-        ("timeout-ms", po::value<int64_t>()->default_value(0)->value_name("N"),
+        ("timeout-ms", po::value<std::string>()->default_value("0")->value_name("N"),
          "watchdog timeout for runnable tasks, 0..30000 ms (0 = kernel default, 30 s)")
-        ("duration", po::value<double>()->default_value(0)->value_name("SECS"),
+        ("duration", po::value<std::string>()->default_value("0")->value_name("SECS"),
          "detach after SECS seconds (0 = run until SIGINT/SIGTERM)")
-        ("max-restarts", po::value<int64_t>()->default_value(3)->value_name("N"),
+        ("max-restarts", po::value<std::string>()->default_value("3")->value_name("N"),
          "restarts allowed when an exit code asks for one; restarts after CPU hotplug are not counted")
         ("partial", "schedule only tasks whose policy is SCHED_EXT (SCX_OPS_SWITCH_PARTIAL); every other task "
                     "stays on the kernel's default scheduler")
@@ -40,8 +40,8 @@ boost::program_options::options_description general_options() {
         ("verifier-log", po::value<std::string>()->default_value(kDefaultVerifierLog)->value_name("PATH"),
          "where the verifier log goes when the kernel rejects a program")
         ("verbose,v", "more output; repeat for more (-v info, -vv debug, also libbpf)")
-        ("check", "validate the options, mode and --config file, print the resulting config as JSON, exit "
-                  "(loads nothing)")
+        ("check", "validate the options, mode, --config file and the paths to write, print the resulting config "
+                  "as JSON, exit (loads nothing)")
         ("version", "print the version and the default modes directory, then exit")
         ("help,h", "show this help; with --sched NAME also NAME's options");
     return desc;

@@ -1,8 +1,9 @@
 // main.cpp: scx-run, the runner CLI. Parses its own options (general_options.cpp), hands every
 // option it does not know to the chosen scheduler's options description, builds the validated
-// config (defaults <- --mode <- --config <- command line), runs the pre-load probes and then the run
-// loop, telling systemd its state (sd_notify.cpp). Errors are one line on stderr ("scx-run: error:
-// ..."): exit status 2 for usage errors (bad options, bad mode, bad config), 1 for runtime failures.
+// config (defaults <- --mode <- --config <- command line), checks the paths it will write
+// (path_checks.cpp), runs the pre-load probes and then the run loop, telling systemd its state
+// (sd_notify.cpp). Errors are one line on stderr ("scx-run: error: ..."): exit status 2 for usage
+// errors (bad options, mode, config, paths, environment), 1 for runtime failures.
 #include <csignal>
 #include <bpf/libbpf.h>
 
@@ -25,6 +26,9 @@
 #include "scxx/runner.hpp"
 
 #include "general_options.hpp"
+#include "path_checks.hpp"
+#include "po_errors.hpp"
+#include "run_options.hpp"
 #include "scheduler_options.hpp"
 #include "sd_notify.hpp"
 
@@ -126,40 +130,6 @@ scxx::LogLevel level_for(unsigned verbosity) {
     return scxx::LogLevel::warn;
 }
 
-std::optional<Failure> check_general(const po::variables_map& vm, scxx::RunOptions& run) {
-    run.stats_interval_s = vm["stats"].as<double>();
-    if (!(run.stats_interval_s == 0 || (run.stats_interval_s >= 0.1 && run.stats_interval_s <= 86400)))
-        return Failure{kExitUsage, "--stats must be 0 (off) or between 0.1 and 86400 seconds"};
-    const auto& sf = vm["stats-format"].as<std::string>();
-    if (sf == "text")
-        run.stats_format = scxx::StatsFormat::text;
-    else if (sf == "json")
-        run.stats_format = scxx::StatsFormat::json;
-    else
-        return Failure{kExitUsage, fmt::format("--stats-format: \"{}\" is not one of: text, json", sf)};
-    int64_t timeout = vm["timeout-ms"].as<int64_t>();
-    if (timeout < 0 || timeout > 30000)
-        return Failure{kExitUsage, fmt::format("--timeout-ms: {} is out of range (allowed 0..30000)", timeout)};
-    run.timeout_ms = static_cast<unsigned>(timeout);
-    run.duration_s = vm["duration"].as<double>();
-    if (!(run.duration_s >= 0)) return Failure{kExitUsage, "--duration must be >= 0 (0 = until SIGINT/SIGTERM)"};
-    int64_t restarts = vm["max-restarts"].as<int64_t>();
-    if (restarts < 0 || restarts > 1000)
-        return Failure{kExitUsage, fmt::format("--max-restarts: {} is out of range (allowed 0..1000)", restarts)};
-    run.max_restarts = static_cast<unsigned>(restarts);
-    run.verifier_log = vm["verifier-log"].as<std::string>();
-    run.partial = vm.count("partial") > 0;
-    const auto& socket = vm["socket"].as<std::string>();
-    if (socket.empty()) return Failure{kExitUsage, "--socket: give a path, or none for no control socket"};
-    if (socket != "none") run.socket_path = socket;
-    if (vm.count("metrics-file")) {
-        run.metrics_file = vm["metrics-file"].as<std::string>();
-        if (run.metrics_file.empty() || !run.metrics_file.has_filename())
-            return Failure{kExitUsage, "--metrics-file: give a file path (e.g. /var/lib/node_exporter/scxx.prom)"};
-    }
-    return std::nullopt;
-}
-
 // Parses the options scx-run did not recognise against the scheduler's own description.
 std::optional<Failure> parse_scheduler_options(const scxx::SchedulerEntry& entry, const po::parsed_options& parsed,
                                                po::variables_map& svm) {
@@ -182,8 +152,23 @@ std::optional<Failure> parse_scheduler_options(const scxx::SchedulerEntry& entry
         return Failure{kExitUsage, fmt::format("unknown option {} for scheduler {} (see scx-run --sched {} --help)", opt,
                                                entry.name, entry.name)};
     } catch (const po::error& e) {
-        return Failure{kExitUsage, fmt::format("{} (scheduler {})", e.what(), entry.name)};
+        return Failure{kExitUsage, scx_run::describe_po_error(e, scheduler_options(entry, true),
+                                                     fmt::format("scx-run --sched {} --help", entry.name))};
     }
+    return std::nullopt;
+}
+
+// The --modes-dir a mode is read from: a path, and a directory when it exists.
+std::optional<Failure> check_modes_dir(const std::filesystem::path& dir) {
+    if (dir.empty())
+        return Failure{kExitUsage, fmt::format("--modes-dir: empty path (give the directory of the NAME.json modes "
+                                               "files; default {})",
+                                               scx_run::kDefaultModesDir)};
+    std::error_code ec;
+    if (std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec))
+        return Failure{kExitUsage, fmt::format("--modes-dir {}: not a directory (give the directory of the NAME.json "
+                                               "modes files)",
+                                               dir.string())};
     return std::nullopt;
 }
 
@@ -206,7 +191,7 @@ int run(int argc, char** argv) {
         po::store(parsed, vm);
         po::notify(vm);
     } catch (const po::error& e) {
-        return report({kExitUsage, e.what()});
+        return report({kExitUsage, scx_run::describe_po_error(e, general, "scx-run --help")});
     }
     scxx::set_log_level(level_for(verbosity));
 
@@ -214,6 +199,9 @@ int run(int argc, char** argv) {
     const scxx::SchedulerEntry* entry = nullptr;
     if (vm.count("sched")) {
         const auto& name = vm["sched"].as<std::string>();
+        if (name.empty())
+            return report({kExitUsage, fmt::format("--sched: empty scheduler name (give one of: {})",
+                                                   registry.list().empty() ? std::string("none") : registry.names())});
         entry = registry.find(name);
         if (!entry)
             return report({kExitUsage, fmt::format("unknown scheduler '{}' (available: {})", name,
@@ -238,23 +226,29 @@ int run(int argc, char** argv) {
                                                registry.list().empty() ? std::string("none") : registry.names())});
 
     const std::filesystem::path modes_dir = vm["modes-dir"].as<std::string>();
+    const bool mode_given = vm.count("mode") && !vm["mode"].as<std::string>().empty();
+    if (vm.count("list-modes") || mode_given)
+        if (auto f = check_modes_dir(modes_dir)) return report(*f);
     if (vm.count("list-modes")) return print_modes(*entry, modes_dir);
 
     scxx::RunOptions run_opts;
-    if (auto f = check_general(vm, run_opts)) return report(*f);
+    if (auto r = scx_run::read_run_options(vm, run_opts); !r) return report({kExitUsage, r.error().what()});
 
     po::variables_map svm;
     if (auto f = parse_scheduler_options(*entry, parsed, svm)) return report(*f);
 
     std::vector<scxx::JsonLayer> layers;
-    if (vm.count("mode") && !vm["mode"].as<std::string>().empty()) {  // --mode "" = none (an empty SCXX_MODE)
+    if (mode_given) {  // --mode "" = none (an empty SCXX_MODE)
         run_opts.mode = vm["mode"].as<std::string>();
         auto layer = scxx::mode_layer(modes_dir, entry->name, run_opts.mode);
         if (!layer) return report({kExitUsage, layer.error().what()});
         layers.push_back(std::move(*layer));
     }
     std::optional<std::filesystem::path> config_file;
-    if (vm.count("config")) config_file = vm["config"].as<std::string>();
+    if (vm.count("config")) {
+        config_file = vm["config"].as<std::string>();
+        if (config_file->empty()) return report({kExitUsage, "--config: empty path (give a JSON file)"});
+    }
     const auto cli = scx_run::given_options(entry->options, svm);
     auto config = scxx::build_config(entry->options, layers, config_file, cli);
     if (!config) return report({kExitUsage, config.error().what()});
@@ -285,7 +279,11 @@ int run(int argc, char** argv) {
     };
     run_opts.on_state = scx_run::ServiceNotifier{};
 
-    if (vm.count("check")) {
+    // The paths it will write; a live socket is only an error for a run (--check loads nothing).
+    const bool check_only = vm.count("check") > 0;
+    if (auto r = scx_run::check_run_paths(run_opts, !check_only); !r) return report({kExitUsage, r.error().what()});
+    if (auto r = scx_run::check_notify_socket(); !r) return report({kExitUsage, r.error().what()});
+    if (check_only) {
         std::cout << scxx::config_to_json(entry->options, *config) << "\n";
         return 0;
     }

@@ -16,15 +16,32 @@
 
 namespace scx_run {
 
-scxx::Result<void> notify_socket_send(std::string_view address, std::string_view message) {
-    const std::string label = fmt::format("sd_notify to NOTIFY_SOCKET={}", address);
+namespace {
+
+// The socket address `address` names. Errors name the variable, the value and the fix.
+scxx::Result<sockaddr_un> notify_address(std::string_view address) {
     sockaddr_un sa{};
     sa.sun_family = AF_UNIX;
     if (address.size() < 2 || (address[0] != '/' && address[0] != '@'))
-        return scxx::fail(EAFNOSUPPORT, label + ": not an absolute path or @abstract name");
-    if (address.size() >= sizeof(sa.sun_path)) return scxx::fail(ENAMETOOLONG, label);
+        return scxx::fail(fmt::format("NOTIFY_SOCKET={}: not an absolute path or @abstract name (systemd sets it "
+                                      "for Type=notify services; unset it otherwise)",
+                                      address));
+    if (address.size() >= sizeof(sa.sun_path))
+        return scxx::fail(fmt::format("NOTIFY_SOCKET={}: longer than {} bytes (systemd sets it for Type=notify "
+                                      "services; unset it otherwise)",
+                                      address, sizeof(sa.sun_path) - 1));
     std::memcpy(sa.sun_path, address.data(), address.size());
     if (address[0] == '@') sa.sun_path[0] = '\0';  // abstract: no trailing NUL counts
+    return sa;
+}
+
+}  // namespace
+
+scxx::Result<void> notify_socket_send(std::string_view address, std::string_view message) {
+    const std::string label = fmt::format("sd_notify to NOTIFY_SOCKET={}", address);
+    auto addr = notify_address(address);
+    if (!addr) return scxx::fail(std::move(addr.error()));
+    sockaddr_un sa = *addr;
     const auto len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + address.size());
 
     const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -34,6 +51,13 @@ scxx::Result<void> notify_socket_send(std::string_view address, std::string_view
     ::close(fd);
     if (n < 0) return scxx::fail(err, label);
     if (static_cast<size_t>(n) != message.size()) return scxx::fail(EMSGSIZE, label + ": short send");
+    return {};
+}
+
+scxx::Result<void> check_notify_socket() {
+    const char* address = std::getenv("NOTIFY_SOCKET");
+    if (!address || !*address) return {};
+    if (auto a = notify_address(address); !a) return scxx::fail(std::move(a.error()));
     return {};
 }
 

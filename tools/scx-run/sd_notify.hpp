@@ -15,6 +15,10 @@ namespace scx_run {
 // path, or '@' followed by an abstract socket name.
 scxx::Result<void> notify_socket_send(std::string_view address, std::string_view message);
 
+// $NOTIFY_SOCKET, when set, is an address notify_socket_send can use (checked before anything is
+// loaded: a Type=notify service whose READY=1 cannot be sent would only time out).
+scxx::Result<void> check_notify_socket();
+
 // notify_socket_send to $NOTIFY_SOCKET; true when sent, false when $NOTIFY_SOCKET is unset or empty.
 scxx::Result<bool> sd_notify(std::string_view message);
 

@@ -20,6 +20,13 @@
 
 namespace scxx {
 
+// Whether a control socket could be served at `path`, without creating or removing anything: the
+// path fits a unix socket address, the nearest existing ancestor of its directory is a directory, and
+// no other file is in the way (a socket left by a killed runner is fine). With `check_live`, a socket
+// another runner still answers on is an error too. The errors are the ones open() gives; scx-run
+// calls this before loading anything.
+Result<void> check_control_socket_path(const std::filesystem::path& path, bool check_live = true);
+
 class ControlServer {
 public:
     using Handler = std::function<std::string(std::string_view line)>;

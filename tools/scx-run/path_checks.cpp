@@ -1,0 +1,52 @@
+// tools/scx-run/path_checks.cpp: the paths scx-run writes, checked before loading (path_checks.hpp).
+#include "path_checks.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "scxx/control_server.hpp"
+
+namespace scx_run {
+namespace {
+
+namespace fs = std::filesystem;
+
+scxx::Result<void> check_metrics_file(const fs::path& file) {
+    std::error_code ec;
+    if (fs::is_directory(file, ec))
+        return scxx::fail(fmt::format("--metrics-file {}: is a directory (give a file path, e.g. {})", file.string(),
+                                      (file / "scxx.prom").string()));
+    const fs::path dir = file.parent_path().empty() ? fs::path(".") : file.parent_path();
+    if (!fs::exists(dir, ec))
+        return scxx::fail(fmt::format("--metrics-file {}: the directory {} does not exist (create it, or give "
+                                      "another path)",
+                                      file.string(), dir.string()));
+    if (!fs::is_directory(dir, ec))
+        return scxx::fail(fmt::format("--metrics-file {}: {} is not a directory (give another path)", file.string(),
+                                      dir.string()));
+    if (access(dir.c_str(), W_OK) != 0)
+        return scxx::fail(errno, fmt::format("--metrics-file {}: cannot write into {} (give a writable directory)",
+                                             file.string(), dir.string()));
+    return {};
+}
+
+}  // namespace
+
+scxx::Result<void> check_run_paths(const scxx::RunOptions& run, bool check_live) {
+    if (!run.socket_path.empty())
+        if (auto r = scxx::check_control_socket_path(run.socket_path, check_live); !r) return r;
+    if (!run.metrics_file.empty())
+        if (auto r = check_metrics_file(run.metrics_file); !r) return r;
+    std::error_code ec;
+    if (!run.verifier_log.empty() && fs::is_directory(run.verifier_log, ec))
+        return scxx::fail(fmt::format("--verifier-log {}: is a directory (give a file path, e.g. {})",
+                                      run.verifier_log.string(), (run.verifier_log / "verifier.log").string()));
+    return {};
+}
+
+}  // namespace scx_run
