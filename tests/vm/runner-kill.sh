@@ -38,9 +38,10 @@ CG=/sys/fs/cgroup/runner-oom
 ATTACH_S=30          # a new runner must be enabled within this (1-9 s seen under TCG on a busy host)
 DISABLE_S=10         # the kernel must disable a killed runner's scheduler within this
 SETTLE_S=20          # BPF objects of a dead runner must be freed within this (RCU, deferred frees)
-# Cycle 1 -> 10, the most each may move (kB). Seen on 7.2/7.3: MemAvailable + pcp_free -0.3..-0.8 MB
-# (MemAvailable alone -0.5..-3.5 MB), Slab -0.1..+0.4 MB, Percpu 0; 25 pair cycles: the drop slows
-# to ~20 kB a cycle (caches warming), so 4 MB catches a leak of ~450 kB a cycle.
+# Cycle 1 -> 10, the most each may move (kB). Seen on 7.2/7.3: MemAvailable + pcp_free dropped
+# -0.1..+0.6 MB (MemAvailable alone up to 4.1 MB: the per-CPU lists swing), Slab -0.2..+0.4 MB,
+# Percpu 0; over 25 pair cycles the drop slows to ~20 kB a cycle (caches warming). 4 MB catches a
+# leak of ~450 kB a cycle.
 TOL_AVAIL_KB=4096    # MemAvailable + free pages in the per-CPU lists: the largest drop
 TOL_SLAB_KB=2048     # Slab: the largest growth
 TOL_PERCPU_KB=512    # Percpu: the largest growth
