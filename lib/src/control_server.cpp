@@ -97,8 +97,14 @@ Result<std::unique_ptr<ControlServer>> ControlServer::open(const std::filesystem
 
     // check_control_socket_path found at most a stale socket here: replace it.
     struct stat st{};
-    if (lstat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode) && unlink(path.c_str()) != 0)
-        return fail(errno, fmt::format("control socket {}: cannot remove the stale socket", path.string()));
+    if (lstat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) {
+        if (unlink(path.c_str()) != 0)
+            return fail(errno, fmt::format("control socket {}: cannot remove the stale socket", path.string()));
+        // A killed runner left this socket; the directory it sits in is most likely the one that
+        // runner made (or a service's runtime directory, removed at its stop anyway). It goes at
+        // exit like one we made, when empty, so a kill and a restart leave nothing behind either.
+        if (s->made_dirs_.empty() && !path.parent_path().empty()) s->made_dirs_.push_back(path.parent_path());
+    }
 
     s->listen_fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (s->listen_fd_ < 0) return fail(errno, "control socket: socket()");

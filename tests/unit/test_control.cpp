@@ -458,20 +458,25 @@ TEST_CASE("control server: a directory it did not make, or that is not empty, st
     }
 }
 
+// Leaves a socket file at `path` that nobody serves, as a killed runner does.
+void make_stale_socket(const fs::path& path) {
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+    REQUIRE(bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0);
+    REQUIRE(listen(fd, 1) == 0);
+    close(fd);
+    REQUIRE(fs::is_socket(path));
+}
+
 TEST_CASE("control server: a stale socket is replaced") {
     TempDir td("scxx-ctl");
-    const fs::path sock = td.path() / "control.sock";
-    {
-        int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-        REQUIRE(fd >= 0);
-        sockaddr_un addr{};
-        addr.sun_family = AF_UNIX;
-        std::strncpy(addr.sun_path, sock.c_str(), sizeof addr.sun_path - 1);
-        REQUIRE(bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0);
-        REQUIRE(listen(fd, 1) == 0);
-        close(fd);
-    }
-    REQUIRE(fs::is_socket(sock));
+    const fs::path dir = td.path() / "run";
+    const fs::path sock = dir / "control.sock";
+    fs::create_directory(dir);
+    make_stale_socket(sock);
     CHECK(Conn(sock).connect_errno == ECONNREFUSED);
     auto server = open_server(sock);
     Conn c(sock);
@@ -479,6 +484,34 @@ TEST_CASE("control server: a stale socket is replaced") {
     c.send_all("x\n");
     REQUIRE(pump_lines(*server, c, 1));
     CHECK(c.lines() == std::vector<std::string>{"echo:x"});
+}
+
+TEST_CASE("control server: the directory of a killed runner's stale socket goes at exit when empty") {
+    TempDir td("scxx-ctl");
+    const fs::path dir = td.path() / "run";
+    const fs::path sock = dir / "control.sock";
+    fs::create_directory(dir);
+    make_stale_socket(sock);
+    SECTION("empty at exit: removed, as after a clean run") {
+        open_server(sock).reset();
+        CHECK_FALSE(fs::exists(dir));
+        CHECK(fs::exists(td.path()));
+    }
+    SECTION("something else in it: it stays") {
+        auto server = open_server(sock);
+        std::ofstream(dir / "metrics.prom") << "x";
+        server.reset();
+        CHECK_FALSE(fs::exists(sock));
+        CHECK(fs::exists(dir / "metrics.prom"));
+    }
+    SECTION("only the directory that held the socket, never its parents") {
+        const fs::path deep = td.path() / "a" / "b";
+        fs::create_directories(deep);
+        make_stale_socket(deep / "control.sock");
+        open_server(deep / "control.sock").reset();
+        CHECK_FALSE(fs::exists(deep));
+        CHECK(fs::exists(td.path() / "a"));
+    }
 }
 
 TEST_CASE("control server: a live socket is another runner's, and stays") {

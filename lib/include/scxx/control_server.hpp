@@ -39,7 +39,9 @@ public:
     };
 
     // Binds `path`. A stale socket (nobody answers) is replaced; a live one is an error (another
-    // runner), as is any other file there. The parent directory is created (0755) if missing.
+    // runner), as is any other file there. The parent directory is created (0755) if missing. The
+    // directories it created, and the one that held a stale socket (a killed runner's), are
+    // removed on destruction when empty.
     static Result<std::unique_ptr<ControlServer>> open(const std::filesystem::path& path, Limits limits);
     static Result<std::unique_ptr<ControlServer>> open(const std::filesystem::path& path) { return open(path, Limits{}); }
     ~ControlServer();
@@ -69,7 +71,7 @@ private:
     void watch(int fd, bool want_write);
 
     std::filesystem::path path_;
-    std::vector<std::filesystem::path> made_dirs_;  // deepest first
+    std::vector<std::filesystem::path> made_dirs_;  // to remove when empty, deepest first
     bool bound_ = false;                             // the socket file at path_ is ours to remove
     Limits limits_;
     int listen_fd_ = -1, epfd_ = -1;
