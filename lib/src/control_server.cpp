@@ -100,10 +100,12 @@ Result<std::unique_ptr<ControlServer>> ControlServer::open(const std::filesystem
     if (lstat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) {
         if (unlink(path.c_str()) != 0)
             return fail(errno, fmt::format("control socket {}: cannot remove the stale socket", path.string()));
-        // A killed runner left this socket; the directory it sits in is most likely the one that
-        // runner made (or a service's runtime directory, removed at its stop anyway). It goes at
+        // A killed runner left this socket. At the default path its directory is the one that
+        // runner made (or the service's runtime directory, removed at its stop anyway): it goes at
         // exit like one we made, when empty, so a kill and a restart leave nothing behind either.
-        if (s->made_dirs_.empty() && !path.parent_path().empty()) s->made_dirs_.push_back(path.parent_path());
+        // Elsewhere the directory may be the user's: it stays.
+        const auto dflt = std::filesystem::path(kDefaultControlSocket).parent_path();
+        if (s->made_dirs_.empty() && path.parent_path() == dflt) s->made_dirs_.push_back(dflt);
     }
 
     s->listen_fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);

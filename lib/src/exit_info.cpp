@@ -62,9 +62,9 @@ ExitInfo decode_exit_info(const scxx_exit_info& raw) {
     return info;
 }
 
-bool RestartPolicy::should_restart(const ExitInfo& info) {
+bool RestartPolicy::should_restart(const ExitInfo& info, bool machine_changed) {
     if (!info.wants_restart()) return false;
-    if (info.from_hotplug()) {
+    if (info.from_hotplug() && machine_changed) {
         ++hotplug_;
         return true;
     }

@@ -60,8 +60,8 @@ void print_stats(std::ostream& out, const Stats& stats, StatsFormat format, doub
 
 void print_exit(std::ostream& out, const ExitInfo& info) { print_line(out, info.report()); }
 
-void print_restart(std::ostream& out, const std::string& name, const ExitInfo& info, const RestartPolicy& policy) {
-    if (info.from_hotplug())
+void print_restart(std::ostream& out, const std::string& name, bool after_hotplug, const RestartPolicy& policy) {
+    if (after_hotplug)
         print_line(out, fmt::format("{}: restarting after CPU hotplug (hotplug restart {}; these do not use the "
                                     "restart budget, {}/{} used)",
                                     name, policy.hotplug_restarts(), policy.restarts(), policy.max_restarts()));
@@ -102,9 +102,18 @@ struct Snapshot {
 };
 
 // A topology read that fails while CPUs come and go (a CPU listed online is gone by the time its
-// files are read: ENODEV) is read again once hotplug_seq shows the machine changed meanwhile, up to
-// kTopologyRereads times 100 ms apart: a hotplug storm must not end the run.
+// files are read) is read again when the machine changed meanwhile: hotplug_seq moved, or the online
+// CPU list did (an offline bumps hotplug_seq first and removes the CPU's files last, so a read can
+// start after the bump and still trip over the files). At most kTopologyRereads times, 100 ms apart
+// (the control socket waits meanwhile): a hotplug storm must not end the run.
 constexpr int kTopologyRereads = 50;
+
+std::string read_online_cpus(const RunOptions& o) {
+    std::ifstream f(o.sysfs_root / "sys/devices/system/cpu/online");
+    std::string line;
+    std::getline(f, line);
+    return line;
+}
 
 Result<Snapshot> read_machine(const RunOptions& o) {
     for (int attempt = 0;; ++attempt) {
@@ -112,14 +121,15 @@ Result<Snapshot> read_machine(const RunOptions& o) {
         auto seq = read_hotplug_seq(o.sysfs_root);
         if (!seq) return fail(std::move(seq.error()));
         snap.hotplug_seq = *seq;
+        const std::string online = read_online_cpus(o);
         auto topo = o.read_topology ? o.read_topology() : Topology::read(o.sysfs_root);
         if (topo) {
             snap.topology = std::move(*topo);
             return snap;
         }
         auto after = read_hotplug_seq(o.sysfs_root);
-        if (!after || *after == snap.hotplug_seq || attempt >= kTopologyRereads)
-            return fail(std::move(topo.error()).context("read CPU topology"));
+        const bool changed = (after && *after != snap.hotplug_seq) || read_online_cpus(o) != online;
+        if (!changed || attempt >= kTopologyRereads) return fail(std::move(topo.error()).context("read CPU topology"));
         log(LogLevel::info, "CPU hotplug while reading the topology ({}), reading it again", topo.error().what());
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
@@ -186,6 +196,12 @@ public:
     void serve(ControlServer* server) { server_ = server; }
 
     Scheduler* sched() { return cur_ && cur_->sched ? cur_->sched.get() : nullptr; }
+    // Whether a CPU came or went since the current scheduler read the machine (an unreadable
+    // sequence number counts as a change: the kernel said hotplug).
+    bool hotplug_seq_moved() const {
+        auto seq = read_hotplug_seq(o_.sysfs_root);
+        return !seq || *seq != cur_->machine.hotplug_seq;
+    }
     const std::string& name() const { return cur_->entry->name; }
     Stats collect();
     void emit_stats();
@@ -572,12 +588,13 @@ Result<int> run_scheduler(const SchedulerEntry& entry, const Config& config, con
         print_exit(out, info);
 
         if (*outcome != Outcome::ejected) return status_after_stop(info);
-        if (!policy.should_restart(info)) {
+        const bool after_hotplug = info.from_hotplug() && session.hotplug_seq_moved();
+        if (!policy.should_restart(info, after_hotplug)) {
             if (info.wants_restart()) print_no_restart(out, name, policy.max_restarts());
             return 1;
         }
         ++session.restarts;
-        print_restart(out, name, info, policy);
+        print_restart(out, name, after_hotplug, policy);
     }
 }
 

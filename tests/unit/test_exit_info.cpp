@@ -146,6 +146,11 @@ TEST_CASE("RestartPolicy: hotplug restarts use no budget", "[exit_info]") {
     CHECK(policy.should_restart(hotplug)); // hotplug still restarts with the budget used up
     CHECK_FALSE(policy.should_restart(hotplug_no_restart));
     CHECK(policy.hotplug_restarts() == 51u);
+
+    scxx::RestartPolicy unchanged(1);  // hotplug bits, but no CPU came or went: budgeted
+    CHECK(unchanged.should_restart(hotplug, false));
+    CHECK_FALSE(unchanged.should_restart(hotplug, false));
+    CHECK(unchanged.hotplug_restarts() == 0u);
 }
 
 TEST_CASE("ExitInfo: unknown kinds keep their number", "[exit_info]") {

@@ -54,9 +54,9 @@ for s in simple pair nest lavd; do
     wait_scx_state enabled 120 || { cat /tmp/$s.log; fail "$s never enabled"; }
 
     # The workload rounds run beside the storm; each must see every worker progress.
+    rm -f /tmp/storm.done
     ( while [ ! -e /tmp/storm.done ]; do scxx-work mix 4 > /tmp/work.out 2>&1 || { cat /tmp/work.out; exit 1; }; done ) &
     work=$!
-    rm -f /tmp/storm.done
     changes=0
     i=0
     while [ $i -lt "$CYCLES" ]; do

@@ -20,6 +20,10 @@
 
 namespace scxx {
 
+// scx-run's default socket. Its directory is the one place a stale socket's directory is removed at
+// exit although this runner did not make it (a killed runner did).
+inline constexpr const char* kDefaultControlSocket = "/run/scxx/control.sock";
+
 // Whether a control socket could be served at `path`, without creating or removing anything: the
 // path fits a unix socket address, the nearest existing ancestor of its directory is a directory, and
 // no other file is in the way (a socket left by a killed runner is fine). With `check_live`, a socket

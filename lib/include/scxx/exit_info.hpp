@@ -1,6 +1,6 @@
 // scxx/exit_info.hpp: the kernel's exit kinds (ExitKind), decoding of the exit record
 // (bpf-common/scxx/exit_info.h) into a report, and
-// the restart decision (SCX_ECODE_ACT_RESTART): bounded for crashes, unbounded for CPU hotplug.
+// the restart decision (SCX_ECODE_ACT_RESTART): unbounded after CPU hotplug, bounded for any other request.
 #pragma once
 
 #include <cstdint>
@@ -60,14 +60,17 @@ struct ExitInfo {
 ExitInfo decode_exit_info(const scxx_exit_info& raw);
 
 // The restart decision. An exit that asks for a restart because a CPU came or went (RSN_HOTPLUG)
-// is always restarted and uses no budget: hotplug is the machine changing, not the scheduler
-// failing, and a storm of it must not end the run. Any other restart request uses one of
+// while the machine did change (the caller compares hotplug_seq with the one the scheduler was
+// attached with) is always restarted and uses no budget: hotplug is the machine changing, not the
+// scheduler failing, and a storm of it must not end the run. Any other restart request, a hotplug
+// reason without a hotplug included (a BPF program can set those bits itself), uses one of
 // max_restarts (counted across a run).
 class RestartPolicy {
 public:
     explicit RestartPolicy(unsigned max_restarts = 3) : max_(max_restarts) {}
-    // True when the exit asks for a restart and either comes from hotplug or the budget allows one.
-    bool should_restart(const ExitInfo& info);
+    // True when the exit asks for a restart and either comes from a real hotplug or the budget
+    // allows one.
+    bool should_restart(const ExitInfo& info, bool machine_changed = true);
     unsigned restarts() const { return used_; }           // budgeted restarts so far
     unsigned hotplug_restarts() const { return hotplug_; } // restarts after hotplug so far
     unsigned max_restarts() const { return max_; }
