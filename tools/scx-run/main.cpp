@@ -279,9 +279,13 @@ int run(int argc, char** argv) {
     };
     run_opts.on_state = scx_run::ServiceNotifier{};
 
-    // The paths it will write; a live socket is only an error for a run (--check loads nothing).
+    // The paths it will write; a live socket is only an error for a run (--check loads nothing), and
+    // only when no scheduler is attached: then the runner's "already attached: NAME" says more.
     const bool check_only = vm.count("check") > 0;
-    if (auto r = scx_run::check_run_paths(run_opts, !check_only); !r) return report({kExitUsage, r.error().what()});
+    const auto state = scxx::read_sched_ext_state(run_opts.sysfs_root);
+    const bool attached = state && *state != "disabled";
+    if (auto r = scx_run::check_run_paths(run_opts, !check_only && !attached); !r)
+        return report({kExitUsage, r.error().what()});
     if (auto r = scx_run::check_notify_socket(); !r) return report({kExitUsage, r.error().what()});
     if (check_only) {
         std::cout << scxx::config_to_json(entry->options, *config) << "\n";
