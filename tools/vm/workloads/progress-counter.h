@@ -1,7 +1,7 @@
 // progress-counter.h: an iteration counter that another process can read at any time, for tools/soak.
 // The counter is one native 64-bit word at the start of a file, mapped shared: each update is one
-// aligned store (no system call), and a reader (`od -An -tu8 -N8 FILE` in the guest) always sees a
-// whole value. Included by the workloads of this folder that report progress (each is compiled on
+// aligned store (no system call), and a reader (`od -An -tu8 -N8 FILE` in the guest; one od for
+// several such files) always sees a whole value. Included by the workloads of this folder that report progress (each is compiled on
 // its own by tools/vm/build-initramfs; this header is not a program).
 #ifndef SCXX_PROGRESS_COUNTER_H
 #define SCXX_PROGRESS_COUNTER_H
@@ -14,11 +14,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-// Creates (or truncates) path as an 8-byte file holding 0 and maps it; NULL (and a message naming
-// who) on failure.
+// Maps path (created when missing) as an 8-byte counter and sets it to 0; NULL (and a message
+// naming who) on failure. An existing 8-byte file keeps its size throughout, so a reader that
+// created it beforehand never sees it shorter.
 static inline volatile uint64_t *progress_open(const char *who, const char *path)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0 || ftruncate(fd, sizeof(uint64_t)) != 0) {
 		fprintf(stderr, "%s: %s: %s\n", who, path, strerror(errno));
 		if (fd >= 0)
@@ -31,6 +32,7 @@ static inline volatile uint64_t *progress_open(const char *who, const char *path
 		fprintf(stderr, "%s: mmap %s: %s\n", who, path, strerror(errno));
 		return NULL;
 	}
+	__atomic_store_n((volatile uint64_t *)p, 0, __ATOMIC_RELAXED);
 	return (volatile uint64_t *)p;
 }
 
