@@ -14,6 +14,7 @@
 #   mix_start SECS        start them all (SECS caps the latency task; mix_stop ends it sooner)
 #   mix_sample            sets MIX_SAMPLE="dead=N,N stuck=N,N progress=N:COUNT,..." ("-" for none):
 #                         dead = exited or zombie, stuck = counter unchanged since the previous sample
+#   stop_within PID SIG SECS   signal a process, SIGKILL it after SECS, wait for it
 #   mix_stop              SIGTERM to every worker (the mover first), wait, one line per worker on
 #                         stdout: "@final name=N kind=K rc=RC iterations=I failed=F reported=0|1"
 #                         and the latency task's "@latency n=... p50_us=... p99_us=... max_us=..."
@@ -87,10 +88,19 @@ mix_sample() {
     MIX_SAMPLE="dead=${_dead:--} stuck=${_stuck:--} progress=${_prog#,}"
 }
 
-# _mix_final NAME PID KIND: stop one worker, wait for it, its @final line.
+# stop_within PID SIGNAL SECS: send SIGNAL, give the process SECS to end, then SIGKILL; waits for
+# it and returns its exit status (137 when it had to be killed).
+stop_within() {
+    kill -"$2" "$1" 2>/dev/null
+    _t=$(($3 * 10))
+    while [ "$_t" -gt 0 ] && _mix_alive "$1"; do usleep 100000; _t=$((_t - 1)); done
+    _mix_alive "$1" && kill -KILL "$1" 2>/dev/null
+    wait "$1"
+}
+
+# _mix_final NAME PID KIND: stop one worker (SIGTERM, 30 s), wait for it, its @final line.
 _mix_final() {
-    kill -TERM "$2" 2>/dev/null
-    wait "$2"; _rc=$?
+    stop_within "$2" TERM 30; _rc=$?
     _line=$(grep -E '^scxx-(soakwork: kind=|latency: n=)' "$MIX_DIR/$1.out" | tail -n 1)
     _it=$(echo "$_line" | sed -n 's/.* iterations=\([0-9]*\).*/\1/p; s/^scxx-latency: n=\([0-9]*\).*/\1/p')
     _f=$(echo "$_line" | sed -n 's/.* failed=\([0-9]*\).*/\1/p')

@@ -54,8 +54,7 @@ emit "@stopping elapsed_ns=$(($(now) - t0)) state=$(scx_state) enable_seq=$(cat 
 [ -r "$SCX_SYSFS/root/events" ] && emit "@events $(tr '\n' ' ' < "$SCX_SYSFS/root/events")"
 st=$(scx-ctl --json status 2>&1) && emit "@status $st"
 mix_stop >> "$out"
-if _mix_alive "$runner"; then kill -INT "$runner"; fi
-wait "$runner"; rc=$?
+stop_within "$runner" INT 60; rc=$?
 wait_scx_state disabled 30 > /dev/null
 emit "@detach rc=$rc state=$(scx_state)"
 runner_log
