@@ -122,7 +122,9 @@ def summarize(run, boot_ok=True, boot_note=""):
     rec = {
         "kernel_version": run.get("boot", {}).get("kernel", ""),
         "scheduler": run.get("boot", {}).get("sched", ""),
-        "minutes": round(_int(run.get("stopping", {}), "elapsed_ns") / 60e9, 2),
+        # a run that died before its end: up to its last sample
+        "minutes": round(_int(run.get("stopping", {}), "elapsed_ns") / 60e9, 2)
+        or round(max([_int(s, "t") for s in run["samples"]] + [0]) / 60, 2),
         "ejections": ejections(run), "stalls": stalls(run),
         "lost": len(lost_names) + failed, "lost_names": lost_names, "failed_children": failed,
         "stuck": len(stuck_names), "stuck_names": stuck_names,
