@@ -77,6 +77,7 @@ mix_sample() {
     while read -r _n _p _k; do
         read -r _v <&4
         _i=$((_i + 1))
+        _was=0
         eval "_was=\${MIX_PREV_$_i:-0}; MIX_PREV_$_i=\$_v"
         if ! _mix_alive "$_p"; then _dead="$_dead,$_n"
         elif [ "$_v" = "$_was" ]; then _stuck="$_stuck,$_n"
@@ -85,6 +86,7 @@ mix_sample() {
     done < "$MIX_DIR/workers"
     exec 4<&-
     _dead=${_dead#,} _stuck=${_stuck#,}
+    # shellcheck disable=SC2034 # read by the scenario
     MIX_SAMPLE="dead=${_dead:--} stuck=${_stuck:--} progress=${_prog#,}"
 }
 
@@ -106,7 +108,7 @@ _mix_final() {
     _f=$(echo "$_line" | sed -n 's/.* failed=\([0-9]*\).*/\1/p')
     echo "@final name=$1 kind=$3 rc=$_rc iterations=${_it:-0} failed=${_f:-0} reported=$([ -n "$_line" ] && echo 1 || echo 0)"
     [ "$3" = latency ] && [ -n "$_line" ] && echo "@latency ${_line#scxx-latency: }"
-    [ "$_rc" = 0 ] && [ -n "$_line" ] || sed "s/^/@workerlog $1: /" "$MIX_DIR/$1.out"
+    if [ "$_rc" != 0 ] || [ -z "$_line" ]; then sed "s/^/@workerlog $1: /" "$MIX_DIR/$1.out"; fi
     return 0
 }
 
