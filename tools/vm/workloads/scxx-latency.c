@@ -10,19 +10,32 @@
 //       "scxx-latency: n=N p50_us=X p99_us=Y max_us=Z avg_us=A missed=M met=K name=NAME"
 //       (met: periods whose run finished before the next period began). With SCXX_LATENCY_SAMPLES=FILE
 //       in the environment every wakeup latency is also appended to FILE, in us, one per line
-//       (tools/bench pools the samples of several probes).
+//       (tools/bench pools the samples of several probes). With SCXX_LATENCY_PROGRESS=FILE the number
+//       of periods measured so far is kept in FILE (progress-counter.h; tools/soak samples it).
+//       SIGTERM or SIGINT ends the measurement early; the line is printed as usual.
 //   scxx-latency hog SECS [NAME]
 //       busy-runs for SECS seconds as NAME (default "scxx-hog"), then prints
 //       "scxx-latency: hog loops=N name=NAME"
 // Exit status: 0 on success (n > 0), 1 when no period was measured, 2 on bad usage.
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <time.h>
+
+#include "progress-counter.h"
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
 
 static void usage(void)
 {
@@ -115,6 +128,14 @@ int main(int argc, char **argv)
 	uint64_t secs = arg_u64(argv[3], 1, 86400, "SECS");
 	const char *name = argc == 5 ? argv[4] : "scxx-latency";
 	set_name(name);
+	const char *progress_file = getenv("SCXX_LATENCY_PROGRESS");
+	volatile uint64_t *progress = NULL;
+	if (progress_file && *progress_file && !(progress = progress_open("scxx-latency", progress_file)))
+		return 1;
+	struct sigaction sa = { .sa_handler = on_signal };  // clock_nanosleep then returns EINTR
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 
 	size_t cap = (size_t)(secs * 1000000 / period_us) + 2;
 	uint64_t *lat = calloc(cap, sizeof(*lat));
@@ -126,11 +147,13 @@ int main(int argc, char **argv)
 	const uint64_t end = now_ns() + secs * 1000000000ull;
 	uint64_t next = now_ns() + period, missed = 0, met = 0, sum = 0;
 	size_t n = 0;
-	while (next < end && n < cap) {
+	while (next < end && n < cap && !stop) {
 		struct timespec ts = { .tv_sec = (time_t)(next / 1000000000ull), .tv_nsec = (long)(next % 1000000000ull) };
 		int err;
-		while ((err = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL)) == EINTR)
+		while ((err = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL)) == EINTR && !stop)
 			;
+		if (stop)
+			break;
 		if (err) {
 			fprintf(stderr, "scxx-latency: clock_nanosleep: %s\n", strerror(err));
 			return 1;
@@ -139,6 +162,7 @@ int main(int argc, char **argv)
 		lat[n] = woke - next;
 		sum += lat[n];
 		n++;
+		progress_set(progress, n);
 		spin_until(woke + run);
 		next += period;
 		uint64_t t = now_ns();
