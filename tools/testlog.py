@@ -1,0 +1,55 @@
+"""tools/testlog.py: which test results one `tools/test` run produced, for its final line and for
+tools/support-table. That is meson's log of the build directory, BUILD/meson-logs/testlog.json, and,
+when that run included the asan suite (its one test, sanitizer-tier), the log of the sanitizer tree
+it ran the unit and skel tiers in, BUILD/asan/meson-logs/testlog.json: each of those tests counts
+too, as suite "asan", named "asan/<test>" (tests/sanitize, docs/sanitizers.md)."""
+import json
+import os
+
+SANITIZER_SUITE = "asan"
+SANITIZER_TEST = "sanitizer-tier"
+SANITIZER_TREE = "asan"   # below the build directory
+PASS = ("OK", "EXPECTEDFAIL")
+
+
+class LogError(Exception):
+    """A test log that is not meson's (the message names the file and line)."""
+
+
+def read_log(path):
+    """[(suite, name, result)] from one meson testlog.json. The name is stripped of meson's
+    "project:suite / " prefix; the suite comes from the "suite" field or, failing that, that prefix."""
+    tests = []
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                r = json.loads(line)
+                full, result = r["name"], r["result"]
+            except (ValueError, KeyError, TypeError):
+                raise LogError(f"{path}:{n}: not a meson test log line") from None
+            prefix, _, name = full.rpartition(" / ")
+            suites = r.get("suite")
+            if isinstance(suites, str):
+                suites = [suites]
+            if not suites:
+                suites = prefix.split(":", 1)[-1].split("+") if prefix else []
+            suite = suites[0].split(":", 1)[-1] if suites else "-"
+            tests.append((suite, name, result))
+    return tests
+
+
+def main_log(build):
+    return os.path.join(build, "meson-logs", "testlog.json")
+
+
+def read_run(build):
+    """[(suite, name, result)] of the last run in BUILD, the sanitizer tree's tests included when
+    that run ran them (the sanitizer-tier test removes the tree's old log before it starts)."""
+    tests = read_log(main_log(build))
+    if (SANITIZER_SUITE, SANITIZER_TEST) in {(s, n) for s, n, _ in tests}:
+        inner = os.path.join(build, SANITIZER_TREE, "meson-logs", "testlog.json")
+        if os.path.isfile(inner):
+            tests += [(SANITIZER_SUITE, f"{SANITIZER_SUITE}/{n}", r) for _, n, r in read_log(inner)]
+    return tests
