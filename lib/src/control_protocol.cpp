@@ -134,14 +134,17 @@ std::string handle_control_line(std::string_view line, ControlTarget& target) {
             return control_error_line("parse", "the request is not JSON (send one JSON object per line)");
         if (!req.is_object())
             return control_error_line("parse", "the request must be a JSON object (send one JSON object per line)");
-        if (!duplicate.empty())
-            return control_error_line("bad_request", fmt::format("field \"{}\" appears twice in one object (send it "
-                                                                 "once)", duplicate));
+        const auto twice = [&] {
+            return control_error("bad_request",
+                                 fmt::format("field \"{}\" appears twice in one object (send it once)", duplicate));
+        };
+        if (duplicate == "id") return response(id, twice());  // which id? The answer carries none.
         if (auto it = req.find("id"); it != req.end()) {
             if (it->is_structured())
                 return control_error_line("bad_request", "field \"id\" must be a string, a number, a boolean or null");
             id = *it;
         }
+        if (!duplicate.empty()) return response(id, twice());  // answered with the request's id
         auto v = req.find("v");
         if (v == req.end() || !v->is_number_integer() || v->get<int64_t>() != kControlVersion)
             return response(id, control_error("version", fmt::format("field \"v\" must be the protocol version {} "

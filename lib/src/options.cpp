@@ -16,11 +16,11 @@
 namespace scxx {
 namespace {
 
-using json = nlohmann::ordered_json;  // object keys in file order (errors name the first bad one)
+using ojson = nlohmann::ordered_json;  // object keys in file order (errors name the first bad one)
 
 // JSON text of a value for an error message: never throws and never spans lines.
-std::string json_quoted(const json& v) { return v.dump(-1, ' ', false, json::error_handler_t::replace); }
-std::string json_quoted(const std::string& s) { return json_quoted(json(s)); }
+std::string json_quoted(const ojson& v) { return v.dump(-1, ' ', false, ojson::error_handler_t::replace); }
+std::string json_quoted(const std::string& s) { return json_quoted(ojson(s)); }
 std::string json_quoted(std::string_view s) { return json_quoted(std::string(s)); }
 
 std::string join(const std::vector<std::string>& items, const char* sep = ", ") {
@@ -140,7 +140,7 @@ std::string known_keys(const std::vector<OptionDecl>& decls) {
 }
 
 // A JSON value converted to the option's type (then range-checked by the caller).
-Result<OptionValue> from_json(const OptionDecl& d, const json& v, const std::string& label) {
+Result<OptionValue> from_json(const OptionDecl& d, const ojson& v, const std::string& label) {
     auto wrong = [&] { return fail(fmt::format("{}: expected {}, got {}", label, expected_text(d), json_quoted(v))); };
     switch (d.type) {
     case OptionType::boolean:
@@ -166,7 +166,7 @@ Result<OptionValue> from_json(const OptionDecl& d, const json& v, const std::str
     return wrong();
 }
 
-json to_json(const OptionDecl& d, const OptionValue& v) {
+ojson to_json(const OptionDecl& d, const OptionValue& v) {
     switch (d.type) {
     case OptionType::boolean: return std::get<bool>(v);
     case OptionType::integer: return std::get<int64_t>(v);
@@ -185,7 +185,7 @@ json to_json(const OptionDecl& d, const OptionValue& v) {
 }
 
 // Applies every key of the JSON object `obj` onto `values`.
-Result<void> overlay_json(const std::vector<OptionDecl>& decls, const json& obj, const std::string& origin,
+Result<void> overlay_json(const std::vector<OptionDecl>& decls, const ojson& obj, const std::string& origin,
                           std::map<std::string, OptionValue>& values) {
     if (!obj.is_object()) return fail(fmt::format("{}: expected a JSON object, got {}", origin, obj.type_name()));
     for (const auto& [key, v] : obj.items()) {
@@ -227,9 +227,7 @@ Result<OptionValue> parse_option_text(const OptionDecl& d, std::string_view s, c
     }
     case OptionType::number: {
         double v = 0;
-        const char* end = s.data() + s.size();
-        auto [ptr, ec] = std::from_chars(s.data(), end, v);
-        if (ec != std::errc() || ptr != end || s.empty() || !std::isfinite(v))
+        if (!text::parse_finite(s, v))
             return fail(fmt::format("{}: expected {}, got {}", label, expected_text(d), json_quoted(s)));
         value = v;
         break;

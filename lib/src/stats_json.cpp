@@ -13,7 +13,7 @@
 namespace scxx {
 namespace {
 
-using json = nlohmann::ordered_json;
+using ojson = nlohmann::ordered_json;
 using Kind = Stats::Entry::Kind;
 
 constexpr std::pair<Kind, const char*> kKindNames[] = {
@@ -31,8 +31,8 @@ std::optional<Kind> kind_from_name(std::string_view name) {
     return std::nullopt;
 }
 
-Result<json> parse_json(std::string_view text, const char* what) {
-    json j = json::parse(text, nullptr, false);
+Result<ojson> parse_json(std::string_view text, const char* what) {
+    ojson j = ojson::parse(text, nullptr, false);
     if (j.is_discarded())
         return fail(EINVAL, fmt::format("stats {}: not valid JSON (expected the {} of a stats_meta/stats response)", what,
                                         what));
@@ -40,7 +40,7 @@ Result<json> parse_json(std::string_view text, const char* what) {
 }
 
 // A meta entry's string field; missing or not a string is an error naming the entry.
-Result<std::string> meta_string(const json& field, size_t index, const char* key) {
+Result<std::string> meta_string(const ojson& field, size_t index, const char* key) {
     auto it = field.find(key);
     if (it == field.end() || !it->is_string())
         return fail(EINVAL, fmt::format("stats meta: field {} has no string \"{}\"", index, key));
@@ -48,7 +48,7 @@ Result<std::string> meta_string(const json& field, size_t index, const char* key
 }
 
 // One value, checked against its declared type and added to `stats`.
-Result<void> add_value(Stats& stats, Kind kind, std::string name, const json& v, std::string help, std::string unit) {
+Result<void> add_value(Stats& stats, Kind kind, std::string name, const ojson& v, std::string help, std::string unit) {
     auto wrong = [&](const char* expected) {
         return fail(EINVAL, fmt::format("stats values: \"{}\" is {}, but its meta says {} ({} expected)", name,
                                         std::string(v.type_name()), kind_name(kind), expected));
@@ -89,7 +89,7 @@ Result<void> add_value(Stats& stats, Kind kind, std::string name, const json& v,
 
 namespace detail {
 
-void add_stats_values(json& j, const Stats& stats) {
+void add_stats_values(ojson& j, const Stats& stats) {
     for (const auto& e : stats.entries()) {
         switch (e.kind) {
         case Kind::counter: j[e.name] = std::get<uint64_t>(e.value); break;
@@ -104,20 +104,20 @@ void add_stats_values(json& j, const Stats& stats) {
 }  // namespace detail
 
 std::string stats_values_json(const Stats& stats) {
-    json j = json::object();
+    ojson j = ojson::object();
     detail::add_stats_values(j, stats);
     return detail::dump_json(j);
 }
 
 std::string stats_meta_json(const Stats& stats) {
-    json fields = json::array();
+    ojson fields = ojson::array();
     std::string section;
     for (const auto& e : stats.entries()) {
         if (e.kind == Kind::section) {
             section = e.name;
             continue;
         }
-        fields.push_back(json{{"name", e.name}, {"type", kind_name(e.kind)}, {"unit", e.unit}, {"help", e.help},
+        fields.push_back(ojson{{"name", e.name}, {"type", kind_name(e.kind)}, {"unit", e.unit}, {"help", e.help},
                               {"section", section}});
     }
     return detail::dump_json(fields);
@@ -135,7 +135,7 @@ Result<Stats> stats_from_json(std::string_view values_json, std::string_view met
     std::string section;
     std::vector<std::string> described;
     for (size_t i = 0; i < meta->size(); ++i) {
-        const json& field = (*meta)[i];
+        const ojson& field = (*meta)[i];
         if (!field.is_object()) return fail(EINVAL, fmt::format("stats meta: field {} is not a JSON object", i));
         auto name = meta_string(field, i, "name");
         if (!name) return fail(std::move(name.error()));

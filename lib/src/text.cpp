@@ -2,6 +2,8 @@
 #include "scxx/text.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 
 namespace scxx::text {
 namespace {
@@ -26,6 +28,15 @@ bool take_number(std::string_view& s, uint64_t& out) {
     if (i == 0) return false;
     out = v;
     s.remove_prefix(i);
+    return true;
+}
+
+bool parse_finite(std::string_view s, double& out) {
+    double v = 0;
+    const char* end = s.data() + s.size();
+    auto [ptr, ec] = std::from_chars(s.data(), end, v);
+    if (s.empty() || ec != std::errc() || ptr != end || !std::isfinite(v)) return false;
+    out = v;
     return true;
 }
 

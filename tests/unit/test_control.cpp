@@ -224,6 +224,13 @@ TEST_CASE("control protocol: the id is echoed, null when absent") {
     r = parse_response(scxx::handle_control_line(R"({"v":1,"id":"x","cmd":"nope"})", target));
     CHECK(r["id"] == "x");
     CHECK(r["error"]["code"] == "unknown_command");
+    // A field given twice: answered with the id, unless the id itself is the field given twice.
+    r = parse_response(scxx::handle_control_line(R"({"v":1,"id":11,"cmd":"status","cmd":"stats"})", target));
+    CHECK(r["id"] == 11);
+    CHECK(r["error"]["code"] == "bad_request");
+    r = parse_response(scxx::handle_control_line(R"({"v":1,"id":1,"id":2,"cmd":"status"})", target));
+    CHECK(r["id"].is_null());
+    CHECK(r["error"]["message"] == "field \"id\" appears twice in one object (send it once)");
     CHECK(target.calls.size() == 6);
 }
 

@@ -18,20 +18,16 @@
 CHURN_CGROUPS=${CHURN_CGROUPS:-1000}
 CHURN_TASKS=${CHURN_TASKS:-50000}
 SLAB_SLACK_KB=${SLAB_SLACK_KB:-16384}
-CG=/sys/fs/cgroup
-P=$CG/churn
+P=/sys/fs/cgroup/churn
 pid=""
 
 cleanup() {
     [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-    for d in "$P"/*/; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
-    rmdir "$P" 2>/dev/null
+    remove_cgroups "$P"
 }
 trap cleanup EXIT
 
-grep -qw cpu $CG/cgroup.controllers || fail "no cpu controller in $CG/cgroup.controllers"
-echo +cpu > $CG/cgroup.subtree_control || fail "cannot enable the cpu controller"
-mkdir -p $P && echo +cpu > $P/cgroup.subtree_control || fail "cannot set up $P"
+cpu_cgroup_parent "$P"
 
 # census FILE: `scx-ctl maps` into FILE ("NAME TYPE ENTRIES MAX HOW..." rows after two header lines).
 census() { scx-ctl maps > "$1" 2>&1 || { cat "$1"; fail "scx-ctl maps failed"; }; }

@@ -18,14 +18,11 @@ P=$CG/churn
 cleanup() {
     kill_bg KILL
     [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-    for d in "$P"/*/; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
-    rmdir "$P" 2>/dev/null
+    remove_cgroups "$P"
 }
 trap cleanup EXIT
 
-grep -qw cpu $CG/cgroup.controllers || fail "no cpu controller in $CG/cgroup.controllers"
-echo +cpu > $CG/cgroup.subtree_control || fail "cannot enable the cpu controller"
-mkdir $P && echo +cpu > $P/cgroup.subtree_control || fail "cannot set up $P"
+cpu_cgroup_parent "$P"
 
 
 # cpu_cgroups: cgroups the kernel's scheduler sees (the cpu controller is enabled in them).

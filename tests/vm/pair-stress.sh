@@ -11,15 +11,13 @@
 # SCXX_STRESS_SECS (kernel parameter scxx.stress_secs) shortens the first phase on compatibility kernels.
 secs=${SCXX_STRESS_SECS:-30}
 
-CG=/sys/fs/cgroup
-P=$CG/stress
+P=/sys/fs/cgroup/stress
 pid=""
 
 cleanup() {
     kill_bg KILL
     [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-    for d in "$P"/*/; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
-    rmdir "$P" 2>/dev/null
+    remove_cgroups "$P"
     rm -f /tmp/xpipe.*
 }
 trap cleanup EXIT
@@ -50,9 +48,7 @@ finish() {
     XP=""; WORK=""; SCXX_BG=""
 }
 
-grep -qw cpu $CG/cgroup.controllers || fail "no cpu controller"
-echo +cpu > $CG/cgroup.subtree_control || fail "cannot enable the cpu controller"
-mkdir $P && echo +cpu > $P/cgroup.subtree_control || fail "cannot set up $P"
+cpu_cgroup_parent "$P"
 for i in 1 2 3 4; do mkdir $P/s$i || fail "mkdir s$i"; done
 
 # --- 30 s, default options ------------------------------------------------------------------------

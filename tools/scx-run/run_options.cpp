@@ -9,19 +9,15 @@
 
 #include <fmt/format.h>
 
+#include "scxx/text.hpp"
+
 namespace scx_run {
 namespace {
 
 namespace po = boost::program_options;
 
-// The whole of `text` as a number (strtod: "0.5", "2", "1e3"), or nothing.
-bool to_number(const std::string& text, double& out) {
-    if (text.empty()) return false;
-    char* end = nullptr;
-    errno = 0;
-    out = std::strtod(text.c_str(), &end);
-    return *end == '\0' && errno != ERANGE;
-}
+// The whole of `text` as a finite number ("0.5", "2", "1e3"; not "inf"), or nothing.
+bool to_number(const std::string& text, double& out) { return scxx::text::parse_finite(text, out); }
 
 // The whole of `text` as a base-10 integer, or nothing.
 bool to_integer(const std::string& text, int64_t& out) {

@@ -48,6 +48,21 @@ in_cgroup() {
     SCXX_BG="$SCXX_BG $!"
 }
 
+# cpu_cgroup_parent DIR: make DIR (under /sys/fs/cgroup) a parent whose children get the cpu
+# controller (enabled in the root and in DIR); fails the scenario when the kernel has none.
+cpu_cgroup_parent() {
+    grep -qw cpu /sys/fs/cgroup/cgroup.controllers || fail "no cpu controller in /sys/fs/cgroup/cgroup.controllers"
+    echo +cpu > /sys/fs/cgroup/cgroup.subtree_control || fail "cannot enable the cpu controller"
+    mkdir -p "$1" && echo +cpu > "$1/cgroup.subtree_control" || fail "cannot set up $1"
+}
+
+# remove_cgroups DIR: remove DIR's child cgroups, then DIR (each only once empty; never fails).
+remove_cgroups() {
+    for _d in "$1"/*/; do [ -d "$_d" ] && rmdir "$_d" 2>/dev/null; done
+    rmdir "$1" 2>/dev/null
+    return 0
+}
+
 # busy_snapshot FILE: "cpuN busy_ticks" per CPU from /proc/stat (user+nice+system+irq+softirq+steal),
 # measured by the kernel independently of any sched_ext scheduler.
 busy_snapshot() { awk '/^cpu[0-9]/ { print $1, $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat > "$1"; }

@@ -27,7 +27,10 @@ static void work(void) {
 	for (unsigned i = 0; i < 2000; i++) x += i;
 }
 
-/* A process's body: join the cgroup whose cgroup.procs path is arg (if any), spin, exit. */
+/* A process's body: join the cgroup whose cgroup.procs path is arg (if any), spin, exit. It shares
+ * the parent's memory and thread pointer, so also its errno: it uses only open/write/close, never reads
+ * errno, and tells failure by its exit status (a parent's error message could name the errno of a
+ * child failing at the same moment; the count of failures stays right). */
 static int process_body(void *arg) {
 	const char *procs = arg;
 	if (procs) {
