@@ -1,7 +1,8 @@
 """tools/testlog.py: which test results one `tools/test` run produced, for its final line and for
 tools/support-table. That is meson's log of the build directory, BUILD/meson-logs/testlog.json, and,
 when that run included the asan suite (its one test, sanitizer-tier), the log of the sanitizer tree
-it ran the unit and skel tiers in, BUILD/asan/meson-logs/testlog.json: each of those tests counts
+it ran the unit and skel tiers in, BUILD/asan/tier-testlog.json (the tier's copy of that tree's
+meson log, which a later `meson test -C BUILD/asan` by hand leaves alone): each of those tests counts
 too, as suite "asan", named "asan/<test>" (tests/sanitize, docs/sanitizers.md)."""
 import json
 import os
@@ -49,7 +50,7 @@ def read_run(build):
     that run ran them (the sanitizer-tier test removes the tree's old log before it starts)."""
     tests = read_log(main_log(build))
     if (SANITIZER_SUITE, SANITIZER_TEST) in {(s, n) for s, n, _ in tests}:
-        inner = os.path.join(build, SANITIZER_TREE, "meson-logs", "testlog.json")
+        inner = os.path.join(build, SANITIZER_TREE, "tier-testlog.json")
         if os.path.isfile(inner):
             tests += [(SANITIZER_SUITE, f"{SANITIZER_SUITE}/{n}", r) for _, n, r in read_log(inner)]
     return tests

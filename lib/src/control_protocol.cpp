@@ -129,7 +129,8 @@ std::string handle_control_line(std::string_view line, ControlTarget& target) {
         if (line.find('\0') != std::string_view::npos)
             return control_error_line("parse", "the request contains a NUL byte (send one JSON object per line)");
         std::string duplicate;
-        json req = detail::parse_unique_keys<json>(line, duplicate);
+        size_t duplicate_depth = 0;
+        json req = detail::parse_unique_keys<json>(line, duplicate, false, &duplicate_depth);
         if (req.is_discarded())
             return control_error_line("parse", "the request is not JSON (send one JSON object per line)");
         if (!req.is_object())
@@ -138,7 +139,7 @@ std::string handle_control_line(std::string_view line, ControlTarget& target) {
             return control_error("bad_request",
                                  fmt::format("field \"{}\" appears twice in one object (send it once)", duplicate));
         };
-        if (duplicate == "id") return response(id, twice());  // which id? The answer carries none.
+        if (duplicate == "id" && duplicate_depth == 1) return response(id, twice());  // which id? None.
         if (auto it = req.find("id"); it != req.end()) {
             if (it->is_structured())
                 return control_error_line("bad_request", "field \"id\" must be a string, a number, a boolean or null");

@@ -5,6 +5,7 @@
 // Header-only so the fuzz targets need no extra source.
 #pragma once
 
+#include <cstddef>
 #include <set>
 #include <string>
 #include <string_view>
@@ -15,10 +16,13 @@
 namespace scxx::detail {
 
 // `text` parsed into Json (is_discarded() on a syntax error; exceptions only if `allow_exceptions`).
-// `duplicate` receives the first key that appears twice in one object ("" when none).
+// `duplicate` receives the first key that appears twice in one object ("" when none), and
+// `duplicate_depth` (when given) the depth of that object: 1 for the top-level object.
 template <class Json>
-Json parse_unique_keys(std::string_view text, std::string& duplicate, bool allow_exceptions = false) {
+Json parse_unique_keys(std::string_view text, std::string& duplicate, bool allow_exceptions = false,
+                       size_t* duplicate_depth = nullptr) {
     duplicate.clear();
+    if (duplicate_depth) *duplicate_depth = 0;
     std::vector<std::set<std::string>> open;  // the keys seen in each object still open, innermost last
     auto callback = [&](int, nlohmann::json::parse_event_t event, Json& parsed) {
         using E = nlohmann::json::parse_event_t;
@@ -27,8 +31,10 @@ Json parse_unique_keys(std::string_view text, std::string& duplicate, bool allow
         } else if (event == E::object_end) {
             if (!open.empty()) open.pop_back();
         } else if (event == E::key && !open.empty() && parsed.is_string()) {
-            if (!open.back().insert(parsed.template get<std::string>()).second && duplicate.empty())
+            if (!open.back().insert(parsed.template get<std::string>()).second && duplicate.empty()) {
                 duplicate = parsed.template get<std::string>();
+                if (duplicate_depth) *duplicate_depth = open.size();
+            }
         }
         return true;
     };

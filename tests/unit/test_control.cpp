@@ -231,6 +231,10 @@ TEST_CASE("control protocol: the id is echoed, null when absent") {
     r = parse_response(scxx::handle_control_line(R"({"v":1,"id":1,"id":2,"cmd":"status"})", target));
     CHECK(r["id"].is_null());
     CHECK(r["error"]["message"] == "field \"id\" appears twice in one object (send it once)");
+    r = parse_response(scxx::handle_control_line(
+        R"({"v":1,"id":5,"cmd":"switch","sched":"beta","options":{"id":1,"id":2}})", target));
+    CHECK(r["id"] == 5);  // a nested "id" given twice is not the request's id
+    CHECK(r["error"]["code"] == "bad_request");
     CHECK(target.calls.size() == 6);
 }
 

@@ -22,8 +22,9 @@ trap cleanup EXIT
 # since is within its delay: a wake-up on a core outside the nest (the sampling itself, and on
 # PREEMPT_RT per-CPU kernel threads on sched_ext) promotes it, counted in promoted_to_primary, and
 # it may stay for DELAY + 0.3 s (the timer, and the stats line sampled up to 0.1 s late). At least
-# 85% of the samples after the first shrink must be smaller or so explained; a core that stays
-# without a promotion behind it fails.
+# 85% of the samples after the first shrink must be smaller or so explained (a core that stays
+# without a promotion behind it fails), and at least 25% smaller (promotions that refill the nest
+# all the time fail too).
 compaction() {
     : > /tmp/run.log
     scx-run --sched nest --delay-us "$1" --stats 0.1 --sampling-ms 20 >> /tmp/run.log 2>&1 &
@@ -72,6 +73,7 @@ compaction() {
     # Idle cores stay out: a core back in the nest must have been promoted within its delay.
     [ "$shrunk" != never ] || { grep -A12 MARK-STOP /tmp/run.log | tail -40; fail "delay $1: the primary nest never shrank after the load stopped"; }
     [ "$explained" -ge 85 ] || { grep -A12 MARK-STOP /tmp/run.log | tail -40; fail "delay $1: after it first shrank the primary nest was neither smaller nor just promoted in $((100 - explained))% of the samples (want <= 15%)"; }
+    [ "$smaller" -ge 25 ] || { grep -A12 MARK-STOP /tmp/run.log | tail -40; fail "delay $1: after it first shrank the primary nest was smaller in only ${smaller}% of the samples (want >= 25%)"; }
     awk -v s="$shrunk" -v b="$3" 'BEGIN { exit !(s <= b) }' || fail "delay $1: the nest shrank only after ${shrunk} s"
     [ "$demoted" -ge 1 ] || fail "delay $1: no core was demoted by its timer"
     [ "$2" = 0 ] || [ "$emin" -ge "$full" ] || fail "delay $1: the nest shrank to $emin CPUs before the delay had passed"

@@ -20,8 +20,12 @@ namespace fs = std::filesystem;
 // creates before it writes any metrics (so a metrics file next to the socket needs no mkdir).
 bool made_by_runner(const fs::path& dir, const fs::path& socket_path) {
     if (socket_path.empty()) return false;
-    for (fs::path d = socket_path.lexically_normal().parent_path(); !d.empty(); d = d.parent_path()) {
-        if (d == dir.lexically_normal()) return true;
+    std::error_code ec;
+    const fs::path want = fs::absolute(dir, ec).lexically_normal();
+    if (ec) return false;
+    for (fs::path d = fs::absolute(socket_path, ec).lexically_normal().parent_path(); !ec && !d.empty();
+         d = d.parent_path()) {
+        if (d == want) return true;
         if (d == d.parent_path()) break;
     }
     return false;

@@ -1,10 +1,8 @@
 // tools/scx-run/run_options.cpp: scx-run's own option values -> RunOptions (run_options.hpp).
 #include "run_options.hpp"
 
-#include <cerrno>
-#include <cmath>
+#include <charconv>
 #include <cstdint>
-#include <cstdlib>
 #include <string>
 
 #include <fmt/format.h>
@@ -19,13 +17,12 @@ namespace po = boost::program_options;
 // The whole of `text` as a finite number ("0.5", "2", "1e3"; not "inf"), or nothing.
 bool to_number(const std::string& text, double& out) { return scxx::text::parse_finite(text, out); }
 
-// The whole of `text` as a base-10 integer, or nothing.
+// The whole of `text` as a base-10 integer ("-3", "12"; not "+5", " 5", "0x10"), or nothing.
 bool to_integer(const std::string& text, int64_t& out) {
-    if (text.empty()) return false;
-    char* end = nullptr;
-    errno = 0;
-    long long v = std::strtoll(text.c_str(), &end, 10);
-    if (*end != '\0' || errno == ERANGE) return false;
+    int64_t v = 0;
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, v);
+    if (text.empty() || ec != std::errc() || ptr != end) return false;
     out = v;
     return true;
 }

@@ -33,7 +33,10 @@ fi
 seq0=$(cat "$SCX_SYSFS/enable_seq")
 emit "@attach enable_seq=$seq0 rss_kb=$(rss_kb $runner)"
 
-mix_start $((secs + 600))
+# The workers' own limit: the run's end plus 10 minutes, within scxx-latency's 86400 s at most (the
+# workers are stopped at the end anyway).
+life=$((secs + 600)); [ "$life" -le 86400 ] || life=86400
+mix_start "$life"
 t0=$(now)
 while :; do
     # the next multiple of the interval (a slow sample skips ticks rather than piling them up)
