@@ -31,7 +31,7 @@ static __always_inline bool in_irq_context(void)
 	return pc && (*pc & PREEMPT_IRQ_BITS);
 }
 
-#define LAVD_LC_RAW_MAX (3 * 136)  /* three log2x8 terms of up to ~17 bits each */
+#define LAVD_LC_RAW_MAX (3 * 136)  /* three lavd_log2x8 terms of up to ~17 bits each */
 #define LAVD_PC_RAW_MAX (136 + 216)
 
 static __always_inline u64 eff_runtime(const struct task_ctx *t)
@@ -69,17 +69,22 @@ static __always_inline u32 task_boosts(struct task_struct *p, const struct task_
 static __always_inline void update_deadline(struct task_struct *p, struct task_ctx *t)
 {
 	u64 rt = eff_runtime(t), weight = p->scx.weight ? p->scx.weight : 1;
-	u32 wlog = log2x8(weight), dlog = log2x8(LAVD_WEIGHT_DFL);
+	u32 rlog = lavd_log2x8(rt), wlog, dlog;
 	u64 lc, pc, dl, greedy_ft = LAVD_SCALE, avg_svc, window;
 	u32 boosts = t->boost | task_boosts(p, t);
 
 	/* latency criticality: sleeps, wakes others, runs briefly */
-	lc = log2x8(t->wait_freq + 1) + log2x8(t->wake_freq + 1) +
-	     (log2x8(LAVD_RUNTIME_MAX_NS) - log2x8(rt));
-	if (wlog > dlog)
-		lc += wlog - dlog;
-	else
-		lc = lc > dlog - wlog ? lc - (dlog - wlog) : 0;
+	lc = lavd_log2x8(t->wait_freq + 1) + lavd_log2x8(t->wake_freq + 1) +
+	     (lavd_log2x8(LAVD_RUNTIME_MAX_NS) - rlog);
+	/* nice shifts it (nice 0, the common case, needs no logarithm) */
+	if (weight != LAVD_WEIGHT_DFL) {
+		wlog = lavd_log2x8(weight);
+		dlog = lavd_log2x8(LAVD_WEIGHT_DFL);
+		if (wlog > dlog)
+			lc += wlog - dlog;
+		else
+			lc = lc > dlog - wlog ? lc - (dlog - wlog) : 0;
+	}
 	lc = lc * LAVD_SCALE / LAVD_LC_RAW_MAX;
 	lc += (u64)__builtin_popcount(boosts) * LAVD_LC_BOOST;
 	if (boosts & LAVD_BOOST_KWORKER)
@@ -95,7 +100,7 @@ static __always_inline void update_deadline(struct task_struct *p, struct task_c
 	t->lat_cri = lc;
 
 	/* performance criticality: runs often and long (would benefit from a big core) */
-	pc = (log2x8(t->run_freq + 1) + log2x8(rt)) * LAVD_SCALE / LAVD_PC_RAW_MAX;
+	pc = (lavd_log2x8(t->run_freq + 1) + rlog) * LAVD_SCALE / LAVD_PC_RAW_MAX;
 	t->perf_cri = pc > LAVD_SCALE ? LAVD_SCALE : pc;
 
 	/* deadline: weighted runtime x greedy penalty, shrunk by latency criticality */
@@ -173,7 +178,8 @@ static __always_inline void advance_clock(u64 vdeadline)
 	u64 nq = sys_stat.nr_queued_now ? sys_stat.nr_queued_now : 1;
 	u32 i;
 
-	bpf_for(i, 0, LAVD_MAX_RETRY) {
+	/* a constant-bound loop, not bpf_for: no iterator kfunc calls on this hot path */
+	for (i = 0; i < LAVD_MAX_RETRY; i++) {
 		u64 clk = cur_logical_clk, step;
 
 		if ((s64)(vdeadline - clk) <= 0)
@@ -237,10 +243,8 @@ void BPF_STRUCT_OPS(lavd_running, struct task_struct *p)
 	advance_clock(t->vdeadline);
 	t->last_running = now;
 
-	if (t->cpdom_id != LAVD_NONE && t->cpdom_id != c->cpdom_id) {
+	if (t->cpdom_id != LAVD_NONE && t->cpdom_id != c->cpdom_id)
 		c->nr_x_migration++;
-		stat_inc(LAVD_STAT_X_MIGRATION);
-	}
 	t->cpdom_id = c->cpdom_id;
 
 	scxx_task_set_slice(p, calc_slice(t, c));
@@ -252,24 +256,18 @@ void BPF_STRUCT_OPS(lavd_running, struct task_struct *p)
 	c->running_since = now;
 	c->run_mark = now;
 
-	/* statistics for sys_stat (reset there) and the monotonic counters */
+	/* per-CPU counts for the round, which also adds them to the monotonic counters (the stats
+	 * map: sched, lat_cri, perf_cri, x_migration, on_big), so none costs a map update here */
 	c->nr_sched++;
 	c->sum_lat_cri += t->lat_cri;
 	c->sum_perf_cri += t->perf_cri;
 	c->sum_svc_time += t->svc_time;
 	if (t->lat_cri > c->max_lat_cri)
 		c->max_lat_cri = t->lat_cri;
-	stat_inc(LAVD_STAT_SCHED);
-	if (t->lat_cri >= sys_stat.thr_lat_cri) {
+	if (t->lat_cri >= sys_stat.thr_lat_cri)
 		c->nr_lat_cri++;
-		stat_inc(LAVD_STAT_LAT_CRI);
-	}
-	if (t->perf_cri >= sys_stat.thr_perf_cri) {
+	if (t->perf_cri >= sys_stat.thr_perf_cri)
 		c->nr_perf_cri++;
-		stat_inc(LAVD_STAT_PERF_CRI);
-	}
-	if (c->big)
-		stat_inc(LAVD_STAT_ON_BIG);
 	if (t->futex_held)
 		stat_inc(LAVD_STAT_FUTEX_BOOST);
 	if (monitor_on)

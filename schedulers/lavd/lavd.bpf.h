@@ -198,25 +198,17 @@ static __always_inline u64 calc_freq(u64 old_freq, u64 interval_ns)
 	return calc_avg(old_freq, f);
 }
 
-/* log2(v) in 1/8 steps: floor(log2(v)) * 8 + the three bits after the leading one; 0 for v <= 1.
- * Branch-free apart from the v <= 1 test (clz), so a chain of calls does not multiply the
- * verifier's paths. */
-static __always_inline u32 log2x8(u64 v)
+static __always_inline void stat_add(u32 idx, u64 n)
 {
-	u32 lz;
+	u64 *cnt = bpf_map_lookup_elem(&stats, &idx);
 
-	if (v <= 1)
-		return 0;
-	lz = __builtin_clzll(v);
-	return (63 - lz) * 8 + (u32)(((v << lz) >> 60) & 7);
+	if (cnt && n)
+		*cnt += n;
 }
 
 static __always_inline void stat_inc(u32 idx)
 {
-	u64 *cnt = bpf_map_lookup_elem(&stats, &idx);
-
-	if (cnt)
-		(*cnt)++;
+	stat_add(idx, 1);
 }
 
 static __always_inline struct task_ctx *get_task_ctx(struct task_struct *p)

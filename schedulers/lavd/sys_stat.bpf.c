@@ -123,7 +123,7 @@ static __always_inline void collect_cpus(struct round *r, u64 now, u64 dur)
 	bpf_for(cpu, 0, nr_cpu_ids_lavd) {
 		struct lavd_cpu_ctx *c = get_cpu_ctx(cpu);
 		struct lavd_cpdom_ctx *d;
-		u64 util, scaled, q;
+		u64 util, scaled, q, nr_sched;
 
 		if (!c)
 			break;
@@ -147,16 +147,21 @@ static __always_inline void collect_cpus(struct round *r, u64 now, u64 dur)
 			d->nr_active += c->active;
 		}
 
-		r->nr_sched += lavd_take(&c->nr_sched);
+		nr_sched = lavd_take(&c->nr_sched);
+		r->nr_sched += nr_sched;
 		r->sum_lat_cri += lavd_take(&c->sum_lat_cri);
 		r->sum_perf_cri += lavd_take(&c->sum_perf_cri);
 		r->sum_svc_time += lavd_take(&c->sum_svc_time);
 		if (c->max_lat_cri > r->max_lat_cri)
 			r->max_lat_cri = c->max_lat_cri;
 		c->max_lat_cri = 0;
-		c->nr_lat_cri = 0;
-		c->nr_perf_cri = 0;
-		c->nr_x_migration = 0;
+		/* ops.running counts per CPU; the monotonic counters get them here, once a round */
+		stat_add(LAVD_STAT_SCHED, nr_sched);
+		if (c->big)
+			stat_add(LAVD_STAT_ON_BIG, nr_sched);
+		stat_add(LAVD_STAT_LAT_CRI, lavd_take(&c->nr_lat_cri));
+		stat_add(LAVD_STAT_PERF_CRI, lavd_take(&c->nr_perf_cri));
+		stat_add(LAVD_STAT_X_MIGRATION, lavd_take(&c->nr_x_migration));
 		c->nr_preempt = 0;
 	}
 }

@@ -1,8 +1,9 @@
 // test_util_math.cpp: lavd's utilisation arithmetic (util_math.h, the code the BPF round and
 // ops.update_idle run) on fixed timelines: busy time from idle time plus interrupt/steal time inside
 // idle periods, the fallback to sched_ext task time before a CPU is tracked, utilisation, the
-// capacity- and frequency-invariant (scaled) utilisation, and idle periods cut by rounds. Every
-// expected value differs from what a plausible wrong formula gives (noted next to it).
+// capacity- and frequency-invariant (scaled) utilisation, idle periods cut by rounds, and the log2
+// in 1/8 steps the criticality uses. Every expected value differs from what a plausible wrong
+// formula gives (noted next to it).
 #include <catch2/catch_test_macros.hpp>
 
 #include <linux/types.h>
@@ -120,4 +121,27 @@ TEST_CASE("LavdUtilMath: CutAtOrBeforeTheStartIsNoCut", "[lavd][util_math]") {
     CHECK(a.since == 5 * kMs);
     lavd_idle_exit(&a, 9 * kMs, 0);
     CHECK(a.idle_ns == 4 * kMs);
+}
+
+// lavd_log2x8 against the obvious definition (the leading one's position x 8 plus the next three
+// bits), over every small value, both sides of every power of two, and the values the policy feeds
+// it (frequencies up to 100,001, runtimes up to 1e8 ns, weights up to 10,000).
+TEST_CASE("LavdUtilMath: Log2x8", "[lavd][util_math]") {
+    auto reference = [](__u64 v) -> __u32 {
+        if (v <= 1)
+            return 0;
+        __u32 n = 63 - static_cast<__u32>(__builtin_clzll(v));
+        return n * 8 + static_cast<__u32>(((v << (63 - n)) >> 60) & 7);
+    };
+    for (__u64 v = 0; v < 70000; v++)
+        REQUIRE(lavd_log2x8(v) == reference(v));
+    for (__u32 k = 1; k < 32; k++) {
+        __u64 p = 1ULL << k;
+        for (__u64 v : {p - 1, p, p + 1, p + p / 8, p + p / 2, 2 * p - 1})
+            REQUIRE(lavd_log2x8(v) == reference(v));
+    }
+    for (__u64 v : {100001ULL, 1000ULL, 100000000ULL, 10000ULL, 4294967295ULL})
+        CHECK(lavd_log2x8(v) == reference(v));
+    CHECK(lavd_log2x8(100) == 6 * 8 + 4);                // 0b1100100: 6, then 100
+    CHECK(lavd_log2x8(100000000) == 26 * 8 + 3);         // 1e8 = 0b101111101011110000100000000
 }

@@ -1,6 +1,7 @@
-/* schedulers/lavd/util_math.h: the utilisation arithmetic of lavd, as plain-C inline functions of
- * integers and of struct lavd_idle_acct (intf.h), so that the BPF side (ops.update_idle and the
- * 10 ms round in sys_stat.bpf.c) and the host unit test (test_util_math.cpp) run the same code. No
+/* schedulers/lavd/util_math.h: the utilisation arithmetic of lavd (and its log2 in 1/8 steps), as
+ * plain-C inline functions of integers and of struct lavd_idle_acct (intf.h), so that the BPF side
+ * (ops.update_idle, the 10 ms round in sys_stat.bpf.c, the criticality in lat_cri.bpf.c) and the
+ * host unit test (test_util_math.cpp) run the same code. No
  * helpers, maps or globals here; the only side effects are on the struct passed in, through the
  * __sync builtins both clang's BPF target and g++ provide.
  *
@@ -107,6 +108,33 @@ LAVD_UTIL_INLINE int lavd_idle_cut(struct lavd_idle_acct *a, __u64 now, __u64 ir
 	if (__sync_val_compare_and_swap(&a->irq_mark, mark, irq_total) == mark)
 		__sync_fetch_and_add(&a->idle_irq_ns, lavd_since(irq_total, mark));
 	return 1;
+}
+
+/* log2(v) in 1/8 steps: floor(log2(v)) * 8 + the three bits after the leading one; 0 for v <= 1.
+ * For v < 2^32 (callers clamp: frequencies, runtimes and weights are far below). BPF has no
+ * count-leading-zeros instruction (clang expands __builtin_clzll into ~45 instructions); this
+ * binary search takes ~30 and has no branch, so a chain of calls does not multiply the verifier's
+ * paths: each step's shift is 16/8/4/2/1 when x is above the step's bound, taken from the sign
+ * bit of bound - x (x < 2^32, so the difference never wraps past 2^63). */
+LAVD_UTIL_INLINE __u32 lavd_log2x8(__u64 v)
+{
+	__u64 x = v & 0xffffffffULL, s, n;
+
+	s = ((0xffffULL - x) >> 63) << 4;
+	x >>= s;
+	n = s;
+	s = ((0xffULL - x) >> 63) << 3;
+	x >>= s;
+	n += s;
+	s = ((0xfULL - x) >> 63) << 2;
+	x >>= s;
+	n += s;
+	s = ((0x3ULL - x) >> 63) << 1;
+	x >>= s;
+	n += s;
+	n += (0x1ULL - x) >> 63;
+	/* n = floor(log2(v)) (0 for v <= 1); the three bits below the leading one */
+	return (__u32)(n * 8 + ((((v & 0xffffffffULL) << (63 - n)) >> 60) & 7));
 }
 
 /* the round takes what accumulated since the last one */
