@@ -110,30 +110,39 @@ LAVD_UTIL_INLINE int lavd_idle_cut(struct lavd_idle_acct *a, __u64 now, __u64 ir
 	return 1;
 }
 
+/* 1 when x > bound, else 0, without a branch: the sign bit of bound - x (x, bound < 2^63). The empty
+ * asm hides the difference from the compiler, which would otherwise turn this back into a compare
+ * and a jump (and a chain of jumps multiplies the BPF verifier's paths). */
+LAVD_UTIL_INLINE __u64 lavd_above(__u64 x, __u64 bound)
+{
+	__u64 d = bound - x;
+
+	asm volatile("" : "+r"(d));
+	return d >> 63;
+}
+
 /* log2(v) in 1/8 steps: floor(log2(v)) * 8 + the three bits after the leading one; 0 for v <= 1.
- * For v < 2^32 (callers clamp: frequencies, runtimes and weights are far below). BPF has no
- * count-leading-zeros instruction (clang expands __builtin_clzll into ~45 instructions); this
- * binary search takes ~30 and has no branch, so a chain of calls does not multiply the verifier's
- * paths: each step's shift is 16/8/4/2/1 when x is above the step's bound, taken from the sign
- * bit of bound - x (x < 2^32, so the difference never wraps past 2^63). */
+ * Only the low 32 bits of v count (callers clamp: frequencies, runtimes and weights are far
+ * below). BPF has no count-leading-zeros instruction (clang expands __builtin_clzll into ~45
+ * instructions); this branch-free binary search takes about 30. */
 LAVD_UTIL_INLINE __u32 lavd_log2x8(__u64 v)
 {
 	__u64 x = v & 0xffffffffULL, s, n;
 
-	s = ((0xffffULL - x) >> 63) << 4;
+	s = lavd_above(x, 0xffff) << 4;
 	x >>= s;
 	n = s;
-	s = ((0xffULL - x) >> 63) << 3;
+	s = lavd_above(x, 0xff) << 3;
 	x >>= s;
 	n += s;
-	s = ((0xfULL - x) >> 63) << 2;
+	s = lavd_above(x, 0xf) << 2;
 	x >>= s;
 	n += s;
-	s = ((0x3ULL - x) >> 63) << 1;
+	s = lavd_above(x, 0x3) << 1;
 	x >>= s;
 	n += s;
-	n += (0x1ULL - x) >> 63;
-	/* n = floor(log2(v)) (0 for v <= 1); the three bits below the leading one */
+	n += lavd_above(x, 0x1);
+	/* n = floor(log2(v)) (0 for v <= 1); then the three bits below the leading one */
 	return (__u32)(n * 8 + ((((v & 0xffffffffULL) << (63 - n)) >> 60) & 7));
 }
 
