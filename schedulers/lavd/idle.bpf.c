@@ -1,7 +1,8 @@
-/* schedulers/lavd/idle.bpf.c: where a waking task runs. ops.select_cpu asks lavd_pick_idle for an
- * idle CPU in the active set (core compaction) and, on big.LITTLE machines, of the core type the
- * task's performance criticality asks for; a task that finds one goes straight to that CPU's
- * local DSQ. Otherwise it stays on prev_cpu's domain and ops.enqueue queues it. */
+/* schedulers/lavd/idle.bpf.c: where a waking task runs. ops.select_cpu accounts the wake-up
+ * (lavd_became_runnable) and asks lavd_pick_idle for an idle CPU in the active set (core
+ * compaction) and, on big.LITTLE machines, of the core type the task's performance criticality
+ * asks for; a task that finds one goes straight to that CPU's local DSQ. Otherwise it stays on
+ * prev_cpu's domain and ops.enqueue queues it. */
 #include "lavd.bpf.h"
 
 /* The domain of the wanted core type near prev_cpu: prev's own, or its alt domain (same node and
@@ -78,8 +79,17 @@ int lavd_pick_idle(struct task_struct *p __arg_trusted, s32 prev_cpu, u64 wake_f
 
 s32 BPF_STRUCT_OPS(lavd_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
-	struct task_ctx *t = get_task_ctx(p);
-	s32 cpu = lavd_pick_idle(p, prev_cpu, wake_flags, t ? t->perf_cri : 0);
+	struct task_ctx *t;
+	s32 cpu, perf_cri = 0;
+
+	/* a wake-up: account it here, on the waking CPU (lat_cri.bpf.c); fork and exec are no wake-ups */
+	if (wake_flags & SCX_WAKE_TTWU) {
+		perf_cri = lavd_became_runnable(p, LAVD_RUNNABLE_WAKEUP);
+	} else if (have_little_core) {  /* performance criticality only picks a core type */
+		t = get_task_ctx(p);
+		perf_cri = t ? t->perf_cri : 0;
+	}
+	cpu = lavd_pick_idle(p, prev_cpu, wake_flags, perf_cri > 0 ? perf_cri : 0);
 
 	if (cpu >= 0) {
 		stat_inc(LAVD_STAT_DIRECT);

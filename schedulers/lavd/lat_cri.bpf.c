@@ -1,7 +1,7 @@
 /* schedulers/lavd/lat_cri.bpf.c: per-task accounting and the numbers the policy orders tasks by.
- * ops.runnable (wake-up: run frequency, boosts, waker -> wakee inheritance, the waker's wake
- * frequency), ops.running (the logical clock, the time slice, per-CPU statistics, --monitor samples)
- * and ops.stopping (runtime, service time; for a task that is no longer runnable also what
+ * lavd_became_runnable (wake-up: run frequency, boosts, waker -> wakee inheritance, the waker's wake
+ * frequency; called from ops.select_cpu and ops.enqueue: lavd has no ops.runnable), ops.running
+ * (the logical clock, the time slice, per-CPU statistics, --monitor samples) and ops.stopping (runtime, service time; for a task that is no longer runnable also what
  * ops.quiescent would do: wait frequency, runtime per wake-up, saving a BPF call per sleep).
  * Latency/performance criticality and the virtual deadline are computed whenever the task is about
  * to be queued: at wake-up and when it stops while still runnable. See main.bpf.c. */
@@ -122,7 +122,13 @@ static __always_inline void update_deadline(struct task_struct *p, struct task_c
 	t->vdeadline = cur_logical_clk + dl;
 }
 
-void BPF_STRUCT_OPS(lavd_runnable, struct task_struct *p, u64 enq_flags)
+/* The task became runnable (see lavd.bpf.h for `how`): its run frequency, the wake-up's boosts, what
+ * it inherits from its waker and the waker's wake frequency, then its criticality and deadline. This
+ * is ops.runnable's job in upstream lavd; here ops.select_cpu (every wake-up of a task that may run
+ * on more than one CPU) and ops.enqueue (the other wake-ups) call it, which saves a BPF call per
+ * wake-up, and it sees the real waker: select_cpu runs on the waking CPU, where ops.runnable of a
+ * wake-up queued to a remote CPU (the kernel's wake list) runs in that CPU's IPI handler. */
+int lavd_became_runnable(struct task_struct *p __arg_trusted, u32 how)
 {
 	struct task_struct *waker;
 	struct task_ctx *t, *wt;
@@ -130,7 +136,12 @@ void BPF_STRUCT_OPS(lavd_runnable, struct task_struct *p, u64 enq_flags)
 
 	t = get_task_ctx(p);
 	if (!t)
-		return;
+		return -1;
+	if (how == LAVD_RUNNABLE_NEW) {
+		t->svc_time = sys_stat.avg_svc_time;
+		goto out;
+	}
+	t->woke = 1;  /* until it sleeps again (ops.stopping) */
 	if (t->last_runnable)
 		t->run_freq = calc_freq(t->run_freq, time_delta(now, t->last_runnable));
 	t->last_runnable = now;
@@ -143,8 +154,6 @@ void BPF_STRUCT_OPS(lavd_runnable, struct task_struct *p, u64 enq_flags)
 	if (avg_svc > slice_max_ns && t->svc_time < avg_svc - slice_max_ns)
 		t->svc_time = avg_svc - slice_max_ns;
 
-	if (!(enq_flags & SCX_ENQ_WAKEUP))
-		goto out;
 	waker = bpf_get_current_task_btf();
 	if (waker->pid == 0 || in_irq_context()) {
 		t->boost |= LAVD_BOOST_IRQ;  /* an interrupt woke it (on an idle or a busy CPU) */
@@ -169,6 +178,7 @@ void BPF_STRUCT_OPS(lavd_runnable, struct task_struct *p, u64 enq_flags)
 	}
 out:
 	update_deadline(p, t);
+	return t->perf_cri;
 }
 
 /* Moves the logical clock towards a starting task's deadline by the gap divided by the number of
@@ -300,6 +310,7 @@ void BPF_STRUCT_OPS(lavd_stopping, struct task_struct *p, bool runnable)
 	}
 	/* going to sleep (ops.quiescent's job, done here: one BPF call less per sleep; the rare
 	 * non-sleep stops, an attribute change of a running task, count as sleeps) */
+	t->woke = 0;
 	if (t->last_quiescent)
 		t->wait_freq = calc_freq(t->wait_freq, time_delta(now, t->last_quiescent));
 	t->last_quiescent = now;

@@ -93,6 +93,7 @@ struct task_ctx {
 	u32 pinned_cpu;         /* CPU whose nr_pinned counts this task, LAVD_NONE if none */
 	u32 futex_held;         /* futexes taken and not yet released (lock-holder boost) */
 	u32 slice_boosted;
+	u32 woke;               /* this wake-up is accounted (lavd_became_runnable); 0 once it sleeps */
 };
 
 struct {
@@ -289,6 +290,9 @@ int lavd_plan_migration(void);                        /* balance.bpf.c */
 int lavd_steal(s32 cpu, u32 cpdom_id);                /* balance.bpf.c: 1 when a task was moved */
 int lavd_find_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat_cri, u32 dom_id,
 		     u32 wakeup);                      /* preempt.bpf.c: -1, or cpu * 2 + (1: LAVD_PREEMPT_NOW) */
+#define LAVD_RUNNABLE_NEW 0    /* joined the scheduler (ops.enable) */
+#define LAVD_RUNNABLE_WAKEUP 1 /* woke up */
+int lavd_became_runnable(struct task_struct *p __arg_trusted, u32 how); /* lat_cri.bpf.c: perf_cri, or -1 */
 int lavd_pick_idle(struct task_struct *p __arg_trusted, s32 prev_cpu, u64 wake_flags, u32 perf_cri); /* idle.bpf.c */
 
 #endif /* SCXX_LAVD_BPF_H */

@@ -1,7 +1,7 @@
 /* schedulers/lavd/main.bpf.c: lavd's tunables, its ops table, ops.init/exit and the task life
  * cycle (init_task, enable, exit_task). The policy itself lives in the sibling files, all linked
  * into one object (see schedulers/meson.build):
- *   lat_cri.bpf.c   task accounting (runnable/running/stopping), latency and performance
+ *   lat_cri.bpf.c   task accounting (wake-up, running, stopping), latency and performance
  *                   criticality, the virtual deadline and the time slice
  *   idle.bpf.c      ops.select_cpu: idle-CPU choice (active set, core type, wake sync)
  *   queue.bpf.c     ops.enqueue / ops.dispatch / ops.dequeue: domain and per-CPU DSQs
@@ -65,8 +65,8 @@
  * earlier deadline, unless the running task is far more critical than that head.
  *
  * Interrupt context. A wake-up from an interrupt names whatever task it interrupted as `current`;
- * counting that as a wake-up by that task would make CPU hogs look like wakers. ops.runnable reads
- * x86's per-CPU preempt count (__preempt_count, a weak typed ksym: int on 7.2, unsigned long on 7.3)
+ * counting that as a wake-up by that task would make CPU hogs look like wakers. The wake-up accounting
+ * (lavd_became_runnable, from ops.select_cpu on the waking CPU, or ops.enqueue) reads x86's per-CPU preempt count (__preempt_count, a weak typed ksym: int on 7.2, unsigned long on 7.3)
  * and treats any interrupt/NMI bit (16..30) or the serving-softirq bit as interrupt context.
  *
  * Compute domains. User space (cpdom.cpp) splits the online CPUs into domains, one per NUMA node x
@@ -275,15 +275,11 @@ s32 BPF_STRUCT_OPS(lavd_init_task, struct task_struct *p, struct scx_init_task_a
 	return 0;
 }
 
-/* A task joins the scheduler: it starts at the current clock and average service time. */
+/* A task joins the scheduler: it starts at the current clock (plus its deadline) and the average
+ * service time. */
 void BPF_STRUCT_OPS(lavd_enable, struct task_struct *p)
 {
-	struct task_ctx *t = get_task_ctx(p);
-
-	if (!t)
-		return;
-	t->vdeadline = cur_logical_clk;
-	t->svc_time = sys_stat.avg_svc_time;
+	lavd_became_runnable(p, LAVD_RUNNABLE_NEW);
 }
 
 void BPF_STRUCT_OPS(lavd_exit_task, struct task_struct *p, struct scx_exit_task_args *args)
@@ -299,7 +295,6 @@ s32 lavd_select_cpu(unsigned long long *ctx);
 void lavd_enqueue(unsigned long long *ctx);
 void lavd_dequeue(unsigned long long *ctx);
 void lavd_dispatch(unsigned long long *ctx);
-void lavd_runnable(unsigned long long *ctx);
 void lavd_running(unsigned long long *ctx);
 void lavd_stopping(unsigned long long *ctx);
 void lavd_tick(unsigned long long *ctx);
@@ -310,7 +305,6 @@ SCXX_OPS_DEFINE(lavd_ops,
 	.enqueue = (void *)lavd_enqueue,
 	.dequeue = (void *)lavd_dequeue,
 	.dispatch = (void *)lavd_dispatch,
-	.runnable = (void *)lavd_runnable,
 	.running = (void *)lavd_running,
 	.stopping = (void *)lavd_stopping,
 	.tick = (void *)lavd_tick,

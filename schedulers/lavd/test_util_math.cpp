@@ -127,20 +127,25 @@ TEST_CASE("LavdUtilMath: CutAtOrBeforeTheStartIsNoCut", "[lavd][util_math]") {
 // bits), over every small value, both sides of every power of two, and the values the policy feeds
 // it (frequencies up to 100,001, runtimes up to 1e8 ns, weights up to 10,000).
 TEST_CASE("LavdUtilMath: Log2x8", "[lavd][util_math]") {
+    // floor(log2(v)) by counting, and the three bits as eighths of the way to the next power of two
     auto reference = [](__u64 v) -> __u32 {
         if (v <= 1)
             return 0;
-        __u32 n = 63 - static_cast<__u32>(__builtin_clzll(v));
-        return n * 8 + static_cast<__u32>(((v << (63 - n)) >> 60) & 7);
+        __u32 n = 0;
+        while (n < 63 && (v >> (n + 1)) != 0)
+            n++;
+        __u64 rest = v - (1ULL << n);  // below 2^n
+        __u32 eighths = n >= 3 ? static_cast<__u32>(rest >> (n - 3)) : static_cast<__u32>((rest << 3) >> n);
+        return n * 8 + eighths;
     };
     for (__u64 v = 0; v < 70000; v++)
         REQUIRE(lavd_log2x8(v) == reference(v));
-    for (__u32 k = 1; k < 32; k++) {
+    for (__u32 k = 1; k < 64; k++) {
         __u64 p = 1ULL << k;
-        for (__u64 v : {p - 1, p, p + 1, p + p / 8, p + p / 2, 2 * p - 1})
+        for (__u64 v : {p - 1, p, p + 1, p + p / 8, p + p / 2, p + (p - 1)})
             REQUIRE(lavd_log2x8(v) == reference(v));
     }
-    for (__u64 v : {100001ULL, 1000ULL, 100000000ULL, 10000ULL, 4294967295ULL})
+    for (__u64 v : {100001ULL, 1000ULL, 100000000ULL, 10000ULL, 4294967295ULL, ~0ULL})
         CHECK(lavd_log2x8(v) == reference(v));
     CHECK(lavd_log2x8(100) == 6 * 8 + 4);                // 0b1100100: 6, then 100
     CHECK(lavd_log2x8(100000000) == 26 * 8 + 3);         // 1e8 = 0b101111101011110000100000000

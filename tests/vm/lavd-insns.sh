@@ -14,7 +14,7 @@ run() { # label, args...
     wait_scx_state disabled 10 || fail "$label: not disabled after --duration"
     line=$(grep '^lavd: verified_insns ' /tmp/insns.log)
     [ -n "$line" ] || { cat /tmp/insns.log; fail "$label: no verified_insns line"; }
-    for p in lavd_select_cpu lavd_enqueue lavd_dispatch lavd_runnable lavd_running lavd_stopping lavd_init; do
+    for p in lavd_select_cpu lavd_enqueue lavd_dispatch lavd_enable lavd_running lavd_stopping lavd_init; do
         echo "$line" | grep -Eq " $p=[1-9][0-9]*( |$)" || fail "$label: $p missing or 0 in: $line"
     done
     echo "insns[$label] kernel=$(uname -r) ${line#lavd: verified_insns }"
