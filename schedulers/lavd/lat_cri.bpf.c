@@ -122,13 +122,13 @@ static __always_inline void update_deadline(struct task_struct *p, struct task_c
 	t->vdeadline = cur_logical_clk + dl;
 }
 
-/* The task became runnable (see lavd.bpf.h for `how`): its run frequency, the wake-up's boosts, what
+/* The task woke up: its run frequency, the wake-up's boosts, what
  * it inherits from its waker and the waker's wake frequency, then its criticality and deadline. This
  * is ops.runnable's job in upstream lavd; here ops.select_cpu (every wake-up of a task that may run
  * on more than one CPU) and ops.enqueue (the other wake-ups) call it, which saves a BPF call per
  * wake-up, and it sees the real waker: select_cpu runs on the waking CPU, where ops.runnable of a
  * wake-up queued to a remote CPU (the kernel's wake list) runs in that CPU's IPI handler. */
-int lavd_became_runnable(struct task_struct *p __arg_trusted, u32 how)
+int lavd_became_runnable(struct task_struct *p __arg_trusted)
 {
 	struct task_struct *waker;
 	struct task_ctx *t, *wt;
@@ -137,10 +137,6 @@ int lavd_became_runnable(struct task_struct *p __arg_trusted, u32 how)
 	t = get_task_ctx(p);
 	if (!t)
 		return -1;
-	if (how == LAVD_RUNNABLE_NEW) {
-		t->svc_time = sys_stat.avg_svc_time;
-		goto out;
-	}
 	t->woke = 1;  /* until it sleeps again (ops.stopping) */
 	if (t->last_runnable)
 		t->run_freq = calc_freq(t->run_freq, time_delta(now, t->last_runnable));

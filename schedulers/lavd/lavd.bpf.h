@@ -203,7 +203,7 @@ static __always_inline void stat_add(u32 idx, u64 n)
 {
 	u64 *cnt = bpf_map_lookup_elem(&stats, &idx);
 
-	if (cnt && n)
+	if (cnt)
 		*cnt += n;
 }
 
@@ -282,6 +282,7 @@ static __always_inline bool can_boost_slice(void)
 int lavd_sys_stat_init(void);                         /* sys_stat.bpf.c: starts the 10 ms timer */
 int lavd_sys_stat_due(void);                          /* sys_stat.bpf.c: timer-free mode, from ops */
 int lavd_cpu_util(u32 cpu, u64 now, u64 dur);         /* sys_stat.bpf.c: one CPU's utilisation for the round */
+int lavd_count_cpu(u32 cpu, u64 nr_sched);           /* sys_stat.bpf.c: a CPU's counts into the stats map */
 int lavd_apply_own_perf(s32 cpu);                     /* power.bpf.c: timer-free mode, from ops */
 int lavd_power_init(void);                            /* power.bpf.c: active set, mode */
 int lavd_power_alloc_mask(void);                      /* power.bpf.c: the active set's cpumask */
@@ -290,9 +291,7 @@ int lavd_plan_migration(void);                        /* balance.bpf.c */
 int lavd_steal(s32 cpu, u32 cpdom_id);                /* balance.bpf.c: 1 when a task was moved */
 int lavd_find_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat_cri, u32 dom_id,
 		     u32 wakeup);                      /* preempt.bpf.c: -1, or cpu * 2 + (1: LAVD_PREEMPT_NOW) */
-#define LAVD_RUNNABLE_NEW 0    /* joined the scheduler (ops.enable) */
-#define LAVD_RUNNABLE_WAKEUP 1 /* woke up */
-int lavd_became_runnable(struct task_struct *p __arg_trusted, u32 how); /* lat_cri.bpf.c: perf_cri, or -1 */
+int lavd_became_runnable(struct task_struct *p __arg_trusted); /* lat_cri.bpf.c: a wake-up; perf_cri, or -1 */
 int lavd_pick_idle(struct task_struct *p __arg_trusted, s32 prev_cpu, u64 wake_flags, u32 perf_cri); /* idle.bpf.c */
 
 #endif /* SCXX_LAVD_BPF_H */

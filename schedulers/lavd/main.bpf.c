@@ -275,11 +275,16 @@ s32 BPF_STRUCT_OPS(lavd_init_task, struct task_struct *p, struct scx_init_task_a
 	return 0;
 }
 
-/* A task joins the scheduler: it starts at the current clock (plus its deadline) and the average
- * service time. */
+/* A task joins the scheduler: it starts at the current clock and average service time (its first
+ * wake-up computes a deadline; a new task's first enqueue is no wake-up). */
 void BPF_STRUCT_OPS(lavd_enable, struct task_struct *p)
 {
-	lavd_became_runnable(p, LAVD_RUNNABLE_NEW);
+	struct task_ctx *t = get_task_ctx(p);
+
+	if (!t)
+		return;
+	t->vdeadline = cur_logical_clk;
+	t->svc_time = sys_stat.avg_svc_time;
 }
 
 void BPF_STRUCT_OPS(lavd_exit_task, struct task_struct *p, struct scx_exit_task_args *args)

@@ -51,7 +51,7 @@ void BPF_STRUCT_OPS(lavd_enqueue, struct task_struct *p, u64 enq_flags)
 
 	/* a wake-up ops.select_cpu did not see (a pinned task, or one the kernel queued to its CPU) */
 	if (t && (enq_flags & SCX_ENQ_WAKEUP) && !t->woke)
-		lavd_became_runnable(p, LAVD_RUNNABLE_WAKEUP);
+		lavd_became_runnable(p);
 	if (!t || !c || c->cpdom_id == LAVD_NONE) {
 		/* not set up yet (or an offline CPU): keep it simple and correct */
 		scxx_dsq_insert(p, SCX_DSQ_GLOBAL, slice, enq_flags);

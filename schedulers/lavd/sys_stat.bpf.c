@@ -100,6 +100,24 @@ int lavd_cpu_util(u32 cpu, u64 now, u64 dur)
 	return 0;
 }
 
+/* Adds what ops.running counted on a CPU since the last round to the monotonic counters (the stats
+ * map), so that ops.running updates no map. A global function: verified once, its branches do not
+ * multiply the states of the round's CPU loop. */
+int lavd_count_cpu(u32 cpu, u64 nr_sched)
+{
+	struct lavd_cpu_ctx *c = get_cpu_ctx(cpu);
+
+	if (!c)
+		return 0;
+	stat_add(LAVD_STAT_SCHED, nr_sched);
+	if (c->big)
+		stat_add(LAVD_STAT_ON_BIG, nr_sched);
+	stat_add(LAVD_STAT_LAT_CRI, lavd_take(&c->nr_lat_cri));
+	stat_add(LAVD_STAT_PERF_CRI, lavd_take(&c->nr_perf_cri));
+	stat_add(LAVD_STAT_X_MIGRATION, lavd_take(&c->nr_x_migration));
+	return 0;
+}
+
 static __always_inline void collect_domains(struct round *r)
 {
 	u32 i;
@@ -155,13 +173,7 @@ static __always_inline void collect_cpus(struct round *r, u64 now, u64 dur)
 		if (c->max_lat_cri > r->max_lat_cri)
 			r->max_lat_cri = c->max_lat_cri;
 		c->max_lat_cri = 0;
-		/* ops.running counts per CPU; the monotonic counters get them here, once a round */
-		stat_add(LAVD_STAT_SCHED, nr_sched);
-		if (c->big)
-			stat_add(LAVD_STAT_ON_BIG, nr_sched);
-		stat_add(LAVD_STAT_LAT_CRI, lavd_take(&c->nr_lat_cri));
-		stat_add(LAVD_STAT_PERF_CRI, lavd_take(&c->nr_perf_cri));
-		stat_add(LAVD_STAT_X_MIGRATION, lavd_take(&c->nr_x_migration));
+		lavd_count_cpu(cpu, nr_sched);
 		c->nr_preempt = 0;
 	}
 }
