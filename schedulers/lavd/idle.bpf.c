@@ -82,7 +82,7 @@ s32 BPF_STRUCT_OPS(lavd_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wak
 	struct task_ctx *t;
 	s32 cpu, perf_cri = 0;
 
-	/* a wake-up: account it here, on the waking CPU (lat_cri.bpf.c); fork and exec are no wake-ups */
+	/* a wake-up: account it here, on the waking CPU (lat_cri.bpf.c); a fork is no wake-up */
 	if (wake_flags & SCX_WAKE_TTWU) {
 		perf_cri = lavd_became_runnable(p);
 	} else if (have_little_core) {  /* performance criticality only picks a core type */

@@ -23,7 +23,11 @@ enum lavd_power_mode {
  * than a mode: autopilot picks the mode from utilisation every round. */
 #define LAVD_PM_AUTOPILOT LAVD_PM_NR
 
-/* Monotonic per-CPU counters (PERCPU_ARRAY "stats"), summed by user space. */
+/* Monotonic per-CPU counters (PERCPU_ARRAY "stats"), summed by user space. SCHED, X_MIGRATION,
+ * LAT_CRI, PERF_CRI and ON_BIG are counted per CPU by ops.running and added here by the 10 ms
+ * round (sys_stat.bpf.c), into the slot of the CPU that runs it: they lag by up to a round (more
+ * where the round runs from ops.tick/dispatch and the system idles), and the last round's part is
+ * not added at detach. */
 enum lavd_stat {
 	LAVD_STAT_SCHED,        /* tasks started running (ops.running) */
 	LAVD_STAT_PREEMPT,      /* preemption kicks sent to a victim CPU */

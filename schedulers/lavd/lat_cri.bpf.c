@@ -1,7 +1,8 @@
 /* schedulers/lavd/lat_cri.bpf.c: per-task accounting and the numbers the policy orders tasks by.
- * lavd_became_runnable (wake-up: run frequency, boosts, waker -> wakee inheritance, the waker's wake
- * frequency; called from ops.select_cpu and ops.enqueue: lavd has no ops.runnable), ops.running
- * (the logical clock, the time slice, per-CPU statistics, --monitor samples) and ops.stopping (runtime, service time; for a task that is no longer runnable also what
+ * lavd_became_runnable (wake-up: run frequency, boosts, waker -> wakee inheritance, the waker's
+ * wake frequency; called from ops.select_cpu and ops.enqueue: lavd has no ops.runnable),
+ * lavd_new_task (ops.enable), ops.running (the logical clock, the time slice, per-CPU statistics,
+ * --monitor samples) and ops.stopping (runtime, service time; for a task that is no longer runnable also what
  * ops.quiescent would do: wait frequency, runtime per wake-up, saving a BPF call per sleep).
  * Latency/performance criticality and the virtual deadline are computed whenever the task is about
  * to be queued: at wake-up and when it stops while still runnable. See main.bpf.c. */
@@ -45,7 +46,7 @@ static __always_inline u64 eff_runtime(const struct task_ctx *t)
 	return rt;
 }
 
-/* Boosts that depend on the task itself (the wake-up ones are set in ops.runnable). */
+/* Boosts that depend on the task itself (the wake-up ones are set by lavd_became_runnable). */
 static __always_inline u32 task_boosts(struct task_struct *p, const struct task_ctx *t)
 {
 	u32 b = 0;
@@ -122,12 +123,14 @@ static __always_inline void update_deadline(struct task_struct *p, struct task_c
 	t->vdeadline = cur_logical_clk + dl;
 }
 
-/* The task woke up: its run frequency, the wake-up's boosts, what
- * it inherits from its waker and the waker's wake frequency, then its criticality and deadline. This
- * is ops.runnable's job in upstream lavd; here ops.select_cpu (every wake-up of a task that may run
- * on more than one CPU) and ops.enqueue (the other wake-ups) call it, which saves a BPF call per
- * wake-up, and it sees the real waker: select_cpu runs on the waking CPU, where ops.runnable of a
- * wake-up queued to a remote CPU (the kernel's wake list) runs in that CPU's IPI handler. */
+/* The task woke up: its run frequency, the wake-up's boosts, what it inherits from its waker and
+ * the waker's wake frequency, then its criticality and deadline. This is ops.runnable's job in
+ * upstream lavd; lavd has no ops.runnable: ops.select_cpu calls this for every wake-up it sees (a
+ * task allowed on more than one CPU and not migration-disabled), ops.enqueue for the wake-ups of
+ * pinned tasks, which skip select_cpu. Both run on the waking CPU (lavd does not ask for queued
+ * wake-ups, SCX_OPS_ALLOW_QUEUED_WAKEUP), as ops.runnable did: one BPF call less per wake-up.
+ * A migration-disabled task's wake-up reaches neither (the kernel puts it on its CPU's local DSQ
+ * directly); ops.running catches up on it (note_unseen_wakeup). */
 int lavd_became_runnable(struct task_struct *p __arg_trusted)
 {
 	struct task_struct *waker;
@@ -175,6 +178,33 @@ int lavd_became_runnable(struct task_struct *p __arg_trusted)
 out:
 	update_deadline(p, t);
 	return t->perf_cri;
+}
+
+/* A task joined the scheduler (ops.enable): it starts at the current clock plus the deadline its
+ * (fresh) statistics give and at the average service time, as a new task's first enqueue is no
+ * wake-up. A global function, so ops.enable verifies the deadline code once. */
+int lavd_new_task(struct task_struct *p __arg_trusted)
+{
+	struct task_ctx *t = get_task_ctx(p);
+
+	if (!t)
+		return -1;
+	t->woke = 0;  /* it may come back from another scheduling class with a stale flag */
+	t->svc_time = sys_stat.avg_svc_time;
+	update_deadline(p, t);
+	return 0;
+}
+
+/* A wake-up neither ops.select_cpu nor ops.enqueue saw (a migration-disabled task): its run
+ * frequency and boosts as far as they can be known here, once the task runs. */
+static __always_inline void note_unseen_wakeup(struct task_ctx *t, u64 now)
+{
+	t->woke = 1;
+	if (t->last_runnable)
+		t->run_freq = calc_freq(t->run_freq, time_delta(now, t->last_runnable));
+	t->last_runnable = now;
+	t->boost = 0;
+	t->lat_cri_waker = 0;
 }
 
 /* Moves the logical clock towards a starting task's deadline by the gap divided by the number of
@@ -246,11 +276,13 @@ void BPF_STRUCT_OPS(lavd_running, struct task_struct *p)
 	if (!c || !t)
 		return;
 	unpin_task(t);
+	if (!t->woke)
+		note_unseen_wakeup(t, now);
 	advance_clock(t->vdeadline);
 	t->last_running = now;
 
 	if (t->cpdom_id != LAVD_NONE && t->cpdom_id != c->cpdom_id)
-		c->nr_x_migration++;
+		__sync_fetch_and_add(&c->nr_x_migration, 1);
 	t->cpdom_id = c->cpdom_id;
 
 	scxx_task_set_slice(p, calc_slice(t, c));
@@ -263,17 +295,18 @@ void BPF_STRUCT_OPS(lavd_running, struct task_struct *p)
 	c->run_mark = now;
 
 	/* per-CPU counts for the round, which also adds them to the monotonic counters (the stats
-	 * map: sched, lat_cri, perf_cri, x_migration, on_big), so none costs a map update here */
-	c->nr_sched++;
+	 * map: sched, lat_cri, perf_cri, x_migration, on_big), so none costs a map update here;
+	 * atomic, as the round takes them from another CPU (lavd_take) */
+	__sync_fetch_and_add(&c->nr_sched, 1);
 	c->sum_lat_cri += t->lat_cri;
 	c->sum_perf_cri += t->perf_cri;
 	c->sum_svc_time += t->svc_time;
 	if (t->lat_cri > c->max_lat_cri)
 		c->max_lat_cri = t->lat_cri;
 	if (t->lat_cri >= sys_stat.thr_lat_cri)
-		c->nr_lat_cri++;
+		__sync_fetch_and_add(&c->nr_lat_cri, 1);
 	if (t->perf_cri >= sys_stat.thr_perf_cri)
-		c->nr_perf_cri++;
+		__sync_fetch_and_add(&c->nr_perf_cri, 1);
 	if (t->futex_held)
 		stat_inc(LAVD_STAT_FUTEX_BOOST);
 	if (monitor_on)
@@ -311,4 +344,5 @@ void BPF_STRUCT_OPS(lavd_stopping, struct task_struct *p, bool runnable)
 		t->wait_freq = calc_freq(t->wait_freq, time_delta(now, t->last_quiescent));
 	t->last_quiescent = now;
 	t->avg_runtime = calc_avg(t->avg_runtime, t->acc_runtime);
+	t->acc_runtime = 0;  /* in case the next wake-up is one no callback sees (note_unseen_wakeup) */
 }

@@ -93,7 +93,8 @@ struct task_ctx {
 	u32 pinned_cpu;         /* CPU whose nr_pinned counts this task, LAVD_NONE if none */
 	u32 futex_held;         /* futexes taken and not yet released (lock-holder boost) */
 	u32 slice_boosted;
-	u32 woke;               /* this wake-up is accounted (lavd_became_runnable); 0 once it sleeps */
+	u32 woke;               /* this wake-up is accounted (lavd_became_runnable); 0 once it stops
+	                         * not runnable (sleeps) */
 };
 
 struct {
@@ -292,6 +293,7 @@ int lavd_steal(s32 cpu, u32 cpdom_id);                /* balance.bpf.c: 1 when a
 int lavd_find_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat_cri, u32 dom_id,
 		     u32 wakeup);                      /* preempt.bpf.c: -1, or cpu * 2 + (1: LAVD_PREEMPT_NOW) */
 int lavd_became_runnable(struct task_struct *p __arg_trusted); /* lat_cri.bpf.c: a wake-up; perf_cri, or -1 */
+int lavd_new_task(struct task_struct *p __arg_trusted);        /* lat_cri.bpf.c: ops.enable's first deadline */
 int lavd_pick_idle(struct task_struct *p __arg_trusted, s32 prev_cpu, u64 wake_flags, u32 perf_cri); /* idle.bpf.c */
 
 #endif /* SCXX_LAVD_BPF_H */

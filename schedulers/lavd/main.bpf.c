@@ -3,7 +3,8 @@
  * into one object (see schedulers/meson.build):
  *   lat_cri.bpf.c   task accounting (wake-up, running, stopping), latency and performance
  *                   criticality, the virtual deadline and the time slice
- *   idle.bpf.c      ops.select_cpu: idle-CPU choice (active set, core type, wake sync)
+ *   idle.bpf.c      ops.select_cpu: wake-up accounting, idle-CPU choice (active set, core type,
+ *                   wake sync)
  *   queue.bpf.c     ops.enqueue / ops.dispatch / ops.dequeue: domain and per-CPU DSQs
  *   preempt.bpf.c   wake-up preemption (victim choice; immediate or queue-and-kick) and ops.tick
  *                   slice trimming
@@ -65,8 +66,8 @@
  * earlier deadline, unless the running task is far more critical than that head.
  *
  * Interrupt context. A wake-up from an interrupt names whatever task it interrupted as `current`;
- * counting that as a wake-up by that task would make CPU hogs look like wakers. The wake-up accounting
- * (lavd_became_runnable, from ops.select_cpu on the waking CPU, or ops.enqueue) reads x86's per-CPU preempt count (__preempt_count, a weak typed ksym: int on 7.2, unsigned long on 7.3)
+ * counting that as a wake-up by that task would make CPU hogs look like wakers. The wake-up
+ * accounting (lavd_became_runnable, from ops.select_cpu or ops.enqueue) reads x86's per-CPU preempt count (__preempt_count, a weak typed ksym: int on 7.2, unsigned long on 7.3)
  * and treats any interrupt/NMI bit (16..30) or the serving-softirq bit as interrupt context.
  *
  * Compute domains. User space (cpdom.cpp) splits the online CPUs into domains, one per NUMA node x
@@ -275,16 +276,10 @@ s32 BPF_STRUCT_OPS(lavd_init_task, struct task_struct *p, struct scx_init_task_a
 	return 0;
 }
 
-/* A task joins the scheduler: it starts at the current clock and average service time (its first
- * wake-up computes a deadline; a new task's first enqueue is no wake-up). */
+/* A task joins the scheduler: its first deadline and the average service time (lat_cri.bpf.c). */
 void BPF_STRUCT_OPS(lavd_enable, struct task_struct *p)
 {
-	struct task_ctx *t = get_task_ctx(p);
-
-	if (!t)
-		return;
-	t->vdeadline = cur_logical_clk;
-	t->svc_time = sys_stat.avg_svc_time;
+	lavd_new_task(p);
 }
 
 void BPF_STRUCT_OPS(lavd_exit_task, struct task_struct *p, struct scx_exit_task_args *args)

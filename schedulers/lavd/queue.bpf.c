@@ -1,11 +1,12 @@
-/* schedulers/lavd/queue.bpf.c: the queues. ops.enqueue claims an idle active CPU for a task: on a
- * quiet system, or when that CPU is in another domain, the task goes straight to it; otherwise the
- * task waits in its CPU's domain DSQ (or that CPU's own DSQ with --per-cpu-dsq), ordered by virtual
- * deadline, and the idle CPU of its domain is woken for it, or, with none, a victim CPU within the
- * domain is kicked (preempt.bpf.c); a waking task far more critical than the victim's goes straight
- * to the victim's local DSQ instead (SCX_ENQ_PREEMPT); pinned tasks go to their CPU. ops.dispatch serves the CPU's own queues
- * and then steals from neighbour domains (balance.bpf.c). ops.dequeue keeps the pinned-task count
- * straight. */
+/* schedulers/lavd/queue.bpf.c: the queues. ops.enqueue accounts a pinned task's wake-up (which
+ * ops.select_cpu does not see), then claims an idle active CPU for the task: on a quiet system, or
+ * when that CPU is in another domain, the task goes straight to it; otherwise the task waits in its
+ * CPU's domain DSQ (or that CPU's own DSQ with --per-cpu-dsq), ordered by virtual deadline, and the
+ * idle CPU of its domain is woken for it, or, with none, a victim CPU within the domain is kicked
+ * (preempt.bpf.c); a waking task far more critical than the victim's goes straight to the victim's
+ * local DSQ instead (SCX_ENQ_PREEMPT); pinned tasks go to their CPU. ops.dispatch serves the CPU's
+ * own queues and then steals from neighbour domains (balance.bpf.c). ops.dequeue keeps the
+ * pinned-task count straight. */
 #include "lavd.bpf.h"
 
 /* Claims an idle CPU that may run p, nearest first: p's CPU, its domain, any active CPU; with no
@@ -49,7 +50,7 @@ void BPF_STRUCT_OPS(lavd_enqueue, struct task_struct *p, u64 enq_flags)
 	u64 slice = sys_stat.slice_ns ? sys_stat.slice_ns : slice_max_ns;
 	u32 dom;
 
-	/* a wake-up ops.select_cpu did not see (a pinned task, or one the kernel queued to its CPU) */
+	/* a wake-up ops.select_cpu did not see (a pinned task's) */
 	if (t && (enq_flags & SCX_ENQ_WAKEUP) && !t->woke)
 		lavd_became_runnable(p);
 	if (!t || !c || c->cpdom_id == LAVD_NONE) {

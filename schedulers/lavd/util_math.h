@@ -1,9 +1,9 @@
 /* schedulers/lavd/util_math.h: the utilisation arithmetic of lavd (and its log2 in 1/8 steps), as
  * plain-C inline functions of integers and of struct lavd_idle_acct (intf.h), so that the BPF side
  * (ops.update_idle, the 10 ms round in sys_stat.bpf.c, the criticality in lat_cri.bpf.c) and the
- * host unit test (test_util_math.cpp) run the same code. No
- * helpers, maps or globals here; the only side effects are on the struct passed in, through the
- * __sync builtins both clang's BPF target and g++ provide.
+ * host unit test (test_util_math.cpp) run the same code. No helpers, maps or globals here; the
+ * only side effects are on the struct passed in, through the __sync builtins both clang's BPF
+ * target and g++ provide.
  *
  * Per CPU and round of dur ns:
  *   busy    = (dur - idle) + the interrupt/softirq/steal time that fell inside idle periods,

@@ -70,4 +70,5 @@ stress() {
 }
 
 stress default "${SCXX_STRESS_SECS:-60}"
-stress options "$(( ${SCXX_STRESS_SECS:-60} / 3 ))" --per-cpu-dsq --power-mode powersave --no-wake-sync --no-slice-boost
+opt_secs=$(( ${SCXX_STRESS_SECS:-60} / 3 )); [ "$opt_secs" -ge 5 ] || opt_secs=5  # one --stats 5 line at least
+stress options "$opt_secs" --per-cpu-dsq --power-mode powersave --no-wake-sync --no-slice-boost
