@@ -2,10 +2,11 @@
  * lavd_became_runnable (wake-up: run frequency, boosts, waker -> wakee inheritance, the waker's
  * wake frequency; called from ops.select_cpu and ops.enqueue: lavd has no ops.runnable),
  * lavd_new_task (ops.enable), ops.running (the logical clock, the time slice, per-CPU statistics,
- * --monitor samples) and ops.stopping (runtime, service time; for a task that is no longer runnable also what
- * ops.quiescent would do: wait frequency, runtime per wake-up, saving a BPF call per sleep).
- * Latency/performance criticality and the virtual deadline are computed whenever the task is about
- * to be queued: at wake-up and when it stops while still runnable. See main.bpf.c. */
+ * --monitor samples; a wake-up no callback saw) and ops.stopping (runtime, service time; for a
+ * task that is no longer runnable also what ops.quiescent would do: wait frequency, runtime per
+ * wake-up, saving a BPF call per sleep). Latency/performance criticality and the virtual deadline
+ * are computed whenever the task is about to be queued: when it joins, at a wake-up a callback
+ * sees, and when it stops while still runnable. See main.bpf.c. */
 #include "lavd.bpf.h"
 
 /* the logical clock deadlines are measured against */
@@ -144,7 +145,7 @@ int lavd_became_runnable(struct task_struct *p __arg_trusted)
 	if (t->last_runnable)
 		t->run_freq = calc_freq(t->run_freq, time_delta(now, t->last_runnable));
 	t->last_runnable = now;
-	t->acc_runtime = 0;
+	t->acc_runtime = 0;  /* ops.stopping reset it at the sleep already; this keeps it exact */
 	t->boost = 0;
 	t->lat_cri_waker = 0;
 
@@ -195,8 +196,11 @@ int lavd_new_task(struct task_struct *p __arg_trusted)
 	return 0;
 }
 
-/* A wake-up neither ops.select_cpu nor ops.enqueue saw (a migration-disabled task): its run
- * frequency and boosts as far as they can be known here, once the task runs. */
+/* A wake-up neither ops.select_cpu nor ops.enqueue saw (a migration-disabled task, the kernel's
+ * bypass mode), seen at ops.running with `woke` clear: its run frequency and boosts as far as they
+ * can be known here (no waker, no service-time clamp). Also taken, harmlessly, at a new task's
+ * first run, by a task enabled while runnable, and after an attribute change of a running task
+ * (which ops.stopping counted as a sleep). */
 static __always_inline void note_unseen_wakeup(struct task_ctx *t, u64 now)
 {
 	t->woke = 1;
@@ -298,9 +302,9 @@ void BPF_STRUCT_OPS(lavd_running, struct task_struct *p)
 	 * map: sched, lat_cri, perf_cri, x_migration, on_big), so none costs a map update here;
 	 * atomic, as the round takes them from another CPU (lavd_take) */
 	__sync_fetch_and_add(&c->nr_sched, 1);
-	c->sum_lat_cri += t->lat_cri;
-	c->sum_perf_cri += t->perf_cri;
-	c->sum_svc_time += t->svc_time;
+	__sync_fetch_and_add(&c->sum_lat_cri, t->lat_cri);
+	__sync_fetch_and_add(&c->sum_perf_cri, t->perf_cri);
+	__sync_fetch_and_add(&c->sum_svc_time, t->svc_time);
 	if (t->lat_cri > c->max_lat_cri)
 		c->max_lat_cri = t->lat_cri;
 	if (t->lat_cri >= sys_stat.thr_lat_cri)
@@ -338,7 +342,8 @@ void BPF_STRUCT_OPS(lavd_stopping, struct task_struct *p, bool runnable)
 		return;
 	}
 	/* going to sleep (ops.quiescent's job, done here: one BPF call less per sleep; the rare
-	 * non-sleep stops, an attribute change of a running task, count as sleeps) */
+	 * non-sleep stops, an attribute change of a running task, count as sleeps, and as a wake-up
+	 * at the next ops.running) */
 	t->woke = 0;
 	if (t->last_quiescent)
 		t->wait_freq = calc_freq(t->wait_freq, time_delta(now, t->last_quiescent));

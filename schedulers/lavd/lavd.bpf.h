@@ -93,8 +93,9 @@ struct task_ctx {
 	u32 pinned_cpu;         /* CPU whose nr_pinned counts this task, LAVD_NONE if none */
 	u32 futex_held;         /* futexes taken and not yet released (lock-holder boost) */
 	u32 slice_boosted;
-	u32 woke;               /* this wake-up is accounted (lavd_became_runnable); 0 once it stops
-	                         * not runnable (sleeps) */
+	u32 woke;               /* this wake-up is accounted (lavd_became_runnable, or
+	                         * note_unseen_wakeup at ops.running); 0 once it stops not runnable
+	                         * (sleeps) and when it joins (ops.enable) */
 };
 
 struct {

@@ -6,7 +6,8 @@
 # the scheduler must not be ejected (state enabled all along, no exit report before SIGTERM, clean
 # unregister at the end). Then 20 s of the same with --per-cpu-dsq --power-mode powersave --no-wake-sync
 # --no-slice-boost, which take other paths through the scheduler. SCXX_STRESS_SECS (kernel parameter
-# scxx.stress_secs) shortens both phases on the compatibility kernels.
+# scxx.stress_secs) shortens both phases on the compatibility kernels (the second to a third of it,
+# at least 5 s).
 . /lib/scxx.sh
 
 PIDS=""
@@ -70,5 +71,5 @@ stress() {
 }
 
 stress default "${SCXX_STRESS_SECS:-60}"
-opt_secs=$(( ${SCXX_STRESS_SECS:-60} / 3 )); [ "$opt_secs" -ge 5 ] || opt_secs=5  # one --stats 5 line at least
+opt_secs=$(( ${SCXX_STRESS_SECS:-60} / 3 )); [ "$opt_secs" -ge 5 ] || opt_secs=5  # at least 5 s (compat kernels: 8 / 3)
 stress options "$opt_secs" --per-cpu-dsq --power-mode powersave --no-wake-sync --no-slice-boost
