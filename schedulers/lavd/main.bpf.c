@@ -67,8 +67,9 @@
  *
  * Interrupt context. A wake-up from an interrupt names whatever task it interrupted as `current`;
  * counting that as a wake-up by that task would make CPU hogs look like wakers. The wake-up
- * accounting (lavd_became_runnable, from ops.select_cpu or ops.enqueue) reads x86's per-CPU preempt count (__preempt_count, a weak typed ksym: int on 7.2, unsigned long on 7.3)
- * and treats any interrupt/NMI bit (16..30) or the serving-softirq bit as interrupt context.
+ * accounting (lavd_became_runnable, from ops.select_cpu or ops.enqueue) reads x86's per-CPU
+ * preempt count (__preempt_count, a weak typed ksym: int on 7.2, unsigned long on 7.3) and treats
+ * any interrupt/NMI bit (16..30) or the serving-softirq bit as interrupt context.
  *
  * Compute domains. User space (cpdom.cpp) splits the online CPUs into domains, one per NUMA node x
  * LLC x core type, with neighbour lists ordered by distance (4 levels). Each domain has a DSQ

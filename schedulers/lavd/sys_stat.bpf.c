@@ -4,10 +4,11 @@
  * queue lengths and the per-CPU idle, task and interrupt/steal times and counters, derives
  * utilisation (everything but idle, plus interrupts and steal inside idle periods; util_math.h),
  * its capacity- and frequency-invariant ("scaled") form, the latency- and performance-criticality
- * averages and thresholds, the average service time and the time slice, then lets power.bpf.c
- * (autopilot, core compaction, frequency) and balance.bpf.c (migration plan) act on them. The timer
- * is started from ops.init and never cancelled (a sched_ext callback cannot cancel a timer on these
- * kernels; it dies with the maps). */
+ * averages and thresholds, the average service time and the time slice, adds what ops.running
+ * counted per CPU to the monotonic counters of the stats map (lavd_count_cpu), then lets
+ * power.bpf.c (autopilot, core compaction, frequency) and balance.bpf.c (migration plan) act on
+ * them. The timer is started from ops.init and never cancelled (a sched_ext callback cannot cancel
+ * a timer on these kernels; it dies with the maps). */
 #include "lavd.bpf.h"
 
 struct lavd_sys_stat sys_stat;
