@@ -37,12 +37,21 @@ grep -q '^Pairs: \[0,2\] \[1,3\]$' /tmp/run.log || { cat /tmp/run.log; fail "ban
 grep -q '^pair: preemption by higher sched classes: ' /tmp/run.log || fail "banner does not name the preemption path"
 echo "ok: banner: $(grep '^Pairs:' /tmp/run.log) / $(grep '^pair: preemption' /tmp/run.log)"
 
+# Preemptions counted while the kernel was still switching tasks over (a fair-class user task,
+# e.g. the shell, taking a CPU from a task already on sched_ext) are real ones: the check below
+# counts from the first stats line, which comes after the switch (seen once on a loaded host).
+n=0
+until pre0=$(stat_last /tmp/run.log preemptions 2>/dev/null); do
+    [ "$n" -lt 50 ] || { cat /tmp/run.log; fail "no stats line within 5 s of the attach"; }
+    usleep 100000; n=$((n + 1))
+done
 check "workload completes under pair" scxx-work mix 3
 # No higher-class user task ran: kernel threads (PREEMPT_RT's interrupt, softirq and timer threads)
 # must not have counted as preemptions (each one used to drain the pair and starve its cgroups).
 usleep 1200000
 pre=$(stat_last /tmp/run.log preemptions) || { cat /tmp/run.log; fail "the last stats line has no preemptions"; }
-[ "$pre" = 0 ] || { tail -4 /tmp/run.log; fail "preemptions=$pre with no higher-class user task running"; }
+[ "$pre" = "$pre0" ] || { tail -4 /tmp/run.log; fail "preemptions $pre0 -> $pre with no higher-class user task running"; }
+[ "$pre0" = 0 ] || echo "note: $pre0 preemption(s) counted while attaching"
 echo "ok: no preemption counted for kernel threads"
 [ "$(scx_state)" = enabled ] || { cat /tmp/run.log; fail "scheduler left during the workload"; }
 
