@@ -6,6 +6,7 @@ meson log, which a later `meson test -C BUILD/asan` by hand leaves alone): each 
 too, as suite "asan", named "asan/<test>" (tests/sanitize, docs/sanitizers.md)."""
 import json
 import os
+import re
 
 SANITIZER_SUITE = "asan"
 SANITIZER_TEST = "sanitizer-tier"
@@ -54,3 +55,25 @@ def read_run(build):
         if os.path.isfile(inner):
             tests += [(SANITIZER_SUITE, f"{SANITIZER_SUITE}/{n}", r) for _, n, r in read_log(inner)]
     return tests
+
+
+RE_PART = re.compile(r"^SCXX-PART (\S+) rc=(\S+)", re.M)
+
+
+def chain_parts(build):
+    """{test name: [(scenario, rc)]} for the VM tests of the last run that ran a chain of scenarios
+    (tests/vm/meson.build), from the SCXX-PART lines the guest printed (tools/vm/guest/init), as
+    meson kept them in the test's stdout; rc is a number or "not-run". A chain that printed none
+    (it never got that far) is absent."""
+    parts = {}
+    with open(main_log(build)) as f:
+        for line in f:
+            try:
+                r = json.loads(line)
+                name = r["name"].rpartition(" / ")[2]
+            except (ValueError, KeyError, TypeError, AttributeError):
+                continue
+            found = RE_PART.findall(r.get("stdout") or "")
+            if "+" in name and found:
+                parts[name] = found
+    return parts
