@@ -63,3 +63,45 @@ probe_metrics() {
                print "metric periods " periods " count none"; print "ops " periods }' /tmp/"$1".? ||
         { cat /tmp/"$1".?; echo "a result line is missing"; return 1; }
 }
+
+# Run-queue latency of the periodic tasks: the time from the kernel's wake-up of a task (the
+# sched_waking event, after the timer interrupt was handled) to the task starting on a CPU
+# (sched_switch to it). It is the part of the wake-up latency the scheduler controls; the rest is
+# how late the timer interrupt arrives, which under QEMU's round robin of vCPUs depends on when the
+# vCPU gets its turn (docs/benchmarks.md). rq_trace_start COMM before the run, rq_trace_metrics
+# after it: figures rq_p50_us, rq_p99_us, rq_p999_us, rq_max_us and the CDF "cdf rq_us". The two
+# events are filtered in the kernel to COMM, so the trace holds only the periodic tasks.
+RQ_TRACE=/sys/kernel/tracing
+rq_trace_start() {
+    [ -w "$RQ_TRACE/tracing_on" ] || { echo "tracefs is not mounted at $RQ_TRACE"; return 1; }
+    echo 0 > "$RQ_TRACE/tracing_on" && echo > "$RQ_TRACE/trace" &&
+    echo 4096 > "$RQ_TRACE/buffer_size_kb" &&
+    echo "comm == \"$1\"" > "$RQ_TRACE/events/sched/sched_waking/filter" &&
+    echo "next_comm == \"$1\"" > "$RQ_TRACE/events/sched/sched_switch/filter" &&
+    echo 1 > "$RQ_TRACE/events/sched/sched_waking/enable" &&
+    echo 1 > "$RQ_TRACE/events/sched/sched_switch/enable" &&
+    echo 1 > "$RQ_TRACE/tracing_on" || { echo "cannot set up the sched_waking/sched_switch trace"; return 1; }
+}
+rq_trace_stop() {
+    echo 0 > "$RQ_TRACE/tracing_on"
+    echo 0 > "$RQ_TRACE/events/sched/sched_waking/enable"
+    echo 0 > "$RQ_TRACE/events/sched/sched_switch/enable"
+    echo 0 > "$RQ_TRACE/events/sched/sched_waking/filter"
+    echo 0 > "$RQ_TRACE/events/sched/sched_switch/filter"
+}
+# Fails when the trace lost events (a full buffer would bias the figures) or holds no pair.
+rq_trace_metrics() {
+    rq_trace_stop
+    grep -q 'LOST' "$RQ_TRACE/trace" && { echo "the run-queue latency trace lost events"; return 1; }
+    awk '
+    /sched_waking:/ { for (i = 1; i <= NF; i++) {
+                          if ($i ~ /^pid=/) pid = substr($i, 5)
+                          if ($i ~ /^[0-9]+\.[0-9]+:$/) ts = substr($i, 1, length($i) - 1) }
+                      woke[pid] = ts; next }
+    /sched_switch:/ { for (i = 1; i <= NF; i++) {
+                          if ($i ~ /^next_pid=/) pid = substr($i, 10)
+                          if ($i ~ /^[0-9]+\.[0-9]+:$/) ts = substr($i, 1, length($i) - 1) }
+                      if (pid in woke) { printf "%d\n", (ts - woke[pid]) * 1000000 + 0.5; delete woke[pid] } }
+    ' "$RQ_TRACE/trace" | sort -n | uniq -c | awk '{print $2, $1}' | latency_metrics rq ||
+        { echo "no run-queue latency sample in the trace"; return 1; }
+}
