@@ -30,7 +30,7 @@ enum lavd_power_mode {
  * not added at detach. */
 enum lavd_stat {
 	LAVD_STAT_SCHED,        /* tasks started running (ops.running) */
-	LAVD_STAT_PREEMPT,      /* preemption kicks sent to a victim CPU */
+	LAVD_STAT_PREEMPT,      /* preemptions: tasks put on a victim CPU's local DSQ */
 	LAVD_STAT_X_MIGRATION,  /* a task started in another compute domain than last time */
 	LAVD_STAT_LAT_CRI,      /* ... with latency criticality at or above the threshold */
 	LAVD_STAT_PERF_CRI,     /* ... performance critical (prefers big cores) */

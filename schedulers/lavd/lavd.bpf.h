@@ -28,8 +28,9 @@
 #define LAVD_LC_INH_MAX (LAVD_SCALE / 8)                  /* most a wakee inherits from its waker */
 #define LAVD_SLICE_BOOST_MAX_FT 4                         /* boosted slice <= 4 x slice_max */
 #define LAVD_MAX_RETRY 3
-#define LAVD_PREEMPT_KICK 1                               /* queue the task, kick the victim's CPU */
-#define LAVD_PREEMPT_NOW 2                                /* put the task on the victim's CPU at once */
+#define LAVD_PREEMPT_KICK 1                               /* upstream's rule: threshold, later deadline */
+#define LAVD_PREEMPT_NOW 2                                /* ours: far more critical, just woken */
+#define LAVD_VICTIM_SCAN 8                                /* CPUs of its domain a task looks at for a victim */
 #define LAVD_WEIGHT_DFL 100                               /* p->scx.weight of nice 0 */
 
 /* boost reasons of the current wake-up (task_ctx.boost) */
@@ -292,7 +293,7 @@ int lavd_power_update(void);                          /* power.bpf.c: autopilot,
 int lavd_plan_migration(void);                        /* balance.bpf.c */
 int lavd_steal(s32 cpu, u32 cpdom_id);                /* balance.bpf.c: 1 when a task was moved */
 int lavd_find_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat_cri, u32 dom_id,
-		     u32 wakeup);                      /* preempt.bpf.c: -1, or cpu * 2 + (1: LAVD_PREEMPT_NOW) */
+		     u32 wakeup);                      /* preempt.bpf.c: the victim CPU (claimed), or -1 */
 int lavd_became_runnable(struct task_struct *p __arg_trusted); /* lat_cri.bpf.c: a wake-up; perf_cri, or -1 */
 int lavd_new_task(struct task_struct *p __arg_trusted);        /* lat_cri.bpf.c: ops.enable's first deadline */
 int lavd_pick_idle(struct task_struct *p __arg_trusted, s32 prev_cpu, u64 wake_flags, u32 perf_cri); /* idle.bpf.c */

@@ -182,7 +182,7 @@ protected:
         stats.counter("nr_sched", s[LAVD_STAT_SCHED],
                       "tasks started running (ops.running)");
         stats.counter("nr_preempt", s[LAVD_STAT_PREEMPT],
-                      "preemption kicks sent to a victim CPU");
+                      "preemptions: tasks put on a victim CPU ahead of its queue");
         stats.gauge("pc_perf_cri", pct(delta(LAVD_STAT_PERF_CRI)),
                     "share of runs since the last sample that were performance critical (prefer big cores)", "%");
         stats.gauge("pc_lat_cri", pct(delta(LAVD_STAT_LAT_CRI)),

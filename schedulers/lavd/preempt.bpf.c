@@ -1,25 +1,25 @@
 /* schedulers/lavd/preempt.bpf.c: preemption. A task enqueued with no idle CPU to go to looks for a
  * victim among the active CPUs of its domain that it may run on (the CPUs that serve the queue it
- * waits in): the waking CPU and its own CPU when they are such CPUs, and two random ones; a waking
- * task may also try two random active CPUs of any domain (may_preempt says how each may be
- * preempted). ops.enqueue then either puts a far more critical waking task straight on the victim's
- * CPU (SCX_ENQ_PREEMPT), or queues the task and kicks the victim. ops.tick trims slices: a task
- * yields when an earlier deadline waits in its CPU's queue (after --slice-min-us) unless it is far
- * more critical than that task, boosted slices end once others wait, and tasks sharing a CPU with
- * waiting pinned tasks stop after --pinned-slice-us. */
+ * waits in): the waking CPU and its own CPU when they are such CPUs, and up to eight CPUs of the
+ * domain from a random one on; a waking task may also try two random active CPUs of any domain
+ * (may_preempt says how each may be preempted). ops.enqueue then puts the task straight on the
+ * victim's CPU (SCX_ENQ_PREEMPT). ops.tick trims slices: a task yields when an earlier deadline
+ * waits in its CPU's queue (after --slice-min-us) unless it is far more critical than that task,
+ * boosted slices end once others wait, and tasks sharing a CPU with waiting pinned tasks stop after
+ * --pinned-slice-us. */
 #include "lavd.bpf.h"
 
 /* How may a task of latency criticality lat_cri and deadline vdeadline take CPU c's running task's
  * place? Never a lock holder's, nor that of a task at least as critical.
  *  - Upstream's rule: the task is at or above the threshold and the victim runs a later deadline:
- *    LAVD_PREEMPT_KICK, the task waits in its queue and the victim's CPU is kicked to pick it up.
+ *    LAVD_PREEMPT_KICK. Upstream queues the task and kicks the victim's CPU to pick it up; we put it
+ *    on the victim's CPU, as the queue's head can be another task (see ops.enqueue).
  *  - Ours in addition (see the README), for a task far more critical than the victim (at least twice
  *    its criticality plus one boost step): right after a wake-up, LAVD_PREEMPT_NOW, the task goes
- *    straight to the victim's CPU ahead of its queue whatever their deadlines; queued again after its
- *    slice, LAVD_PREEMPT_KICK when the victim's deadline is later. A periodic task among CPU hogs sits
- *    below a threshold set by the few most critical tasks of the round; once it is late (or its
- *    slice ran out) its runtime and deadline grow like a hog's, and hogs that waited longer sort
- *    ahead of it. A task takes a CPU at once at most once per wake-up, and otherwise at most once per
+ *    to the victim's CPU whatever their deadlines; queued again after its slice, LAVD_PREEMPT_KICK
+ *    when the victim's deadline is later. A periodic task among CPU hogs sits below a threshold set
+ *    by the few most critical tasks of the round; once it is late (or its slice ran out) its
+ *    runtime and deadline grow like a hog's, and hogs that waited longer sort ahead of it. A task takes a CPU at once at most once per wake-up, and otherwise at most once per
  *    slice, so hogs keep the rest. */
 static __always_inline u32 may_preempt(const struct lavd_cpu_ctx *c, u64 vdeadline, u32 lat_cri, bool wakeup)
 {
@@ -69,6 +69,27 @@ static __always_inline void consider_victim(s32 cpu, const struct cpumask *allow
 	}
 }
 
+/* Up to LAVD_VICTIM_SCAN CPUs of domain dom_id as candidates, from a random one on: every CPU of a
+ * small domain, so tasks waking together (periodic tasks on a common timer) each find a victim
+ * where two random picks would collide and leave some queued behind tasks that waited longer. */
+static __always_inline void scan_domain(u32 dom_id, const struct cpumask *allowed, u64 vdeadline, u32 lat_cri,
+					bool wakeup, struct victim *best)
+{
+	struct lavd_cpdom_ctx *d = get_cpdom_ctx(dom_id);
+	u32 i, n, start;
+
+	if (!d || !d->nr_cpus)
+		return;
+	n = d->nr_cpus < LAVD_VICTIM_SCAN ? d->nr_cpus : LAVD_VICTIM_SCAN;
+	start = bpf_get_prandom_u32() % d->nr_cpus;
+	bpf_for(i, 0, n) {
+		u32 key = d->cpu_off + (start + i) % d->nr_cpus, *cpu = bpf_map_lookup_elem(&cpdom_cpus, &key);
+
+		if (cpu)
+			consider_victim((s32)*cpu, allowed, vdeadline, lat_cri, wakeup, false, best);
+	}
+}
+
 int lavd_find_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat_cri, u32 dom_id, u32 wakeup)
 {
 	const struct cpumask *active = active_cpumask(), *dom = cpdom_cpumask(dom_id);
@@ -89,8 +110,7 @@ int lavd_find_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat
 	 * candidate that allows it, so the waking CPU when it can */
 	consider_victim(bpf_get_smp_processor_id(), allowed, vdeadline, lat_cri, wakeup, false, &best);
 	consider_victim(scx_bpf_task_cpu(p), allowed, vdeadline, lat_cri, wakeup, false, &best);
-	consider_victim(bpf_cpumask_any_distribute(allowed), allowed, vdeadline, lat_cri, wakeup, false, &best);
-	consider_victim(bpf_cpumask_any_distribute(allowed), allowed, vdeadline, lat_cri, wakeup, false, &best);
+	scan_domain(dom_id, allowed, vdeadline, lat_cri, wakeup, &best);
 	/* a task put straight on the victim's CPU may go to any active CPU it may use: with every CPU of
 	 * its domain taken (say, by other periodic tasks), two more random ones, of any domain, are
 	 * tried (there is no and-not kfunc to leave its own domain out) */
@@ -112,7 +132,7 @@ int lavd_find_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat
 	if (self)
 		self->nr_preempt++;
 	stat_inc(LAVD_STAT_PREEMPT);
-	return best.cpu * 2 + (best.how == LAVD_PREEMPT_NOW);
+	return best.cpu;
 }
 
 /* Is the running task (t) far more critical than the queue's head, as a waking task must be to take a

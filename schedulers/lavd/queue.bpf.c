@@ -2,9 +2,9 @@
  * ops.select_cpu does not see), then claims an idle active CPU for the task: on a quiet system, or
  * when that CPU is in another domain, the task goes straight to it; otherwise the task waits in its
  * CPU's domain DSQ (or that CPU's own DSQ with --per-cpu-dsq), ordered by virtual deadline, and the
- * idle CPU of its domain is woken for it, or, with none, a victim CPU within the domain is kicked
- * (preempt.bpf.c); a waking task far more critical than the victim's goes straight to the victim's
- * local DSQ instead (SCX_ENQ_PREEMPT); pinned tasks go to their CPU. ops.dispatch serves the CPU's
+ * idle CPU of its domain is woken for it; with none, a task that may preempt a victim CPU
+ * (preempt.bpf.c) goes straight to that CPU's local DSQ instead (SCX_ENQ_PREEMPT); pinned tasks go
+ * to their CPU. ops.dispatch serves the CPU's
  * own queues and then steals from neighbour domains (balance.bpf.c). ops.dequeue keeps the
  * pinned-task count straight. */
 #include "lavd.bpf.h"
@@ -94,9 +94,11 @@ void BPF_STRUCT_OPS(lavd_enqueue, struct task_struct *p, u64 enq_flags)
 
 	victim = idle < 0 && !no_preemption ?
 		 lavd_find_victim(p, t->vdeadline, t->lat_cri, dom, !!(enq_flags & SCX_ENQ_WAKEUP)) : -1;
-	/* a far more critical wake-up: the victim's CPU runs it next, ahead of the queue */
-	if (victim >= 0 && (victim & 1)) {
-		scxx_dsq_insert(p, SCX_DSQ_LOCAL_ON | (victim >> 1), slice, enq_flags | SCX_ENQ_PREEMPT);
+	/* the victim's CPU runs it next, ahead of the queue: a victim kicked to take the queue's head
+	 * would often run a task that waited longer (a hog's deadline can be the earlier one), and the
+	 * preemption was lost on it */
+	if (victim >= 0) {
+		scxx_dsq_insert(p, SCX_DSQ_LOCAL_ON | victim, slice, enq_flags | SCX_ENQ_PREEMPT);
 		return;
 	}
 
@@ -107,8 +109,6 @@ void BPF_STRUCT_OPS(lavd_enqueue, struct task_struct *p, u64 enq_flags)
 
 	if (idle >= 0)
 		scxx_kick_cpu(idle, SCX_KICK_IDLE);  /* it serves this queue */
-	else if (victim >= 0)
-		scxx_kick_cpu(victim >> 1, SCX_KICK_PREEMPT);
 }
 
 void BPF_STRUCT_OPS(lavd_dequeue, struct task_struct *p, u64 deq_flags)
