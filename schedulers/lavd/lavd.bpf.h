@@ -28,7 +28,7 @@
 #define LAVD_LC_INH_MAX (LAVD_SCALE / 8)                  /* most a wakee inherits from its waker */
 #define LAVD_SLICE_BOOST_MAX_FT 4                         /* boosted slice <= 4 x slice_max */
 #define LAVD_MAX_RETRY 3
-#define LAVD_PREEMPT_KICK 1                               /* upstream's rule: threshold, later deadline */
+#define LAVD_PREEMPT_DEADLINE 1                           /* upstream's rule: threshold, later deadline */
 #define LAVD_PREEMPT_NOW 2                                /* ours: far more critical, just woken */
 #define LAVD_VICTIM_SCAN 8                                /* CPUs of its domain a task looks at for a victim */
 #define LAVD_WEIGHT_DFL 100                               /* p->scx.weight of nice 0 */

@@ -6,8 +6,8 @@
  *   idle.bpf.c      ops.select_cpu: wake-up accounting, idle-CPU choice (active set, core type,
  *                   wake sync)
  *   queue.bpf.c     ops.enqueue / ops.dispatch / ops.dequeue: domain and per-CPU DSQs
- *   preempt.bpf.c   wake-up preemption (victim choice; immediate or queue-and-kick) and ops.tick
- *                   slice trimming
+ *   preempt.bpf.c   preemption (victim choice; the task goes to the victim's local DSQ) and
+ *                   ops.tick slice trimming
  *   balance.bpf.c   the cross-domain migration plan and stealing at dispatch
  *   sys_stat.bpf.c  the 10 ms system-statistics timer (utilisation, thresholds, time slice) and
  *                   ops.update_idle (idle time per CPU)
@@ -52,16 +52,18 @@
  * wait for a CPU, other tasks there get at most pinned_slice.
  *
  * Preemption. A task that finds no idle CPU looks for a victim among the active CPUs of its domain
- * it may run on (the CPUs that serve the queue it waits in): the waking CPU and its own CPU when
- * they are such CPUs, and two random ones; never a CPU whose task holds a lock (futex boost) or is
- * at least as critical. A task that just woke and is far more critical than the victim's task (at
- * least twice its criticality plus one boost step) goes straight to the victim's local DSQ with
- * SCX_ENQ_PREEMPT, ahead of any queue (two more random active CPUs it may use, of any domain, are
- * tried when none of its own qualifies). Otherwise a task at or above the threshold (upstream's
- * rule), or a far more critical one queued again after its slice, waits in its queue and kicks the
- * candidate running the latest deadline later than its own. The far-more-critical rule departs from
- * upstream (see the README): periodic tasks among CPU hogs sit below a threshold the few most
- * critical tasks of a round set. Below all that, a task gets the CPU at the next tick instead:
+ * it may run on (the CPUs that would serve it from its queue): the waking CPU and its own CPU when
+ * they are such CPUs, and up to eight CPUs of the domain from a random one on; never a CPU whose
+ * task holds a lock (futex boost) or is at least as critical. A task that just woke and is far more
+ * critical than the victim's task (at least twice its criticality plus one boost step) may take
+ * that CPU whatever their deadlines (two more random active CPUs it may use, of any domain, are
+ * tried when none of its own qualifies); a task at or above the threshold (upstream's rule), or a
+ * far more critical one queued again after its slice, may take the candidate running the latest
+ * deadline later than its own. Either way the task goes straight to the victim's local DSQ with
+ * SCX_ENQ_PREEMPT, ahead of any queue; upstream queues it and kicks the victim, which then runs the
+ * queue's head, often another task (see the README). The far-more-critical rule departs from
+ * upstream too: periodic tasks among CPU hogs sit below a threshold the few most critical tasks of
+ * a round set. Below all that, a task gets the CPU at the next tick instead:
  * ops.tick ends the running task's slice (after slice_min) when the head of its CPU's queue has an
  * earlier deadline, unless the running task is far more critical than that head.
  *

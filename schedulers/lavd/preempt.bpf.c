@@ -1,26 +1,27 @@
 /* schedulers/lavd/preempt.bpf.c: preemption. A task enqueued with no idle CPU to go to looks for a
- * victim among the active CPUs of its domain that it may run on (the CPUs that serve the queue it
- * waits in): the waking CPU and its own CPU when they are such CPUs, and up to eight CPUs of the
- * domain from a random one on; a waking task may also try two random active CPUs of any domain
- * (may_preempt says how each may be preempted). ops.enqueue then puts the task straight on the
- * victim's CPU (SCX_ENQ_PREEMPT). ops.tick trims slices: a task yields when an earlier deadline
- * waits in its CPU's queue (after --slice-min-us) unless it is far more critical than that task,
- * boosted slices end once others wait, and tasks sharing a CPU with waiting pinned tasks stop after
- * --pinned-slice-us. */
+ * victim among the active CPUs of its domain that it may run on (the CPUs that would serve it from
+ * its queue, so a preemption stays where the task would run anyway): the waking CPU and its own
+ * CPU when they are such CPUs, and up to eight CPUs of the domain from a random one on; a waking
+ * task may also try two random active CPUs of any domain (may_preempt says how each may be
+ * preempted). ops.enqueue then puts the task straight on the victim's CPU (SCX_ENQ_PREEMPT).
+ * ops.tick trims slices: a task yields when an earlier deadline waits in its CPU's queue (after
+ * --slice-min-us) unless it is far more critical than that task, boosted slices end once others
+ * wait, and tasks sharing a CPU with waiting pinned tasks stop after --pinned-slice-us. */
 #include "lavd.bpf.h"
 
 /* How may a task of latency criticality lat_cri and deadline vdeadline take CPU c's running task's
  * place? Never a lock holder's, nor that of a task at least as critical.
  *  - Upstream's rule: the task is at or above the threshold and the victim runs a later deadline:
- *    LAVD_PREEMPT_KICK. Upstream queues the task and kicks the victim's CPU to pick it up; we put it
- *    on the victim's CPU, as the queue's head can be another task (see ops.enqueue).
+ *    LAVD_PREEMPT_DEADLINE. Upstream queues the task and kicks the victim's CPU to pick it up; we
+ *    put it on the victim's CPU, as the queue's head can be another task (see ops.enqueue).
  *  - Ours in addition (see the README), for a task far more critical than the victim (at least twice
  *    its criticality plus one boost step): right after a wake-up, LAVD_PREEMPT_NOW, the task goes
- *    to the victim's CPU whatever their deadlines; queued again after its slice, LAVD_PREEMPT_KICK
- *    when the victim's deadline is later. A periodic task among CPU hogs sits below a threshold set
- *    by the few most critical tasks of the round; once it is late (or its slice ran out) its
- *    runtime and deadline grow like a hog's, and hogs that waited longer sort ahead of it. A task takes a CPU at once at most once per wake-up, and otherwise at most once per
- *    slice, so hogs keep the rest. */
+ *    to the victim's CPU whatever their deadlines; queued again after its slice,
+ *    LAVD_PREEMPT_DEADLINE when the victim's deadline is later. A periodic task among CPU hogs sits
+ *    below a threshold set by the few most critical tasks of the round; once it is late (or its
+ *    slice ran out) its runtime and deadline grow like a hog's, and hogs that waited longer sort
+ *    ahead of it. A task takes a CPU at once at most once per wake-up, and otherwise at most once
+ *    per slice, so hogs keep the rest. */
 static __always_inline u32 may_preempt(const struct lavd_cpu_ctx *c, u64 vdeadline, u32 lat_cri, bool wakeup)
 {
 	u64 vdl = c->running_deadline;
@@ -32,10 +33,10 @@ static __always_inline u32 may_preempt(const struct lavd_cpu_ctx *c, u64 vdeadli
 		if (wakeup)
 			return LAVD_PREEMPT_NOW;
 		if ((s64)(vdl - vdeadline) > 0)
-			return LAVD_PREEMPT_KICK;
+			return LAVD_PREEMPT_DEADLINE;
 	}
 	if (lat_cri >= sys_stat.thr_lat_cri && (s64)(vdl - vdeadline) > 0)
-		return LAVD_PREEMPT_KICK;
+		return LAVD_PREEMPT_DEADLINE;
 	return 0;
 }
 
@@ -62,7 +63,7 @@ static __always_inline void consider_victim(s32 cpu, const struct cpumask *allow
 	if (now_only && how != LAVD_PREEMPT_NOW)
 		return;
 	if (how > best->how ||
-	    (how == LAVD_PREEMPT_KICK && how == best->how && (s64)(c->running_deadline - best->deadline) > 0)) {
+	    (how == LAVD_PREEMPT_DEADLINE && how == best->how && (s64)(c->running_deadline - best->deadline) > 0)) {
 		best->cpu = cpu;
 		best->how = how;
 		best->deadline = c->running_deadline;
@@ -100,14 +101,15 @@ int lavd_find_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat
 
 	if (!lat_cri || !active || !dom || !tmp)
 		return -1;
-	/* the CPUs that serve the queue the task waits in */
+	/* the CPUs that would serve the task from its queue */
 	bpf_cpumask_and(tmp, p->cpus_ptr, active);
 	bpf_cpumask_and(tmp, (const struct cpumask *)tmp, dom);
 	allowed = (const struct cpumask *)tmp;
 	/* candidates (each only if in `allowed`): the waking CPU (no IPI: an interrupt that woke the
-	 * task reschedules on its way out), the task's own CPU (warm cache), and two random ones. For a
-	 * queue-and-kick preemption the latest running deadline wins; for an immediate one the first
-	 * candidate that allows it, so the waking CPU when it can */
+	 * task reschedules on its way out), the task's own CPU (warm cache), and up to LAVD_VICTIM_SCAN
+	 * CPUs of the domain. For a deadline preemption (LAVD_PREEMPT_DEADLINE) the latest running
+	 * deadline wins; for an immediate one the first candidate that allows it, so the waking CPU
+	 * when it can */
 	consider_victim(bpf_get_smp_processor_id(), allowed, vdeadline, lat_cri, wakeup, false, &best);
 	consider_victim(scx_bpf_task_cpu(p), allowed, vdeadline, lat_cri, wakeup, false, &best);
 	scan_domain(dom_id, allowed, vdeadline, lat_cri, wakeup, &best);

@@ -65,43 +65,55 @@ probe_metrics() {
 }
 
 # Run-queue latency of the periodic tasks: the time from the kernel's wake-up of a task (the
-# sched_waking event, after the timer interrupt was handled) to the task starting on a CPU
-# (sched_switch to it). It is the part of the wake-up latency the scheduler controls; the rest is
-# how late the timer interrupt arrives, which under QEMU's round robin of vCPUs depends on when the
-# vCPU gets its turn (docs/benchmarks.md). rq_trace_start COMM before the run, rq_trace_metrics
-# after it: figures rq_p50_us, rq_p99_us, rq_p999_us, rq_max_us and the CDF "cdf rq_us". The two
-# events are filtered in the kernel to COMM, so the trace holds only the periodic tasks.
-RQ_TRACE=/sys/kernel/tracing
+# sched_waking event, raised in the timer interrupt) to the task starting on a CPU (sched_switch to
+# it). It is the part of the wake-up latency the scheduler controls; the rest is how late the timer
+# interrupt arrives, which under QEMU's round robin of vCPUs depends on when the vCPU gets its turn
+# (docs/benchmarks.md). rq_trace_start COMM before the run (it sets an EXIT trap that removes the
+# trace), rq_trace_metrics after it: figures rq_p50_us, rq_p99_us, rq_p999_us, rq_max_us and the CDF
+# "cdf rq_us". The trace is a tracing instance of its own (the global buffer is left alone) on the
+# mono clock, with both events filtered in the kernel to COMM (sched_switch in either direction).
+RQ_TRACE=/sys/kernel/tracing/instances/scxx-rq
 rq_trace_start() {
-    [ -w "$RQ_TRACE/tracing_on" ] || { echo "tracefs is not mounted at $RQ_TRACE"; return 1; }
-    echo 0 > "$RQ_TRACE/tracing_on" && echo > "$RQ_TRACE/trace" &&
+    [ -d /sys/kernel/tracing/instances ] || { echo "tracefs is not mounted at /sys/kernel/tracing"; return 1; }
+    rq_trace_stop
+    trap rq_trace_stop EXIT
+    mkdir "$RQ_TRACE" && echo mono > "$RQ_TRACE/trace_clock" &&
     echo 4096 > "$RQ_TRACE/buffer_size_kb" &&
     echo "comm == \"$1\"" > "$RQ_TRACE/events/sched/sched_waking/filter" &&
-    echo "next_comm == \"$1\"" > "$RQ_TRACE/events/sched/sched_switch/filter" &&
+    echo "prev_comm == \"$1\" || next_comm == \"$1\"" > "$RQ_TRACE/events/sched/sched_switch/filter" &&
     echo 1 > "$RQ_TRACE/events/sched/sched_waking/enable" &&
     echo 1 > "$RQ_TRACE/events/sched/sched_switch/enable" &&
     echo 1 > "$RQ_TRACE/tracing_on" || { echo "cannot set up the sched_waking/sched_switch trace"; return 1; }
 }
+# rq_trace_stop: tracing off and the instance removed (nothing when there is none).
 rq_trace_stop() {
+    [ -d "$RQ_TRACE" ] || return 0
     echo 0 > "$RQ_TRACE/tracing_on"
     echo 0 > "$RQ_TRACE/events/sched/sched_waking/enable"
     echo 0 > "$RQ_TRACE/events/sched/sched_switch/enable"
-    echo 0 > "$RQ_TRACE/events/sched/sched_waking/filter"
-    echo 0 > "$RQ_TRACE/events/sched/sched_switch/filter"
+    rmdir "$RQ_TRACE"
 }
-# Fails when the trace lost events (a full buffer would bias the figures) or holds no pair.
+# Fails when the ring buffer overwrote or dropped events (the figures would be biased) or the trace
+# holds no pair. A wake-up with no switch-in before the task next switches out (it was woken while
+# still on its CPU) is dropped, so a later switch-in does not pair with it.
 rq_trace_metrics() {
-    rq_trace_stop
-    grep -q 'LOST' "$RQ_TRACE/trace" && { echo "the run-queue latency trace lost events"; return 1; }
+    echo 0 > "$RQ_TRACE/tracing_on"
+    if cat "$RQ_TRACE"/per_cpu/cpu*/stats | awk '/^(overrun|commit overrun|dropped events):/ && $NF > 0 { bad = 1 } END { exit !bad }'; then
+        echo "the run-queue latency trace lost events (ring buffer full)"; return 1
+    fi
     awk '
-    /sched_waking:/ { for (i = 1; i <= NF; i++) {
-                          if ($i ~ /^pid=/) pid = substr($i, 5)
-                          if ($i ~ /^[0-9]+\.[0-9]+:$/) ts = substr($i, 1, length($i) - 1) }
-                      woke[pid] = ts; next }
-    /sched_switch:/ { for (i = 1; i <= NF; i++) {
-                          if ($i ~ /^next_pid=/) pid = substr($i, 10)
-                          if ($i ~ /^[0-9]+\.[0-9]+:$/) ts = substr($i, 1, length($i) - 1) }
-                      if (pid in woke) { printf "%d\n", (ts - woke[pid]) * 1000000 + 0.5; delete woke[pid] } }
+    # the event name field; the timestamp is the field before it, the event fields follow it
+    function event(name,   k) { for (k = 1; k <= NF; k++) if ($k == name) return k; return 0 }
+    function field(k, key,   i) { for (i = k + 1; i <= NF; i++) if (index($i, key "=") == 1) return substr($i, length(key) + 2); return "" }
+    function stamp(k,   t) { t = $(k - 1); if (t !~ /^[0-9]+\.[0-9]+:$/) return ""; return substr(t, 1, length(t) - 1) }
+    (k = event("sched_waking:")) { t = stamp(k); p = field(k, "pid"); if (t != "" && p != "") woke[p] = t; next }
+    (k = event("sched_switch:")) {
+        t = stamp(k); if (t == "") next
+        p = field(k, "prev_pid"); if (p in woke) delete woke[p]
+        p = field(k, "next_pid")
+        if (p in woke) { printf "%d\n", (t - woke[p]) * 1000000 + 0.5; delete woke[p] }
+    }
     ' "$RQ_TRACE/trace" | sort -n | uniq -c | awk '{print $2, $1}' | latency_metrics rq ||
         { echo "no run-queue latency sample in the trace"; return 1; }
+    rq_trace_stop
 }
