@@ -4,9 +4,8 @@
  * CPU's domain DSQ (or that CPU's own DSQ with --per-cpu-dsq), ordered by virtual deadline, and the
  * idle CPU of its domain is woken for it; with none, a task that may preempt a victim CPU
  * (preempt.bpf.c) goes straight to that CPU's local DSQ instead (SCX_ENQ_PREEMPT); pinned tasks go
- * to their CPU. ops.dispatch serves the CPU's
- * own queues and then steals from neighbour domains (balance.bpf.c). ops.dequeue keeps the
- * pinned-task count straight. */
+ * to their CPU. ops.dispatch serves the CPU's own queues and then steals from neighbour domains
+ * (balance.bpf.c). ops.dequeue keeps the pinned-task count straight. */
 #include "lavd.bpf.h"
 
 /* Claims an idle CPU that may run p, nearest first: p's CPU, its domain, any active CPU; with no
