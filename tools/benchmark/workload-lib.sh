@@ -30,7 +30,8 @@ latency_metrics() {
     }'
 }
 
-# samples_histogram FILE...: one value per line -> "VALUE COUNT" ascending (for latency_metrics).
+# samples_histogram [FILE...]: one value per line (stdin without FILE) -> "VALUE COUNT" ascending
+# (for latency_metrics).
 samples_histogram() { cat "$@" | sort -n | uniq -c | awk '{print $2, $1}'; }
 
 # hogs N SECS: N CPU hogs (stress-ng --cpu, int64 method) for SECS seconds in the background; their
@@ -113,7 +114,7 @@ rq_trace_metrics() {
         p = field(k, "next_pid")
         if (p in woke) { printf "%d\n", (t - woke[p]) * 1000000 + 0.5; delete woke[p] }
     }
-    ' "$RQ_TRACE/trace" | sort -n | uniq -c | awk '{print $2, $1}' | latency_metrics rq ||
+    ' "$RQ_TRACE/trace" | samples_histogram | latency_metrics rq ||
         { echo "no run-queue latency sample in the trace"; return 1; }
     rq_trace_stop
 }
