@@ -72,9 +72,10 @@ static __always_inline void consider_victim(s32 cpu, const struct cpumask *allow
 
 /* Up to LAVD_VICTIM_SCAN CPUs of domain dom_id as candidates, from a random one on: every CPU of a
  * small domain, so tasks waking together (periodic tasks on a common timer) each find a victim
- * where two random picks would collide and leave some queued behind tasks that waited longer. */
+ * where two random picks would collide and leave some queued behind tasks that waited longer.
+ * seen_a and seen_b, already considered, are not looked at again. */
 static __always_inline void scan_domain(u32 dom_id, const struct cpumask *allowed, u64 vdeadline, u32 lat_cri,
-					bool wakeup, struct victim *best)
+					bool wakeup, s32 seen_a, s32 seen_b, struct victim *best)
 {
 	struct lavd_cpdom_ctx *d = get_cpdom_ctx(dom_id);
 	u32 i, n, start;
@@ -86,7 +87,7 @@ static __always_inline void scan_domain(u32 dom_id, const struct cpumask *allowe
 	bpf_for(i, 0, n) {
 		u32 key = d->cpu_off + (start + i) % d->nr_cpus, *cpu = bpf_map_lookup_elem(&cpdom_cpus, &key);
 
-		if (cpu)
+		if (cpu && (s32)*cpu != seen_a && (s32)*cpu != seen_b)
 			consider_victim((s32)*cpu, allowed, vdeadline, lat_cri, wakeup, false, best);
 	}
 }
@@ -98,6 +99,7 @@ int lavd_find_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat
 	struct victim best = { .cpu = -1 };
 	const struct cpumask *allowed;
 	struct lavd_cpu_ctx *victim, *self;
+	s32 self_cpu = bpf_get_smp_processor_id(), own_cpu = scx_bpf_task_cpu(p);
 
 	if (!lat_cri || !active || !dom || !tmp)
 		return -1;
@@ -110,9 +112,9 @@ int lavd_find_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat
 	 * CPUs of the domain. For a deadline preemption (LAVD_PREEMPT_DEADLINE) the latest running
 	 * deadline wins; for an immediate one the first candidate that allows it, so the waking CPU
 	 * when it can */
-	consider_victim(bpf_get_smp_processor_id(), allowed, vdeadline, lat_cri, wakeup, false, &best);
-	consider_victim(scx_bpf_task_cpu(p), allowed, vdeadline, lat_cri, wakeup, false, &best);
-	scan_domain(dom_id, allowed, vdeadline, lat_cri, wakeup, &best);
+	consider_victim(self_cpu, allowed, vdeadline, lat_cri, wakeup, false, &best);
+	consider_victim(own_cpu, allowed, vdeadline, lat_cri, wakeup, false, &best);
+	scan_domain(dom_id, allowed, vdeadline, lat_cri, wakeup, self_cpu, own_cpu, &best);
 	/* a task put straight on the victim's CPU may go to any active CPU it may use: with every CPU of
 	 * its domain taken (say, by other periodic tasks), two more random ones, of any domain, are
 	 * tried (there is no and-not kfunc to leave its own domain out) */
@@ -130,7 +132,7 @@ int lavd_find_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat
 	 * concurrent preemptor, give up: the task waits in its queue */
 	if (__sync_val_compare_and_swap(&victim->running_deadline, best.deadline, 0) != best.deadline)
 		return -1;
-	self = get_cpu_ctx(bpf_get_smp_processor_id());
+	self = get_cpu_ctx(self_cpu);
 	if (self)
 		self->nr_preempt++;
 	stat_inc(LAVD_STAT_PREEMPT);
