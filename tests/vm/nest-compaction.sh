@@ -16,8 +16,10 @@ pid=""
 cleanup() { [ -n "$hogs" ] && kill -KILL $hogs 2>/dev/null; [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null; }
 trap cleanup EXIT
 
-# compaction DELAY_US EARLY_S SHRINK_BY_S: after the stop the nest must keep all its CPUs for the
-# first EARLY_S seconds (0: not checked), have shrunk by SHRINK_BY_S, with the demotions counted by
+# compaction DELAY_US EARLY_S SHRINK_BY_S MIN_FULL: the load runs until the primary nest holds at
+# least MIN_FULL CPUs, more than it keeps idle (with a 0.5 s delay scx-run's own sampling keeps
+# about 2 there, with 2 ms 0 or 1), so that it can be seen to shrink. After the stop the nest must
+# keep all its CPUs for the first EARLY_S seconds (0: not checked), have shrunk by SHRINK_BY_S, with the demotions counted by
 # the timer callbacks, and from then on be back at its size under load only while a core promoted
 # since is within its delay: a wake-up on a core outside the nest (the sampling itself, and on
 # PREEMPT_RT per-CPU kernel threads on sched_ext) promotes it, counted in promoted_to_primary, and
@@ -32,7 +34,15 @@ compaction() {
     wait_scx_state enabled 20 || { cat /tmp/run.log; fail "nest never enabled"; }
     hogs=""
     for i in 1 2 3 4; do scxx-duty 1900 90 60 & hogs="$hogs $!"; done
+    # At least 2 s of load, and until the primary nest holds MIN_FULL CPUs (nest packs the tasks:
+    # some may run on reserve cores, not promoted, for a while).
     sleep 2
+    tries=0
+    until n=$(stat_last /tmp/run.log nr_primary) && [ "$n" -ge "$4" ]; do
+        tries=$((tries + 1))
+        [ "$tries" -le 40 ] || { tail -20 /tmp/run.log; fail "delay $1: after 10 s 4 busy tasks filled only ${n:-no} CPUs of the primary nest (want >= $4)"; }
+        sleep 0.2
+    done
     echo "MARK-STOP" >> /tmp/run.log   # builtins only from here until the sleep below ends
     kill -STOP $hogs
     sleep 4
@@ -69,7 +79,7 @@ compaction() {
     smaller=${smaller#smaller_pct=}; shrunk=${shrunk#shrunk_at=}; demoted=${demoted#demoted=}
     echo "RESULT delay ${1} us: primary nest $full CPUs under load; after the stop (s:CPUs, + within a promotion's delay)${trace#trace=};" \
          "first smaller at ${shrunk} s, from then on smaller in ${smaller}% of the samples, smaller or just promoted in ${explained}%; demoted by timers: $demoted"
-    [ "$full" -ge 2 ] || { tail -20 /tmp/run.log; fail "delay $1: 4 busy tasks filled only $full CPUs of the primary nest"; }
+    [ "$full" -ge "$4" ] || { tail -20 /tmp/run.log; fail "delay $1: 4 busy tasks filled only $full CPUs of the primary nest"; }
     # Idle cores stay out: a core back in the nest must have been promoted within its delay.
     [ "$shrunk" != never ] || { grep -A12 MARK-STOP /tmp/run.log | tail -40; fail "delay $1: the primary nest never shrank after the load stopped"; }
     [ "$explained" -ge 85 ] || { grep -A12 MARK-STOP /tmp/run.log | tail -40; fail "delay $1: after it first shrank the primary nest was neither smaller nor just promoted in $((100 - explained))% of the samples (want <= 15%)"; }
@@ -82,7 +92,7 @@ compaction() {
     [ "$errors" = 0 ] || fail "delay $1: timer errors counted: timer_errors=$errors in the last stats line"
 }
 
-compaction 500000 0.3 3.5
+compaction 500000 0.3 3.5 3
 echo "ok: cores stay in the nest until the 0.5 s delay has passed, then leave"
-compaction 2000 0 0.5
+compaction 2000 0 0.5 2
 echo "ok: with the default 2 ms delay idle cores leave the nest at once"
