@@ -39,6 +39,7 @@
 #include "scxx/bpf_maps.hpp"
 #include "scxx/log.hpp"
 #include "scxx/result.hpp"
+#include "scxx/observer.hpp"
 #include "scxx/skeleton.hpp"
 #include "scxx/topology.hpp"
 
@@ -187,25 +188,6 @@ std::string cgroup_name(const std::map<uint64_t, std::string>& paths, uint64_t i
     return it != paths.end() ? it->second : fmt::format("id {}", id);
 }
 
-// Waits until `duration` passes (forever when empty) or SIGINT/SIGTERM arrives (they are blocked).
-void wait_for_end(const sigset_t& sigs, std::optional<double> duration) {
-    if (!duration) {
-        int sig = 0;
-        sigwait(&sigs, &sig);
-        return;
-    }
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(*duration);
-    for (;;) {
-        auto left = deadline - std::chrono::steady_clock::now();
-        if (left <= std::chrono::nanoseconds(0)) return;
-        auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
-        timespec ts{static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
-        int r = sigtimedwait(&sigs, nullptr, &ts);
-        if (r > 0) return;                          // SIGINT/SIGTERM
-        if (r < 0 && errno == EAGAIN) return;       // duration over
-    }                                               // EINTR: wait again
-}
-
 int run(const Options& o, unsigned nr_cpus, const sigset_t& sigs) {
     auto root_id = cgroup_root_id(o.cgroup_root);
     if (!root_id) {
@@ -251,7 +233,7 @@ int run(const Options& o, unsigned nr_cpus, const sigset_t& sigs) {
     timespec mono{};
     clock_gettime(CLOCK_MONOTONIC, &mono);  // bpf_ktime_get_ns() is CLOCK_MONOTONIC
     uint64_t start_ns = static_cast<uint64_t>(mono.tv_sec) * 1000000000ull + static_cast<uint64_t>(mono.tv_nsec);
-    wait_for_end(sigs, o.duration);
+    scxx::wait_for_signal_or_timeout(sigs, o.duration);
     link->reset();  // no more writers: the counters below are final
     double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -300,16 +282,7 @@ int run(const Options& o, unsigned nr_cpus, const sigset_t& sigs) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    // SIGINT/SIGTERM end the observation window: block them now, take them with sigtimedwait.
-    sigset_t sigs;
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGINT);
-    sigaddset(&sigs, SIGTERM);
-    sigprocmask(SIG_BLOCK, &sigs, nullptr);
-
-    scxx::set_log_sink([](scxx::LogLevel, std::string_view text) {
-        std::fprintf(stderr, "scx-corun: %.*s\n", static_cast<int>(text.size()), text.data());
-    });
+    const sigset_t sigs = scxx::start_observer("scx-corun");  // SIGINT/SIGTERM end the window
     auto topo = scxx::Topology::read("/");
     if (!topo) {
         std::fprintf(stderr, "scx-corun: error: %s\n", topo.error().what().c_str());
