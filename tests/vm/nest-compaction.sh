@@ -40,7 +40,7 @@ compaction() {
     tries=0
     until n=$(stat_last /tmp/run.log nr_primary) && [ "$n" -ge "$4" ]; do
         tries=$((tries + 1))
-        [ "$tries" -le 40 ] || { tail -20 /tmp/run.log; fail "delay $1: after 10 s 4 busy tasks filled only ${n:-no} CPUs of the primary nest (want >= $4)"; }
+        [ "$tries" -le 40 ] || { tail -20 /tmp/run.log; fail "delay $1: after 2 s and 40 more looks 4 busy tasks filled only ${n:-no} CPUs of the primary nest (want >= $4)"; }
         sleep 0.2
     done
     echo "MARK-STOP" >> /tmp/run.log   # builtins only from here until the sleep below ends
@@ -79,7 +79,7 @@ compaction() {
     smaller=${smaller#smaller_pct=}; shrunk=${shrunk#shrunk_at=}; demoted=${demoted#demoted=}
     echo "RESULT delay ${1} us: primary nest $full CPUs under load; after the stop (s:CPUs, + within a promotion's delay)${trace#trace=};" \
          "first smaller at ${shrunk} s, from then on smaller in ${smaller}% of the samples, smaller or just promoted in ${explained}%; demoted by timers: $demoted"
-    [ "$full" -ge "$4" ] || { tail -20 /tmp/run.log; fail "delay $1: 4 busy tasks filled only $full CPUs of the primary nest"; }
+    [ "$full" -ge "$4" ] || { tail -20 /tmp/run.log; fail "delay $1: the primary nest held $4 CPUs under load, then only $full as the load stopped (want >= $4)"; }
     # Idle cores stay out: a core back in the nest must have been promoted within its delay.
     [ "$shrunk" != never ] || { grep -A12 MARK-STOP /tmp/run.log | tail -40; fail "delay $1: the primary nest never shrank after the load stopped"; }
     [ "$explained" -ge 85 ] || { grep -A12 MARK-STOP /tmp/run.log | tail -40; fail "delay $1: after it first shrank the primary nest was neither smaller nor just promoted in $((100 - explained))% of the samples (want <= 15%)"; }

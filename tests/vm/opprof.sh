@@ -7,18 +7,22 @@
 . /lib/scxx.sh
 
 pid=""
-cleanup() { [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null; }
+duty=""
+cleanup() { [ -n "$duty" ] && kill -KILL $duty 2>/dev/null; [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null; }
 trap cleanup EXIT
 
 scx-run --sched simple > /tmp/run.log 2>&1 &
 pid=$!
 wait_scx_state enabled 20 || { cat /tmp/run.log; fail "simple never enabled"; }
 
-# work for the dispatcher: more runnable tasks than CPUs, sleeping and waking
-for i in 1 2 3 4 5 6; do scxx-duty 2000 60 4 & done
+# work for the dispatcher: 6 tasks, each busy 60% of every 2 ms, on 4 CPUs: they sleep and wake all
+# the time, and often find every CPU taken
+duty=""
+for i in 1 2 3 4 5 6; do scxx-duty 2000 60 4 & duty="$duty $!"; done
 scx-opprof --prog simple_dispatch --duration 2 > /tmp/opprof.out 2> /tmp/opprof.err ||
     { cat /tmp/opprof.out /tmp/opprof.err; fail "scx-opprof failed under simple"; }
-sleep 3   # the duty tasks end
+wait $duty; duty=""
+grep -q '^scx-opprof: attached prog=simple_dispatch id=' /tmp/opprof.err || { cat /tmp/opprof.err; fail "no 'attached' line on stderr"; }
 cat /tmp/opprof.out
 line=$(grep '^opprof: prog=simple_dispatch ' /tmp/opprof.out) || fail "no report line for simple_dispatch"
 calls=$(echo "$line" | sed -n 's/.* calls=\([0-9]*\) .*/\1/p')

@@ -46,6 +46,7 @@ HEADLINE = {
     "cyclictest": ("wake_p99_us",),
     "fairness": ("jain_index",),
     "fork-exec": ("exec_per_s",),
+    "dispatch-tail": ("dispatch_p99_x_p50",),
 }
 BPF_OP_METRICS = {"bpf_ns_per_op": "ns/op", "bpf_calls_per_op": "calls/op"}
 BPF_PROG_WORKLOAD = "pipe"      # the workload whose bpf.<prog>.* figures the per-program table shows

@@ -4,8 +4,13 @@
 //
 //   opprof: prog=lavd_dispatch id=42 calls=N p50_ns=A p99_ns=B p999_ns=C max_ns=D elapsed=T.TTs
 //
-// p50/p99/p999 are the lower bounds of their histogram buckets (within 25% below the true value);
-// max is exact. Every figure includes the trampoline's own cost (see opprof.bpf.c).
+// Once both programs are attached it says so on stderr ("scx-opprof: attached prog=NAME id=N"), so
+// a script can start its load then. p50/p99/p999 are the lower bounds of their histogram buckets
+// (at most 20% below the true value); max is exact. Every figure includes the trampoline's own cost
+// (see opprof.bpf.c). The callback must run to its end on one CPU without sleeping (dispatch,
+// enqueue, select_cpu, running, stopping, tick, ...): the start time is kept per CPU, so sleepable
+// ones (init, exit, init_task, cgroup_*) would be mistimed. The program is found by name among all
+// loaded struct_ops programs (the newest match), so nothing else may load one of that name meanwhile.
 // Exit status: 0 after a run (also with calls=0), 2 for bad arguments, 1 when it cannot run (no such
 // program loaded, not root, load/attach failure). One line on stderr for each error.
 #include <signal.h>
@@ -34,6 +39,7 @@
 #include "scxx/skeleton.hpp"
 
 #include "opprof_intf.h"
+#include "opprof_percentile.hpp"
 #include "opprof.skel.h"
 
 namespace {
@@ -70,7 +76,8 @@ Options parse_options(int argc, char** argv) {
     }
     if (vm.count("help")) {
         std::printf("usage: scx-opprof --prog NAME [--duration SECS]\n"
-                    "Times every call of one BPF program of the attached sched_ext scheduler.\n");
+                    "Times every call of one BPF program of the attached sched_ext scheduler: a callback\n"
+                    "that runs to its end on one CPU (dispatch, enqueue, select_cpu, running, tick, ...).\n");
         std::ostringstream text;
         text << desc;
         std::printf("%s", text.str().c_str());
@@ -82,7 +89,8 @@ Options parse_options(int argc, char** argv) {
     if (o.prog.empty()) throw UsageError{"--prog: empty name"};
     if (vm.count("duration")) {
         const double d = vm["duration"].as<double>();
-        if (!(d > 0) || !std::isfinite(d) || d > 1e7) throw UsageError{fmt::format("--duration {}: must be > 0 seconds", d)};
+        if (!(d > 0) || !std::isfinite(d) || d > 1e7)
+            throw UsageError{fmt::format("--duration {}: must be more than 0 and at most 1e7 seconds", d)};
         o.duration = d;
     }
     return o;
@@ -101,7 +109,7 @@ Result<Target> find_struct_ops_prog(const std::string& name) {
     for (;;) {
         if (bpf_prog_get_next_id(id, &id)) {
             if (errno == ENOENT) break;
-            return scxx::fail(errno, "list the loaded BPF programs");
+            return scxx::fail(errno, "list the loaded BPF programs (scx-opprof needs root: CAP_BPF and CAP_SYS_ADMIN)");
         }
         const int fd = bpf_prog_get_fd_by_id(id);
         if (fd < 0) continue;  // gone meanwhile
@@ -122,22 +130,12 @@ Result<Target> find_struct_ops_prog(const std::string& name) {
     return best;
 }
 
-// Sums a per-CPU u64 array entry over the possible CPUs.
+// The per-CPU values (one per possible CPU) of entry `key` of a u64 per-CPU array.
 Result<std::vector<unsigned long long>> read_percpu(bpf_map* map, __u32 key, int nr_cpus) {
     std::vector<unsigned long long> values(static_cast<size_t>(nr_cpus));
     if (int err = bpf_map__lookup_elem(map, &key, sizeof(key), values.data(), values.size() * sizeof(values[0]), 0))
         return scxx::fail(-err, fmt::format("read {}[{}]", bpf_map__name(map), key));
     return values;
-}
-
-unsigned long long percentile(const std::vector<unsigned long long>& hist, unsigned long long total, double q) {
-    const auto rank = static_cast<unsigned long long>(std::ceil(q * static_cast<double>(total)));
-    unsigned long long seen = 0;
-    for (unsigned i = 0; i < hist.size(); i++) {
-        seen += hist[i];
-        if (seen >= rank && seen > 0) return opprof_bucket_low(i);
-    }
-    return 0;
 }
 
 int run(const Options& o, const sigset_t& sigs) {
@@ -176,6 +174,7 @@ int run(const Options& o, const sigset_t& sigs) {
         std::fprintf(stderr, "scx-opprof: error: %s\n", (!enter ? enter : exit_link).error().what().c_str());
         return kExitRuntime;
     }
+    std::fprintf(stderr, "scx-opprof: attached prog=%s id=%u\n", o.prog.c_str(), target->id);
     const auto start = std::chrono::steady_clock::now();
     scxx::wait_for_signal_or_timeout(sigs, o.duration);
     exit_link->reset();  // no more writers: the counts below are final
@@ -200,8 +199,8 @@ int run(const Options& o, const sigset_t& sigs) {
     }
     for (auto m : *maxes) longest = std::max(longest, m);
     std::printf("opprof: prog=%s id=%u calls=%llu p50_ns=%llu p99_ns=%llu p999_ns=%llu max_ns=%llu elapsed=%.2fs\n",
-                o.prog.c_str(), target->id, calls, percentile(hist, calls, 0.50), percentile(hist, calls, 0.99),
-                percentile(hist, calls, 0.999), longest, elapsed);
+                o.prog.c_str(), target->id, calls, opprof::percentile(hist, calls, 0.50), opprof::percentile(hist, calls, 0.99),
+                opprof::percentile(hist, calls, 0.999), longest, elapsed);
     std::fflush(stdout);
     return 0;
 }

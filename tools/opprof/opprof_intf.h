@@ -6,7 +6,7 @@
 #ifndef SCXX_OPPROF_INTF_H
 #define SCXX_OPPROF_INTF_H
 
-#define OPPROF_NR_BUCKETS 192 /* up to 2^48 ns (78 hours): more than any call takes */
+#define OPPROF_NR_BUCKETS 192 /* below 2^49 ns (156 hours), the last one open-ended: more than any call takes */
 
 static inline unsigned int opprof_high_bit(unsigned long long v)
 {

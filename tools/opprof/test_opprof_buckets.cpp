@@ -1,10 +1,13 @@
 // tools/opprof/test_opprof_buckets.cpp: the histogram's bucketing (opprof_intf.h), which the BPF
 // side counts with and scx-opprof reads back: every value lands in the bucket whose lower bound is
 // at most the value and within 25% of it, buckets are in value order, and opprof_bucket_low inverts
-// opprof_bucket on every bucket boundary. Exit 0 when all hold, 1 with one line per failure.
+// opprof_bucket on every bucket boundary; percentiles (opprof_percentile.hpp) are the lower bound of
+// the bucket holding the nearest-rank sample. Exit 0 when all hold, 1 with one line per failure.
 #include <cstdio>
+#include <vector>
 
 #include "opprof_intf.h"
+#include "opprof_percentile.hpp"
 
 namespace {
 
@@ -40,6 +43,18 @@ int main() {
         expect(b == OPPROF_NR_BUCKETS - 1 || (opprof_bucket_low(b) <= v && (v - opprof_bucket_low(b)) * 4 <= opprof_bucket_low(b)),
                "large values: lower bound within 25%", v);
     }
+    // percentiles: 100 samples, 90 of 1000 ns, 9 of 50000 ns, 1 of 10 ms
+    std::vector<unsigned long long> hist(OPPROF_NR_BUCKETS, 0);
+    hist[opprof_bucket(1000)] += 90;
+    hist[opprof_bucket(50000)] += 9;
+    hist[opprof_bucket(10000000)] += 1;
+    expect(opprof::percentile(hist, 100, 0.50) == opprof_bucket_low(opprof_bucket(1000)), "p50 of 90x1000", 1000);
+    expect(opprof::percentile(hist, 100, 0.90) == opprof_bucket_low(opprof_bucket(1000)), "p90 is the 90th", 1000);
+    expect(opprof::percentile(hist, 100, 0.91) == opprof_bucket_low(opprof_bucket(50000)), "p91 is the 91st", 50000);
+    expect(opprof::percentile(hist, 100, 0.99) == opprof_bucket_low(opprof_bucket(50000)), "p99 is the 99th", 50000);
+    expect(opprof::percentile(hist, 100, 0.999) == opprof_bucket_low(opprof_bucket(10000000)), "p99.9 is the 100th",
+           10000000);
+    expect(opprof::percentile(std::vector<unsigned long long>(OPPROF_NR_BUCKETS, 0), 0, 0.5) == 0, "empty: 0", 0);
     if (failures) return 1;
     std::printf("opprof buckets: ok (%d buckets)\n", OPPROF_NR_BUCKETS);
     return 0;
