@@ -19,14 +19,14 @@ trap cleanup EXIT
 # compaction DELAY_US EARLY_S SHRINK_BY_S MIN_FULL: the load runs until the primary nest holds at
 # least MIN_FULL CPUs, more than it keeps idle (with a 0.5 s delay scx-run's own sampling keeps
 # about 2 there, with 2 ms 0 or 1), so that it can be seen to shrink. After the stop the nest must
-# keep all its CPUs for the first EARLY_S seconds (0: not checked), have shrunk by SHRINK_BY_S, with the demotions counted by
-# the timer callbacks, and from then on be back at its size under load only while a core promoted
-# since is within its delay: a wake-up on a core outside the nest (the sampling itself, and on
-# PREEMPT_RT per-CPU kernel threads on sched_ext) promotes it, counted in promoted_to_primary, and
-# it may stay for DELAY + 0.3 s (the timer, and the stats line sampled up to 0.1 s late). At least
-# 85% of the samples after the first shrink must be smaller or so explained (a core that stays
-# without a promotion behind it fails), and at least 25% smaller (promotions that refill the nest
-# all the time fail too).
+# keep all its CPUs for the first EARLY_S seconds (0: not checked), have shrunk by SHRINK_BY_S, with
+# the demotions counted by the timer callbacks, and from then on be back at its size under load only
+# while a core promoted since is within its delay: a wake-up on a core outside the nest (the
+# sampling itself, and on PREEMPT_RT per-CPU kernel threads on sched_ext) promotes it, counted in
+# promoted_to_primary, and it may stay for DELAY + 0.3 s (the timer, and the stats line sampled up
+# to 0.1 s late). At least 85% of the samples after the first shrink must be smaller or so explained
+# (a core that stays without a promotion behind it fails), and at least 25% smaller (promotions that
+# refill the nest all the time fail too).
 compaction() {
     : > /tmp/run.log
     scx-run --sched nest --delay-us "$1" --stats 0.1 --sampling-ms 20 >> /tmp/run.log 2>&1 &

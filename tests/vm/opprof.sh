@@ -2,8 +2,9 @@
 # vm: cpus=4 timeout=180
 # opprof: scx-opprof times every call of one callback of the attached scheduler (fentry/fexit on
 # its struct_ops program). Under simple with work to dispatch, simple_dispatch is called and timed
-# (over 100 calls in 2 s, p50 <= p99 <= p99.9 <= max); a name no loaded program has, and a missing --prog, are one-line errors
-# (exit 1 and 2) that leave the scheduler attached.
+# (over 100 calls in 2 s, p50 <= p99 <= p99.9 <= max, the "attached" line on stderr); a name no
+# loaded program has, and a missing --prog, are one-line errors (exit 1 and 2) that leave the
+# scheduler attached.
 . /lib/scxx.sh
 
 pid=""

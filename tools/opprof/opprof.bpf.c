@@ -2,10 +2,10 @@
  * of the attached scheduler (say lavd_dispatch). An fentry program notes the time a call starts on
  * its CPU, an fexit program adds the call's duration to a per-CPU histogram (buckets in
  * opprof_intf.h) and keeps the longest. User space points both at the target program before load
- * (bpf_program__set_attach_target) and sums the CPUs.
- * The callbacks it is for (dispatch, enqueue, tick, ...) run to their end on one CPU with preemption
- * off, so calls do not nest on a CPU and one start slot per CPU suffices. The trampoline's own cost (two time reads and the jumps)
- * is in every figure: the durations are an upper bound, for tails and ratios, not for ns per call. */
+ * (bpf_program__set_attach_target) and sums the CPUs. The callbacks it is for (dispatch, enqueue,
+ * tick, ...) run to their end on one CPU with preemption off, so calls do not nest on a CPU and
+ * one start slot per CPU suffices. The trampoline's own cost (two time reads and the jumps) is in
+ * every figure: the durations are an upper bound, for tails and ratios, not for ns per call. */
 #include <vmlinux.h>
 #include <bpf/bpf_helpers.h>
 

@@ -6,7 +6,8 @@
 #ifndef SCXX_OPPROF_INTF_H
 #define SCXX_OPPROF_INTF_H
 
-#define OPPROF_NR_BUCKETS 192 /* below 2^49 ns (156 hours), the last one open-ended: more than any call takes */
+/* buckets up to 2^49 ns (156 hours), the last one open-ended: more than any call takes */
+#define OPPROF_NR_BUCKETS 192
 
 static inline unsigned int opprof_high_bit(unsigned long long v)
 {
