@@ -21,12 +21,15 @@ trap cleanup EXIT
 # about 2 there, with 2 ms 0 or 1), so that it can be seen to shrink. After the stop the nest must
 # keep all its CPUs for the first EARLY_S seconds (0: not checked), have shrunk by SHRINK_BY_S, with
 # the demotions counted by the timer callbacks, and from then on be back at its size under load only
-# while a core promoted since is within its delay: a wake-up on a core outside the nest (the
+# while a core promoted or used since is within its delay: a wake-up on a core outside the nest (the
 # sampling itself, and on PREEMPT_RT per-CPU kernel threads on sched_ext) promotes it, counted in
-# promoted_to_primary, and it may stay for DELAY + 0.3 s (the timer, and the stats line sampled up
-# to 0.1 s late). At least 85% of the samples after the first shrink must be smaller or so explained
-# (a core that stays without a promotion behind it fails), and at least 25% smaller (promotions that
-# refill the nest all the time fail too).
+# promoted_to_primary, one on a nest core waiting for its compaction calls that off (counted in
+# cancelled_compaction: its delay starts again when it next idles), and either core may stay for
+# DELAY + 0.3 s (the timer, and the stats line sampled up to 0.1 s late); a use explains one core
+# above the nest's smallest size since it first shrank, no more (the count does not say which
+# core). At least 85% of the samples after the first shrink must be smaller or so explained (the
+# nest back at full size with no core promoted or used behind it fails), and at least 25% smaller
+# (activity that refills the nest all the time fails too).
 compaction() {
     : > /tmp/run.log
     scx-run --sched nest --delay-us "$1" --stats 0.1 --sampling-ms 20 >> /tmp/run.log 2>&1 &
@@ -47,29 +50,47 @@ compaction() {
     kill -STOP $hogs
     sleep 4
     echo "MARK-END" >> /tmp/run.log    # killing the hogs wakes them: later samples do not count
-    kill -KILL $hogs; hogs=""
-    kill -TERM "$pid"; wait "$pid" || { cat /tmp/run.log; fail "delay $1: scx-run failed"; }
+    # the load is gone (reaped) before the scheduler detaches
+    kill -KILL $hogs; wait $hogs 2>/dev/null; hogs=""
+    kill -TERM "$pid"
+    # A detach that hangs fails here, with the run queues and every task's state on the console,
+    # not at the VM's time limit: seen on 7.3-rt in 2 of ~60 runs with 3 VMs on 2 host cores (the
+    # kernel's disable work waited in synchronize_rcu until the time limit, over 100 s).
+    if ! wait_scx_state disabled 20; then
+        cat /sys/kernel/debug/sched/debug > /dev/console 2>&1
+        echo t > /proc/sysrq-trigger 2>/dev/null
+        fail "delay $1: nest was not detached 20 s after scx-run was told to stop (state: $(scx_state))"
+    fi
+    wait "$pid" || { cat /tmp/run.log; fail "delay $1: scx-run failed"; }
     pid=""
     # The stats lines before the stop, and those between the stop and the end (lib/scxx.sh's parser).
     sed '/^MARK-STOP/,$d' /tmp/run.log > /tmp/pre.log
     sed -n '/^MARK-STOP/,/^MARK-END/p' /tmp/run.log > /tmp/post.log
     pre=$(stat_last /tmp/pre.log nr_primary) || { cat /tmp/run.log; fail "delay $1: no stats line before the stop"; }
     c0=$(stat_last /tmp/pre.log callback_compacted) || fail "delay $1: no callback_compacted before the stop"
-    p0=$(stat_last /tmp/pre.log promoted_to_primary) || fail "delay $1: no promoted_to_primary before the stop"
-    stat_all /tmp/post.log t nr_primary callback_compacted promoted_to_primary > /tmp/post.tab ||
+    stat_all /tmp/post.log t nr_primary callback_compacted promoted_to_primary cancelled_compaction > /tmp/post.tab ||
         { tail -20 /tmp/run.log; fail "delay $1: no usable stats lines after the stop"; }
-    # The primary nest's size in every snapshot after the stop, timed from the first one.
-    # A sample is explained when the nest is smaller than under load, or a promotion was counted
-    # within the last DELAY + 0.3 s (a "+" marks it in the trace).
-    awk -v early="$2" -v pre="$pre" -v c0="$c0" -v p0="$p0" -v hold="$(( $1 / 1000 + 300 ))" '
-        NR == 1 { t0 = $1; full = $2 + 0 > pre + 0 ? $2 : pre; prom = p0 }   # the nest as the load stopped
+    # The primary nest's size in every snapshot after the stop, timed from the first one (whose
+    # counters are the baseline: the load was still stopping). A sample is explained when the nest
+    # is smaller than under load, when a core was promoted within the last DELAY + 0.3 s ("+" in
+    # the trace), or when a nest core was used within that time (a compaction cancelled, "*") and
+    # the nest is at most one core above its smallest size since it first shrank: the count does
+    # not say which core, and the cores scx-run's own sampling keeps busy are used all the time.
+    awk -v early="$2" -v pre="$pre" -v c0="$c0" -v hold="$(( $1 / 1000 + 300 ))" '
+        NR == 1 { t0 = $1; full = $2 + 0 > pre + 0 ? $2 : pre; prom = $4 + 0; canc = $5 + 0 }
         { dt = $1 - t0; n = $2 + 0; c1 = $3
           if ($4 + 0 > prom) { last_prom = dt; prom = $4 + 0 }
+          if ($5 + 0 > canc) { last_use = dt; canc = $5 + 0 }
           promoted = last_prom != "" && (dt - last_prom) * 1000 <= hold
-          trace = trace sprintf(" %.1f:%d%s", dt, n, promoted ? "+" : "")
+          used = last_use != "" && (dt - last_use) * 1000 <= hold
+          trace = trace sprintf(" %.1f:%d%s", dt, n, promoted ? "+" : used ? "*" : "")
           if (dt <= early && (emin == "" || n < emin)) emin = n
-          if (shrunk == "" && n < full) shrunk = dt
-          if (shrunk != "") { after++; if (n < full || promoted) explained++; if (n < full) smaller++ } }
+          if (shrunk == "" && n < full) { shrunk = dt; low = n }
+          if (shrunk != "") {
+              if (n < low) low = n
+              after++
+              if (n < full || promoted || (used && n <= low + 1)) explained++
+              if (n < full) smaller++ } }
         END { printf "full=%d early_min=%s explained_pct=%d smaller_pct=%d shrunk_at=%s demoted=%d trace=%s\n",
                      full, emin == "" ? "-" : emin, after ? 100 * explained / after : 0,
                      after ? 100 * smaller / after : 0, shrunk == "" ? "never" : shrunk, c1 - c0, trace }
@@ -77,12 +98,12 @@ compaction() {
     read -r full emin explained smaller shrunk demoted trace < /tmp/result
     full=${full#full=}; emin=${emin#early_min=}; explained=${explained#explained_pct=}
     smaller=${smaller#smaller_pct=}; shrunk=${shrunk#shrunk_at=}; demoted=${demoted#demoted=}
-    echo "RESULT delay ${1} us: primary nest $full CPUs under load; after the stop (s:CPUs, + within a promotion's delay)${trace#trace=};" \
-         "first smaller at ${shrunk} s, from then on smaller in ${smaller}% of the samples, smaller or just promoted in ${explained}%; demoted by timers: $demoted"
+    echo "RESULT delay ${1} us: primary nest $full CPUs under load; after the stop (s:CPUs, + within a promotion's delay, * within a use's)${trace#trace=};" \
+         "first smaller at ${shrunk} s, from then on smaller in ${smaller}% of the samples, smaller or so explained in ${explained}%; demoted by timers: $demoted"
     [ "$full" -ge "$4" ] || { tail -20 /tmp/run.log; fail "delay $1: the primary nest held $4 CPUs under load, then only $full as the load stopped (want >= $4)"; }
-    # Idle cores stay out: a core back in the nest must have been promoted within its delay.
+    # Idle cores stay out: a core back in the nest must have been promoted or used within its delay.
     [ "$shrunk" != never ] || { grep -A12 MARK-STOP /tmp/run.log | tail -40; fail "delay $1: the primary nest never shrank after the load stopped"; }
-    [ "$explained" -ge 85 ] || { grep -A12 MARK-STOP /tmp/run.log | tail -40; fail "delay $1: after it first shrank the primary nest was neither smaller nor just promoted in $((100 - explained))% of the samples (want <= 15%)"; }
+    [ "$explained" -ge 85 ] || { grep -A12 MARK-STOP /tmp/run.log | tail -40; fail "delay $1: after it first shrank the primary nest was neither smaller nor just promoted or used in $((100 - explained))% of the samples (want <= 15%; trace above)"; }
     [ "$smaller" -ge 25 ] || { grep -A12 MARK-STOP /tmp/run.log | tail -40; fail "delay $1: after it first shrank the primary nest was smaller in only ${smaller}% of the samples (want >= 25%)"; }
     awk -v s="$shrunk" -v b="$3" 'BEGIN { exit !(s <= b) }' || fail "delay $1: the nest shrank only after ${shrunk} s"
     [ "$demoted" -ge 1 ] || fail "delay $1: no core was demoted by its timer"
