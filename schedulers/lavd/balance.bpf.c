@@ -4,7 +4,7 @@
  *   a stealer.
  *   Below --lb-low-util-pct system utilisation there is no plan (stealing within a node and from
  *   overflowing domains still works).
- * - lavd_steal (ops.dispatch, when the CPU's own queues are empty): neighbours nearest first;
+ * - lavd_steal (ops.dispatch, when its domain's queues are empty): neighbours nearest first;
  *   same-node domains (levels 0 and 1) whenever they have waiting tasks, other nodes when this
  *   domain is a stealer and the neighbour a stealee, or when the neighbour has more waiting tasks
  *   than active CPUs. */

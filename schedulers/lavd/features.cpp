@@ -32,7 +32,12 @@ Features decide_features(const Settings& set, const KernelOffers& kernel) {
         f.notes.push_back("lavd: no cpufreq driver: frequency targets are set but have no effect");
     // Paths the BPF code skips by itself (bpf_ksym_exists) on kernels without the kfunc: said here.
     if (!set.no_preemption && !kernel.has_func("scx_bpf_dsq_peek"))
-        f.notes.push_back("lavd: feature off: tick-time yield to an earlier deadline (kernel has no scx_bpf_dsq_peek)");
+        f.notes.push_back(set.per_cpu_dsq ? "lavd: feature off: tick-time yield to an earlier deadline, and serving "
+                                            "the domain's earliest deadline across the per-CPU queues (kernel has "
+                                            "no scx_bpf_dsq_peek; a CPU takes another's tasks only when its own "
+                                            "queue is empty)"
+                                          : "lavd: feature off: tick-time yield to an earlier deadline (kernel has "
+                                            "no scx_bpf_dsq_peek)");
     if (!kernel.has_func("scx_bpf_select_cpu_and"))
         f.notes.push_back("lavd: feature off: the kernel's idle-CPU search (kernel has no scx_bpf_select_cpu_and; "
                           "lavd's own search is used)");

@@ -260,6 +260,88 @@ static __always_inline struct bpf_cpumask *mask_slot(void *map, u32 idx)
 	return m ? m->mask : NULL;
 }
 
+/* --- per-CPU queues: which one a CPU serves next ----------------------------------------------
+ * The domain's earliest waiting deadline goes first, except that a CPU keeps to its own queue's
+ * head when another CPU's head is due less than slice_min_ns before it and is not far more
+ * critical (as may_preempt rates a waking task: at least twice its criticality plus one boost
+ * step): most tasks then run where they were queued, and a dispatch seldom takes another run
+ * queue's lock (see the README). ops.dispatch takes what dispatch_src_cpu names and
+ * ops.tick yields to the same task, so the two agree. Heads are peeked without a lock (the caller
+ * checks that scx_bpf_dsq_peek exists); a head pinned to its CPU cannot move and is passed over. */
+
+/* Another CPU's head that could run on self. */
+static __always_inline struct task_struct *movable_head(u32 *cpu, s32 self)
+{
+	struct task_struct *h;
+
+	if (!cpu || *cpu == (u32)self)
+		return NULL;
+	h = scx_bpf_dsq_peek(*cpu);
+	return h && h->nr_cpus_allowed != 1 ? h : NULL;
+}
+
+/* The other CPU of domain d whose movable head has the earliest deadline; -1 when none. */
+static __always_inline s32 earliest_head_cpu(s32 self, struct lavd_cpdom_ctx *d)
+{
+	u32 i, n = d->nr_cpus, off = d->cpu_off;
+	s32 best = -1;
+	u64 best_vt = 0;
+
+	bpf_for(i, 0, n) {
+		u32 key = off + i, *cpu = bpf_map_lookup_elem(&cpdom_cpus, &key);
+		struct task_struct *h = movable_head(cpu, self);
+
+		if (h && cpu && (best < 0 || (s64)(h->scx.dsq_vtime - best_vt) < 0)) {
+			best = (s32)*cpu;
+			best_vt = h->scx.dsq_vtime;
+		}
+	}
+	return best;
+}
+
+/* The other CPU of domain d whose movable head goes before `own`, self's head (see above), the
+ * earliest such; -1 when none. */
+static __always_inline s32 earlier_head_cpu(s32 self, struct lavd_cpdom_ctx *d, struct task_struct *own)
+{
+	struct task_ctx *ot = get_task_ctx(own), *ht;
+	u64 own_vt = own->scx.dsq_vtime, best_vt = own_vt;
+	u32 i, n = d->nr_cpus, off = d->cpu_off, own_lc = ot ? ot->lat_cri : 0;
+	s32 best = -1;
+
+	bpf_for(i, 0, n) {
+		u32 key = off + i, *cpu = bpf_map_lookup_elem(&cpdom_cpus, &key);
+		struct task_struct *h = movable_head(cpu, self);
+		u64 vt;
+
+		if (!h || !cpu)
+			continue;
+		vt = h->scx.dsq_vtime;
+		if ((s64)(vt - best_vt) >= 0)
+			continue;
+		if ((s64)(vt - (own_vt - slice_min_ns)) >= 0) {  /* within the margin */
+			ht = get_task_ctx(h);
+			if (!ht || ht->lat_cri < 2 * own_lc + LAVD_LC_BOOST)
+				continue;
+		}
+		best = (s32)*cpu;
+		best_vt = vt;
+	}
+	return best;
+}
+
+/* The CPU of domain d whose queue self serves next: another CPU's or its own; -1 when every queue of
+ * the domain is empty (or holds only heads pinned elsewhere). */
+static __always_inline s32 dispatch_src_cpu(s32 self, struct lavd_cpdom_ctx *d)
+{
+	struct task_struct *own = scx_bpf_dsq_peek(self);
+	s32 src;
+
+	if (!own)
+		return earliest_head_cpu(self, d);
+	src = earlier_head_cpu(self, d, own);
+	return src >= 0 ? src : self;
+}
+
 static __always_inline const struct cpumask *cpdom_cpumask(u32 id)
 {
 	return (const struct cpumask *)mask_slot(&cpdom_masks, id);

@@ -64,8 +64,8 @@
  * queue's head, often another task (see the README). The far-more-critical rule departs from
  * upstream too: periodic tasks among CPU hogs sit below a threshold the few most critical tasks of
  * a round set. Below all that, a task gets the CPU at the next tick instead:
- * ops.tick ends the running task's slice (after slice_min) when the head of its CPU's queue has an
- * earlier deadline, unless the running task is far more critical than that head.
+ * ops.tick ends the running task's slice (after slice_min) when the task its CPU would dispatch
+ * next has an earlier deadline, unless the running task is far more critical than that task.
  *
  * Interrupt context. A wake-up from an interrupt names whatever task it interrupted as `current`;
  * counting that as a wake-up by that task would make CPU hogs look like wakers. The wake-up
@@ -75,14 +75,17 @@
  *
  * Compute domains. User space (cpdom.cpp) splits the online CPUs into domains, one per NUMA node x
  * LLC x core type, with neighbour lists ordered by distance (4 levels). Each domain has a DSQ
- * ordered by deadline (--per-cpu-dsq: each CPU has one instead). A CPU dispatches from its own
- * queue(s), then steals: from same-node neighbours whenever they have work, from other nodes when
+ * ordered by deadline, and a CPU dispatches from it. With --per-cpu-dsq each CPU has one instead: a
+ * CPU serves its own queue's head unless another CPU's head in its domain is due more than
+ * slice_min before it or is far more critical (or its own queue is empty), so most tasks run where
+ * they were queued and a dispatch seldom takes another run queue's lock (see the README). Then it
+ * steals: from same-node neighbours whenever they have work, from other nodes when
  * the 10 ms plan marked its domain a stealer and the neighbour a stealee (load per capacity 25%
  * below / above the mean; no plan below --lb-low-util-pct) or the neighbour has more waiting
  * tasks than active CPUs. An enqueued task that finds an idle active CPU goes straight to that CPU's
  * local DSQ when the CPU is in another domain (it would not serve this domain's queue) or when
- * system utilisation is below --lb-local-dsq-util-pct; otherwise it waits in its domain's queue and
- * the idle CPU is woken for it.
+ * system utilisation is below --lb-local-dsq-util-pct; otherwise it waits in its domain's (or CPU's)
+ * queue and the idle CPU is woken for it.
  *
  * Utilisation. ops.update_idle times each CPU's idle periods (the kernel keeps its own idle
  * tracking: SCX_OPS_KEEP_BUILTIN_IDLE). Every 10 ms a CPU's utilisation is the time it did not

@@ -46,7 +46,10 @@ scxx::OptionList<Settings> option_list() {
         .rodata("no_slice_boost");
     o.flag("no-freq-scaling", &Settings::no_freq_scaling, "set no CPU frequency targets");
     o.flag("no-futex-boost", &Settings::no_futex_boost, "do not trace futexes for the lock-holder boost");
-    o.flag("per-cpu-dsq", &Settings::per_cpu_dsq, "one deadline queue per CPU instead of one per compute domain")
+    o.flag("per-cpu-dsq", &Settings::per_cpu_dsq,
+           "one deadline queue per CPU instead of one per compute domain: a CPU takes another's head only when "
+           "its own queue is empty or that head is due more than --slice-min-us before its own or is far more "
+           "critical (fewer migrations, less BPF time; see the README for its latency)")
         .rodata("per_cpu_dsq");
     o.cpulist("cpu-pref-order", &Settings::cpu_pref_order, {"auto"},
               "CPU preference order for core compaction, e.g. 0-3,7-4 (auto = from the topology)");

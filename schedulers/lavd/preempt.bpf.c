@@ -4,9 +4,10 @@
  * CPU when they are such CPUs, and up to eight CPUs of the domain from a random one on; a waking
  * task may also try two random active CPUs of any domain (may_preempt says how each may be
  * preempted). ops.enqueue then puts the task straight on the victim's CPU (SCX_ENQ_PREEMPT).
- * ops.tick trims slices: a task yields when an earlier deadline waits in its CPU's queue (after
- * --slice-min-us) unless it is far more critical than that task, boosted slices end once others
- * wait, and tasks sharing a CPU with waiting pinned tasks stop after --pinned-slice-us. */
+ * ops.tick trims slices: a task yields when the task its CPU would dispatch next has an earlier
+ * deadline (after --slice-min-us) unless it is far more critical than that task, boosted slices
+ * end once others wait, and tasks sharing a CPU with waiting pinned tasks stop after
+ * --pinned-slice-us. */
 #include "lavd.bpf.h"
 
 /* How may a task of latency criticality lat_cri and deadline vdeadline take CPU c's running task's
@@ -171,10 +172,13 @@ void BPF_STRUCT_OPS(lavd_tick, struct task_struct *p)
 	}
 	/* yield: a task with an earlier deadline waits in this CPU's queue (a task that could not
 	 * preempt gets the CPU at the next tick instead of the end of the slice), unless the running
-	 * task is far more critical than it */
+	 * task is far more critical than it. With per-CPU queues that task is the one ops.dispatch
+	 * would take next (dispatch_src_cpu): its own head, or another CPU's that goes first */
 	if (!no_preemption && ran >= slice_min_ns && c->cpdom_id != LAVD_NONE &&
 	    bpf_ksym_exists(scx_bpf_dsq_peek)) {
-		struct task_struct *head = scx_bpf_dsq_peek(per_cpu_dsq ? (u64)cpu : cpdom_dsq(c->cpdom_id));
+		struct lavd_cpdom_ctx *d = per_cpu_dsq ? get_cpdom_ctx(c->cpdom_id) : NULL;
+		s32 src = d ? dispatch_src_cpu(cpu, d) : cpu;
+		struct task_struct *head = src < 0 ? NULL : scx_bpf_dsq_peek(per_cpu_dsq ? (u64)src : cpdom_dsq(c->cpdom_id));
 
 		if (head && (s64)(head->scx.dsq_vtime - t->vdeadline) < 0 && !far_more_critical(t, head)) {
 			t->slice_boosted = 0;

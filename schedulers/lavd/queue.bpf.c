@@ -4,8 +4,10 @@
  * CPU's domain DSQ (or that CPU's own DSQ with --per-cpu-dsq), ordered by virtual deadline, and the
  * idle CPU of its domain is woken for it; with none, a task that may preempt a victim CPU
  * (preempt.bpf.c) goes straight to that CPU's local DSQ instead (SCX_ENQ_PREEMPT); pinned tasks go
- * to their CPU. ops.dispatch serves the CPU's own queues and then steals from neighbour domains
- * (balance.bpf.c). ops.dequeue keeps the pinned-task count straight. */
+ * to their CPU. ops.dispatch serves the domain's queue (with --per-cpu-dsq the CPU's own or, when
+ * another CPU's head of the domain goes first (dispatch_src_cpu, lavd.bpf.h), that CPU's, then any
+ * task of the domain), and then steals from neighbour domains (balance.bpf.c). ops.dequeue keeps
+ * the pinned-task count straight. */
 #include "lavd.bpf.h"
 
 /* Claims an idle CPU that may run p, nearest first: p's CPU, its domain, any active CPU; with no
@@ -118,7 +120,10 @@ void BPF_STRUCT_OPS(lavd_dequeue, struct task_struct *p, u64 deq_flags)
 		unpin_task(t);
 }
 
-/* With --per-cpu-dsq: the first task found in the DSQ of another CPU of domain d. */
+/* Per-CPU queues: the first task found in the queue of another CPU of domain d, when the queue
+ * dispatch_src_cpu named yielded none (another CPU took it first, or its head is pinned there): no
+ * CPU idles while a task it may run waits in its domain. On a kernel without scx_bpf_dsq_peek this
+ * is the only way to another CPU's queue. */
 static __always_inline bool consume_domain_cpus(s32 self, struct lavd_cpdom_ctx *d)
 {
 	u32 i, n = d->nr_cpus, off = d->cpu_off;
@@ -146,11 +151,17 @@ void BPF_STRUCT_OPS(lavd_dispatch, s32 cpu, struct task_struct *prev)
 	}
 	if (!c || c->cpdom_id == LAVD_NONE)
 		return;
+	d = get_cpdom_ctx(c->cpdom_id);
+	if (per_cpu_dsq && d && bpf_ksym_exists(scx_bpf_dsq_peek)) {
+		s32 src = dispatch_src_cpu(cpu, d);
+
+		if (src >= 0 && src != cpu && scxx_dsq_move_to_local(src))
+			return;
+	}
 	if (per_cpu_dsq && scxx_dsq_move_to_local(cpu))
 		return;
 	if (scxx_dsq_move_to_local(cpdom_dsq(c->cpdom_id)))
 		return;
-	d = get_cpdom_ctx(c->cpdom_id);
 	if (per_cpu_dsq && d && consume_domain_cpus(cpu, d))
 		return;
 	/* CPUs compaction switched off serve their own domain only */
