@@ -260,14 +260,14 @@ static __always_inline struct bpf_cpumask *mask_slot(void *map, u32 idx)
 	return m ? m->mask : NULL;
 }
 
-/* --- per-CPU queues: which one a CPU serves next ----------------------------------------------
+/* --- per-CPU queues (--per-cpu-dsq): which one a CPU serves next ------------------------------
  * The domain's earliest waiting deadline goes first, except that a CPU keeps to its own queue's
  * head when another CPU's head is due less than slice_min_ns before it and is not far more
  * critical (as may_preempt rates a waking task: at least twice its criticality plus one boost
  * step): most tasks then run where they were queued, and a dispatch seldom takes another run
- * queue's lock (see the README). ops.dispatch takes what dispatch_src_cpu names and
- * ops.tick yields to the same task, so the two agree. Heads are peeked without a lock (the caller
- * checks that scx_bpf_dsq_peek exists); a head pinned to its CPU cannot move and is passed over. */
+ * queue's lock (see the README). ops.dispatch takes what dispatch_src_cpu names and ops.tick
+ * yields to the same task, so the two agree. Heads are peeked without a lock (the caller checks
+ * that scx_bpf_dsq_peek exists); a head pinned to its CPU cannot move and is passed over. */
 
 /* Another CPU's head that could run on self. */
 static __always_inline struct task_struct *movable_head(u32 *cpu, s32 self)
