@@ -280,31 +280,13 @@ static __always_inline struct task_struct *movable_head(u32 *cpu, s32 self)
 	return h && h->nr_cpus_allowed != 1 ? h : NULL;
 }
 
-/* The other CPU of domain d whose movable head has the earliest deadline; -1 when none. */
-static __always_inline s32 earliest_head_cpu(s32 self, struct lavd_cpdom_ctx *d)
-{
-	u32 i, n = d->nr_cpus, off = d->cpu_off;
-	s32 best = -1;
-	u64 best_vt = 0;
-
-	bpf_for(i, 0, n) {
-		u32 key = off + i, *cpu = bpf_map_lookup_elem(&cpdom_cpus, &key);
-		struct task_struct *h = movable_head(cpu, self);
-
-		if (h && cpu && (best < 0 || (s64)(h->scx.dsq_vtime - best_vt) < 0)) {
-			best = (s32)*cpu;
-			best_vt = h->scx.dsq_vtime;
-		}
-	}
-	return best;
-}
-
-/* The other CPU of domain d whose movable head goes before `own`, self's head (see above), the
- * earliest such; -1 when none. */
+/* The other CPU of domain d whose movable head goes first, the earliest such; -1 when none. With
+ * `own` (self's head) NULL any head goes; otherwise only one due more than slice_min_ns before it,
+ * or one far more critical than it (see above). */
 static __always_inline s32 earlier_head_cpu(s32 self, struct lavd_cpdom_ctx *d, struct task_struct *own)
 {
-	struct task_ctx *ot = get_task_ctx(own), *ht;
-	u64 own_vt = own->scx.dsq_vtime, best_vt = own_vt;
+	struct task_ctx *ot = own ? get_task_ctx(own) : NULL, *ht;
+	u64 own_vt = own ? own->scx.dsq_vtime : 0, best_vt = own_vt;
 	u32 i, n = d->nr_cpus, off = d->cpu_off, own_lc = ot ? ot->lat_cri : 0;
 	s32 best = -1;
 
@@ -316,9 +298,9 @@ static __always_inline s32 earlier_head_cpu(s32 self, struct lavd_cpdom_ctx *d, 
 		if (!h || !cpu)
 			continue;
 		vt = h->scx.dsq_vtime;
-		if ((s64)(vt - best_vt) >= 0)
+		if ((own || best >= 0) && (s64)(vt - best_vt) >= 0)
 			continue;
-		if ((s64)(vt - (own_vt - slice_min_ns)) >= 0) {  /* within the margin */
+		if (own && (s64)(vt - (own_vt - slice_min_ns)) >= 0) {  /* within the margin */
 			ht = get_task_ctx(h);
 			if (!ht || ht->lat_cri < 2 * own_lc + LAVD_LC_BOOST)
 				continue;
@@ -334,12 +316,9 @@ static __always_inline s32 earlier_head_cpu(s32 self, struct lavd_cpdom_ctx *d, 
 static __always_inline s32 dispatch_src_cpu(s32 self, struct lavd_cpdom_ctx *d)
 {
 	struct task_struct *own = scx_bpf_dsq_peek(self);
-	s32 src;
+	s32 src = earlier_head_cpu(self, d, own);
 
-	if (!own)
-		return earliest_head_cpu(self, d);
-	src = earlier_head_cpu(self, d, own);
-	return src >= 0 ? src : self;
+	return src >= 0 || !own ? src : self;
 }
 
 static __always_inline const struct cpumask *cpdom_cpumask(u32 id)

@@ -143,7 +143,7 @@ static __always_inline bool consume_domain_cpus(s32 self, struct lavd_cpdom_ctx 
 void BPF_STRUCT_OPS(lavd_dispatch, s32 cpu, struct task_struct *prev)
 {
 	struct lavd_cpu_ctx *c = get_cpu_ctx(cpu);
-	struct lavd_cpdom_ctx *d;
+	struct lavd_cpdom_ctx *d = NULL;
 
 	if (!scxx_bpf_timers) {
 		lavd_sys_stat_due();
@@ -151,15 +151,17 @@ void BPF_STRUCT_OPS(lavd_dispatch, s32 cpu, struct task_struct *prev)
 	}
 	if (!c || c->cpdom_id == LAVD_NONE)
 		return;
-	d = get_cpdom_ctx(c->cpdom_id);
-	if (per_cpu_dsq && d && bpf_ksym_exists(scx_bpf_dsq_peek)) {
-		s32 src = dispatch_src_cpu(cpu, d);
+	if (per_cpu_dsq) {
+		d = get_cpdom_ctx(c->cpdom_id);
+		if (d && bpf_ksym_exists(scx_bpf_dsq_peek)) {
+			s32 src = dispatch_src_cpu(cpu, d);
 
-		if (src >= 0 && src != cpu && scxx_dsq_move_to_local(src))
+			if (src >= 0 && src != cpu && scxx_dsq_move_to_local(src))
+				return;
+		}
+		if (scxx_dsq_move_to_local(cpu))
 			return;
 	}
-	if (per_cpu_dsq && scxx_dsq_move_to_local(cpu))
-		return;
 	if (scxx_dsq_move_to_local(cpdom_dsq(c->cpdom_id)))
 		return;
 	if (per_cpu_dsq && d && consume_domain_cpus(cpu, d))
