@@ -71,16 +71,18 @@ static __always_inline u32 task_boosts(struct task_struct *p, const struct task_
 static __always_inline void update_deadline(struct task_struct *p, struct task_ctx *t)
 {
 	u64 rt = eff_runtime(t), weight = p->scx.weight ? p->scx.weight : 1;
-	u32 rlog = lavd_log2x8(rt), wlog, dlog;
+	/* 32-bit logarithms: runtimes are clamped to 100 ms, frequencies capped at 100 kHz (calc_freq),
+	 * weights at most 10000; run_freq's is taken once, for both criticalities */
+	u32 rlog = lavd_log2x8((u32)rt), flog = lavd_log2x8((u32)(t->run_freq + 1)), wlog, dlog;
 	u64 lc, pc, dl, greedy_ft = LAVD_SCALE, avg_svc, window;
 	u32 boosts = t->boost | task_boosts(p, t);
 
 	/* latency criticality: sleeps, wakes others, runs briefly */
-	lc = lavd_log2x8(t->wait_freq + 1) + lavd_log2x8(t->wake_freq + 1) +
+	lc = lavd_log2x8((u32)(t->wait_freq + 1)) + lavd_log2x8((u32)(t->wake_freq + 1)) +
 	     (lavd_log2x8(LAVD_RUNTIME_MAX_NS) - rlog);
 	/* nice shifts it (nice 0, the common case, needs no logarithm) */
 	if (weight != LAVD_WEIGHT_DFL) {
-		wlog = lavd_log2x8(weight);
+		wlog = lavd_log2x8((u32)weight);
 		dlog = lavd_log2x8(LAVD_WEIGHT_DFL);
 		if (wlog > dlog)
 			lc += wlog - dlog;
@@ -102,7 +104,7 @@ static __always_inline void update_deadline(struct task_struct *p, struct task_c
 	t->lat_cri = lc;
 
 	/* performance criticality: runs often and long (would benefit from a big core) */
-	pc = (lavd_log2x8(t->run_freq + 1) + rlog) * LAVD_SCALE / LAVD_PC_RAW_MAX;
+	pc = (flog + rlog) * LAVD_SCALE / LAVD_PC_RAW_MAX;
 	t->perf_cri = pc > LAVD_SCALE ? LAVD_SCALE : pc;
 
 	/* deadline: weighted runtime x greedy penalty, shrunk by latency criticality */
