@@ -71,8 +71,8 @@ static __always_inline u32 task_boosts(struct task_struct *p, const struct task_
 static __always_inline void update_deadline(struct task_struct *p, struct task_ctx *t)
 {
 	u64 rt = eff_runtime(t), weight = p->scx.weight ? p->scx.weight : 1;
-	/* 32-bit logarithms: runtimes are clamped to 100 ms, frequencies capped at 100 kHz (calc_freq),
-	 * weights at most 10000; run_freq's is taken once, for both criticalities */
+	/* 32-bit logarithms: every input is below 2^32 (runtimes clamped to 100 ms, frequencies
+	 * capped at 100 kHz by calc_freq, weights at most 10000); run_freq's is for perf_cri below */
 	u32 rlog = lavd_log2x8((u32)rt), flog = lavd_log2x8((u32)(t->run_freq + 1)), wlog, dlog;
 	u64 lc, pc, dl, greedy_ft = LAVD_SCALE, avg_svc, window;
 	u32 boosts = t->boost | task_boosts(p, t);

@@ -281,8 +281,8 @@ static __always_inline struct task_struct *movable_head(u32 *cpu, s32 self)
 }
 
 /* The other CPU of domain d whose movable head goes first, the earliest such; -1 when none. With
- * `own` (self's head) NULL any head goes; otherwise only one due more than slice_min_ns before it,
- * or one far more critical than it (see above). */
+ * `own` (self's head) NULL any head goes; otherwise one due before it: more than slice_min_ns
+ * before it, or within that only when far more critical than it (see above). */
 static __always_inline s32 earlier_head_cpu(s32 self, struct lavd_cpdom_ctx *d, struct task_struct *own)
 {
 	struct task_ctx *ot = own ? get_task_ctx(own) : NULL, *ht;
