@@ -72,8 +72,8 @@ static __always_inline void update_deadline(struct task_struct *p, struct task_c
 {
 	u64 rt = eff_runtime(t), weight = p->scx.weight ? p->scx.weight : 1;
 	/* 32-bit logarithms: every input is below 2^32 (runtimes clamped to 100 ms, frequencies
-	 * capped at 100 kHz by calc_freq, weights at most 10000); run_freq's is for perf_cri below */
-	u32 rlog = lavd_log2x8((u32)rt), flog = lavd_log2x8((u32)(t->run_freq + 1)), wlog, dlog;
+	 * capped at 100 kHz by calc_freq, weights at most 10000) */
+	u32 rlog = lavd_log2x8((u32)rt), wlog, dlog;
 	u64 lc, pc, dl, greedy_ft = LAVD_SCALE, avg_svc, window;
 	u32 boosts = t->boost | task_boosts(p, t);
 
@@ -104,7 +104,7 @@ static __always_inline void update_deadline(struct task_struct *p, struct task_c
 	t->lat_cri = lc;
 
 	/* performance criticality: runs often and long (would benefit from a big core) */
-	pc = (flog + rlog) * LAVD_SCALE / LAVD_PC_RAW_MAX;
+	pc = (lavd_log2x8((u32)(t->run_freq + 1)) + rlog) * LAVD_SCALE / LAVD_PC_RAW_MAX;
 	t->perf_cri = pc > LAVD_SCALE ? LAVD_SCALE : pc;
 
 	/* deadline: weighted runtime x greedy penalty, shrunk by latency criticality */
