@@ -52,10 +52,11 @@ churn_tasks() {
 
 for s in simple pair nest lavd; do
     echo "=== $s"
+    seq_before=$(enable_seq)
     scx-run --sched "$s" > /tmp/$s.log 2>&1 &
     pid=$!
-    wait_scx_state enabled 120 || { cat /tmp/$s.log; fail "$s never enabled"; }
-    seq=$(cat $SCX_SYSFS/enable_seq)
+    wait_enabled_since "$seq_before" 120 || { cat /tmp/$s.log; fail "$s never enabled"; }
+    seq=$ENABLED_SEQ
     sleep 1
     census /tmp/$s.before
     cat /tmp/$s.before
@@ -68,7 +69,7 @@ for s in simple pair nest lavd; do
     t2=$(date +%s)
     echo "$s: $CHURN_CGROUPS cgroups in $((t1 - t0)) s, $CHURN_TASKS tasks in $((t2 - t1)) s"
 
-    [ "$(scx_state)" = enabled ] && [ "$(cat $SCX_SYSFS/enable_seq)" = "$seq" ] && kill -0 $pid 2>/dev/null \
+    [ "$(scx_state)" = enabled ] && [ "$(enable_seq)" = "$seq" ] && kill -0 $pid 2>/dev/null \
         || { cat /tmp/$s.log; dump_scx; fail "$s was ejected during the churn"; }
 
     # Hash maps back at baseline (cgroup teardown is asynchronous: up to 10 s).

@@ -23,7 +23,6 @@ load=""
 cleanup() { [ -n "$load" ] && kill -KILL $load 2>/dev/null; [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null; return 0; }
 trap cleanup EXIT
 
-enable_seq() { cat "$SCX_SYSFS/enable_seq"; }
 # progress: the counter's last value (the writer truncates before it writes: retry an empty read).
 progress() { while :; do _v=$(cat /tmp/progress 2>/dev/null); [ -n "$_v" ] && { echo "$_v"; return; }; usleep 10000; done; }
 # json_field JSON KEY: the scalar value of "KEY" in a one-line JSON object (first occurrence).
@@ -41,9 +40,10 @@ scx-run --sched lavd --mode gaming --check > /tmp/mode.json 2>&1 || { cat /tmp/m
 grep -q '"power-mode": *"performance"' /tmp/mode.json || { cat /tmp/mode.json; fail "lavd's gaming mode does not set power-mode performance"; }
 echo "ok: scx-run --mode gaming finds lavd's modes"
 
+seq_before=$(enable_seq)
 scx-run --sched lavd --power-mode performance --stats 1 --metrics-file /tmp/scxx.prom > /tmp/run.log 2>&1 &
 pid=$!
-wait_scx_state enabled 60 || { cat /tmp/run.log; fail "lavd never reached state enabled"; }
+wait_enabled_since "$seq_before" 60 || { cat /tmp/run.log; fail "lavd never reached state enabled"; }
 stat_wait /tmp/run.log 2 30 || { cat /tmp/run.log; fail "no stats lines"; }
 [ -S "$SOCK" ] || fail "no control socket at $SOCK"
 mode=$(stat -c %a "$SOCK")

@@ -31,10 +31,11 @@ xpipe() {
 # stress LABEL SECS ARGS...: lavd with ARGS under the whole mix for SECS seconds.
 stress() {
     label=$1; secs=$2; shift 2
+    seq_before=$(enable_seq)
     scx-run --sched lavd --stats 5 "$@" > /tmp/$label.log 2>&1 &
     pid=$!
-    wait_scx_state enabled 30 || { cat /tmp/$label.log; dump_scx; fail "$label: lavd never enabled"; }
-    seq=$(cat /sys/kernel/sched_ext/enable_seq)
+    wait_enabled_since "$seq_before" 30 || { cat /tmp/$label.log; dump_scx; fail "$label: lavd never enabled"; }
+    seq=$ENABLED_SEQ
     PIDS=""; XP=""
     i=0
     while [ $i -lt 4 ]; do scxx-latency hog "$secs" stress-hog > /dev/null & PIDS="$PIDS $!"; i=$((i + 1)); done
@@ -58,7 +59,7 @@ stress() {
     cat /tmp/$label.fork /tmp/$label.pipe /tmp/$label.sleep /tmp/$label.lat
     echo "ok: $label: every workload completed ($(( $(date +%s) - t0 )) s after the start)"
     [ "$(scx_state)" = enabled ] && kill -0 "$pid" || { cat /tmp/$label.log; dump_scx; fail "$label: lavd was ejected"; }
-    [ "$(cat /sys/kernel/sched_ext/enable_seq)" = "$seq" ] || { cat /tmp/$label.log; fail "$label: lavd was re-enabled (ejected and restarted?)"; }
+    [ "$(enable_seq)" = "$seq" ] || { cat /tmp/$label.log; fail "$label: lavd was re-enabled (ejected and restarted?)"; }
     grep -q '^exit:' /tmp/$label.log && { cat /tmp/$label.log; fail "$label: lavd exited during the stress"; }
     kill -TERM "$pid"; wait "$pid"; rc=$?
     pid=""

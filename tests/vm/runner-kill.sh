@@ -60,7 +60,6 @@ trap cleanup EXIT
 QUIET=""             # set: the ok lines of attached/detach/settle_bpf are not printed (the cycles)
 ok() { [ -n "$QUIET" ] || echo "ok: $*"; }
 now_ms() { echo $(( $(scxx-clock now) / 1000000 )); }
-enable_seq() { cat "$SCX_SYSFS/enable_seq"; }
 
 # wait_state STATE SECS: poll every 50 ms; prints the ms it took, or fails.
 wait_state() {

@@ -23,14 +23,15 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
 runner_log() { sed 's/^/@runlog /' /tmp/scx-run.log >> "$out"; }
 
 emit "@boot kernel=$(uname -r) cpus=$(nproc) sched=$sched secs=$secs interval=$interval"
+seq_before=$(enable_seq)
 scx-run --sched "$sched" --stats "$interval" > /tmp/scx-run.log 2>&1 < /dev/null &
 runner=$!
-if ! wait_scx_state enabled 120; then
+if ! wait_enabled_since "$seq_before" 120; then
     cat /tmp/scx-run.log; dump_scx; runner_log
     emit "@error $sched never enabled"
     fail "$sched never enabled"
 fi
-seq0=$(cat "$SCX_SYSFS/enable_seq")
+seq0=$ENABLED_SEQ
 emit "@attach enable_seq=$seq0 rss_kb=$(rss_kb $runner)"
 
 # The workers' own limit: the run's end plus 10 minutes, within scxx-latency's 86400 s at most (the

@@ -31,6 +31,27 @@ wait_scx_state() {
     return 1
 }
 
+# enable_seq: /sys/kernel/sched_ext/enable_seq, the count of schedulers enabled since boot.
+enable_seq() { cat "$SCX_SYSFS/enable_seq"; }
+
+# wait_enabled_since SEQ SECS: poll every 0.1 s until a scheduler enabled after enable_seq read SEQ
+# has finished enabling (state enabled and enable_seq above SEQ); its enable_seq is then in
+# ENABLED_SEQ. 1 on timeout. The kernel sets the state to enabled before it logs the attach, sends
+# the uevent and only then counts it in enable_seq, so enable_seq read as soon as the state says
+# enabled can still be the old count (a false "re-enabled" later).
+ENABLED_SEQ=""
+wait_enabled_since() {
+    _n=$(( $2 * 10 ))
+    while [ "$_n" -gt 0 ]; do
+        ENABLED_SEQ=$(enable_seq)
+        [ "$(scx_state)" = enabled ] && [ "$ENABLED_SEQ" -gt "$1" ] && return 0
+        usleep 100000
+        _n=$((_n - 1))
+    done
+    echo "wait_enabled_since: state '$(scx_state)', enable_seq $(enable_seq) after $2 s (wanted enabled, enable_seq above $1)"
+    return 1
+}
+
 # dump_scx: sched_ext sysfs files, for diagnostics.
 dump_scx() {
     for _f in state switch_all nr_rejected enable_seq hotplug_seq root/ops root/events; do
