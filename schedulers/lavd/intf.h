@@ -108,7 +108,6 @@ struct lavd_cpu_ctx {
 	__u32 running_boosted;           /* the running task has a boosted slice */
 	__u32 running_lock_holder;       /* the running task holds a futex: never a preemption victim */
 	__u32 _pad_running;
-	__u64 running_since;
 	__u64 run_mark;                  /* run time before this is not yet in busy_ns; 0 when idle */
 	__u64 nr_pinned;                 /* pinned tasks waiting for this CPU */
 	/* BPF: accumulated since the last sys_stat round (reset there) */

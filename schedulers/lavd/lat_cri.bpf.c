@@ -2,12 +2,22 @@
  * lavd_became_runnable (wake-up: run frequency, boosts, waker -> wakee inheritance, the waker's
  * wake frequency; called from ops.select_cpu and ops.enqueue: lavd has no ops.runnable),
  * lavd_new_task (ops.enable), ops.running (the logical clock, the time slice, per-CPU statistics,
- * --monitor samples; a wake-up no callback saw) and ops.stopping (runtime, service time; for a
- * task that is no longer runnable also what ops.quiescent would do: wait frequency, runtime per
- * wake-up, saving a BPF call per sleep). Latency/performance criticality and the virtual deadline
+ * --monitor samples; a wake-up no callback saw; no clock read) and ops.stopping (runtime from the
+ * kernel's se.sum_exec_runtime, service time, the CPU's busy time; for a task that is no longer
+ * runnable also what ops.quiescent would do: wait frequency, runtime per wake-up, saving a BPF
+ * call per sleep). Latency/performance criticality and the virtual deadline
  * are computed whenever the task is about to be queued: when it joins, at a wake-up a callback
  * sees, and when it stops while still runnable. See main.bpf.c. */
 #include "lavd.bpf.h"
+
+/* The clock of the wake-up timestamps (last_runnable, last_wake), which are only ever compared with
+ * each other: bpf_ktime_get_ns. A wake-up holds no run-queue lock, so scx_bpf_now() would not find
+ * a valid run-queue clock and would fall back to sched_clock_cpu, at about 100 guest instructions
+ * per call on 7.3 under QEMU against about 60. */
+static __always_inline u64 wake_clock(void)
+{
+	return bpf_ktime_get_ns();
+}
 
 /* the logical clock deadlines are measured against */
 __u64 cur_logical_clk;
@@ -72,8 +82,10 @@ static __always_inline void update_deadline(struct task_struct *p, struct task_c
 {
 	u64 rt = eff_runtime(t), weight = p->scx.weight ? p->scx.weight : 1;
 	/* 32-bit logarithms: every input is below 2^32 (runtimes clamped to 100 ms, frequencies
-	 * capped at 100 kHz by calc_freq, weights at most 10000) */
-	u32 rlog = lavd_log2x8((u32)rt), wlog, dlog;
+	 * capped at 100 kHz by calc_freq, weights at most 10000); run_freq's is for perf_cri below,
+	 * taken up here because inline after the nice branch the verifier walks it once per branch
+	 * (~500 more verified instructions in each program that verifies this function) */
+	u32 rlog = lavd_log2x8((u32)rt), flog = lavd_log2x8((u32)(t->run_freq + 1)), wlog, dlog;
 	u64 lc, pc, dl, greedy_ft = LAVD_SCALE, avg_svc, window;
 	u32 boosts = t->boost | task_boosts(p, t);
 
@@ -104,7 +116,7 @@ static __always_inline void update_deadline(struct task_struct *p, struct task_c
 	t->lat_cri = lc;
 
 	/* performance criticality: runs often and long (would benefit from a big core) */
-	pc = (lavd_log2x8((u32)(t->run_freq + 1)) + rlog) * LAVD_SCALE / LAVD_PC_RAW_MAX;
+	pc = (flog + rlog) * LAVD_SCALE / LAVD_PC_RAW_MAX;
 	t->perf_cri = pc > LAVD_SCALE ? LAVD_SCALE : pc;
 
 	/* deadline: weighted runtime x greedy penalty, shrunk by latency criticality */
@@ -138,7 +150,7 @@ int lavd_became_runnable(struct task_struct *p __arg_trusted)
 {
 	struct task_struct *waker;
 	struct task_ctx *t, *wt;
-	u64 now = scxx_now(), avg_svc;
+	u64 now = wake_clock(), avg_svc;
 
 	t = get_task_ctx(p);
 	if (!t)
@@ -277,15 +289,15 @@ void BPF_STRUCT_OPS(lavd_running, struct task_struct *p)
 	s32 cpu = scx_bpf_task_cpu(p);
 	struct lavd_cpu_ctx *c = get_cpu_ctx(cpu);
 	struct task_ctx *t = get_task_ctx(p);
-	u64 now = scxx_now();
 
 	if (!c || !t)
 		return;
 	unpin_task(t);
 	if (!t->woke)
-		note_unseen_wakeup(t, now);
+		note_unseen_wakeup(t, wake_clock());
 	advance_clock(t->vdeadline);
-	t->last_running = now;
+	/* no clock read here (see ran_since_running and the run mark in ops.stopping) */
+	t->exec_at_running = p->se.sum_exec_runtime;
 
 	if (t->cpdom_id != LAVD_NONE && t->cpdom_id != c->cpdom_id)
 		__sync_fetch_and_add(&c->nr_x_migration, 1);
@@ -297,8 +309,6 @@ void BPF_STRUCT_OPS(lavd_running, struct task_struct *p)
 	c->running_lat_cri = t->lat_cri;
 	c->running_boosted = t->slice_boosted;
 	c->running_lock_holder = t->futex_held;
-	c->running_since = now;
-	c->run_mark = now;
 
 	/* per-CPU counts for the round, which also adds them to the monotonic counters (the stats
 	 * map: sched, lat_cri, perf_cri, x_migration, on_big), so none costs a map update here;
@@ -328,12 +338,14 @@ void BPF_STRUCT_OPS(lavd_stopping, struct task_struct *p, bool runnable)
 
 	if (!c || !t)
 		return;
-	ran = time_delta(now, t->last_running);
+	ran = ran_since_running(p, t);
 	t->acc_runtime += ran;
 	t->svc_time += ran * LAVD_WEIGHT_DFL / weight;
-	/* busy time since the mark (the sys_stat timer moves the mark while a task runs on and on:
-	 * a task alone on its CPU keeps running without stopping/running) */
-	mark = __sync_lock_test_and_set(&c->run_mark, 0);
+	/* busy time since the mark, which moves on to now: whatever runs next here starts about now
+	 * (ops.update_idle clears the mark when it is the idle task and sets it when the CPU leaves
+	 * idle), so ops.running needs no clock read; the sys_stat round moves the mark while a task
+	 * runs on and on (a task alone on its CPU keeps running without stopping/running) */
+	mark = __sync_lock_test_and_set(&c->run_mark, now);
 	if (mark)
 		__sync_fetch_and_add(&c->busy_ns, time_delta(now, mark));
 	c->running_deadline = 0;

@@ -164,7 +164,7 @@ void BPF_STRUCT_OPS(lavd_tick, struct task_struct *p)
 	}
 	if (!c || !t)
 		return;
-	ran = time_delta(scxx_now(), t->last_running);
+	ran = ran_since_running(p, t);
 	if (pinned_slice_ns && c->nr_pinned && p->nr_cpus_allowed != 1) {
 		if (ran >= pinned_slice_ns)
 			scxx_task_set_slice(p, 0);

@@ -52,10 +52,14 @@ void BPF_STRUCT_OPS(lavd_update_idle, s32 cpu, bool idle)
 
 	if (!c)
 		return;
-	if (idle)
+	/* the run mark (ops.stopping): none while idle, from now on when the CPU leaves idle */
+	if (idle) {
+		__sync_lock_test_and_set(&c->run_mark, 0);
 		lavd_idle_enter(&c->idle, now, irq);
-	else
+	} else {
+		__sync_lock_test_and_set(&c->run_mark, now);
 		lavd_idle_exit(&c->idle, now, irq);
+	}
 }
 
 /* one round's sums */
