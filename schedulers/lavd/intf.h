@@ -108,10 +108,10 @@ struct lavd_cpu_ctx {
 	__u32 running_boosted;           /* the running task has a boosted slice */
 	__u32 running_lock_holder;       /* the running task holds a futex: never a preemption victim */
 	__u32 _pad_running;
-	__u64 run_mark;                  /* run time before this is not yet in busy_ns; 0 when idle */
+	__u64 run_mark;                  /* run time before this is not yet in busy_ns; 0 when idle (see ops.stopping) */
 	__u64 nr_pinned;                 /* pinned tasks waiting for this CPU */
 	/* BPF: accumulated since the last sys_stat round (reset there) */
-	__u64 busy_ns;                   /* time sched_ext tasks ran here */
+	__u64 busy_ns;                   /* time tasks ran here, between switches (ops.stopping) */
 	struct lavd_idle_acct idle;      /* time in the idle task (ops.update_idle) */
 	__u64 nr_sched;
 	__u64 nr_preempt;

@@ -7,10 +7,12 @@
  *
  * Per CPU and round of dur ns:
  *   busy    = (dur - idle) + the interrupt/softirq/steal time that fell inside idle periods,
- *             never below the sched_ext task time, at most dur (lavd_busy_ns). dur - idle is all
+ *             never below the task time, at most dur (lavd_busy_ns). dur - idle is all
  *             the time the idle task did not run: sched_ext tasks, RT/deadline/stop tasks, and
  *             interrupts and hypervisor steal that hit a busy CPU. Before ops.update_idle has
- *             reported a CPU at least once, only its sched_ext task time is known.
+ *             reported a CPU at least once, only its task time is known. Task time: what ran
+ *             between a CPU's task switches (ops.stopping's run mark, lat_cri.bpf.c), mostly
+ *             sched_ext tasks.
  *   util    = busy / dur, LAVD_SCALE = busy the whole round (lavd_util)
  *   scaled  = util x capacity / 1024 x current performance level / 1024: the part of one
  *             biggest CPU at full frequency that the busy time was worth (lavd_util_scaled). */
@@ -27,8 +29,8 @@ LAVD_UTIL_INLINE __u64 lavd_since(__u64 after, __u64 before)
 	return (__s64)(after - before) > 0 ? after - before : 0;
 }
 
-/* The busy time of a CPU over a round of dur ns (see the top of this file). task_ns: time sched_ext
- * tasks ran there; idle_ns: time in the idle task; idle_irq_ns: interrupt, softirq and steal time
+/* The busy time of a CPU over a round of dur ns (see the top of this file). task_ns: the task time
+ * (above); idle_ns: time in the idle task; idle_irq_ns: interrupt, softirq and steal time
  * the kernel accounted while it was idle; tracked: ops.update_idle has reported this CPU. */
 LAVD_UTIL_INLINE __u64 lavd_busy_ns(__u64 dur, __u64 task_ns, __u64 idle_ns, __u64 idle_irq_ns, int tracked)
 {

@@ -90,19 +90,16 @@ done
 # restart and scx-run restarts it (the layout covers all possible CPUs: an offline partner is idle).
 cpu=/sys/devices/system/cpu/cpu1/online
 [ -w "$cpu" ] || fail "cpu1 cannot be taken offline here"
+seq_before=$(enable_seq)
 start_pair /tmp/hp.log --max-restarts 4
-seq0=$(cat /sys/kernel/sched_ext/enable_seq)
+wait_enabled_since "$seq_before" 30 || { cat /tmp/hp.log; fail "pair's first enable was never counted"; }
+seq0=$ENABLED_SEQ
 echo 0 > "$cpu" || fail "offlining cpu1 failed"
-n=0
-while [ "$(cat /sys/kernel/sched_ext/enable_seq)" -le "$seq0" ] && [ $n -lt 100 ]; do usleep 100000; n=$((n + 1)); done
-wait_scx_state enabled 90 || { cat /tmp/hp.log; fail "not enabled again after offlining cpu1"; }
-[ "$(cat /sys/kernel/sched_ext/enable_seq)" -gt "$seq0" ] || { cat /tmp/hp.log; fail "pair was not restarted"; }
+wait_enabled_since "$seq0" 90 || { cat /tmp/hp.log; fail "pair was not restarted after offlining cpu1"; }
 check "workload completes with cpu1 (cpu3's partner) offline" scxx-work mix 2
-seq1=$(cat /sys/kernel/sched_ext/enable_seq)
+seq1=$(enable_seq)
 echo 1 > "$cpu" || fail "onlining cpu1 failed"
-n=0
-while [ "$(cat /sys/kernel/sched_ext/enable_seq)" -le "$seq1" ] && [ $n -lt 100 ]; do usleep 100000; n=$((n + 1)); done
-wait_scx_state enabled 90 || { cat /tmp/hp.log; fail "not enabled after onlining cpu1"; }
+wait_enabled_since "$seq1" 90 || { cat /tmp/hp.log; fail "pair was not restarted after onlining cpu1"; }
 stop_pair /tmp/hp.log
 [ "$(grep -c restarting /tmp/hp.log)" -ge 1 ] || fail "no restart reported"
 echo "ok: restarted on hotplug"

@@ -8,25 +8,21 @@
 
 cpu=/sys/devices/system/cpu/cpu1/online
 [ -w "$cpu" ] || fail "cpu1 cannot be taken offline here (no $cpu)"
+seq_before=$(enable_seq)
 scx-run --sched simple --max-restarts 4 > /tmp/run.log 2>&1 &
 pid=$!
-wait_scx_state enabled 20 || { cat /tmp/run.log; fail "never enabled"; }
-seq0=$(cat /sys/kernel/sched_ext/enable_seq)
+wait_enabled_since "$seq_before" 20 || { cat /tmp/run.log; fail "never enabled"; }
+seq0=$ENABLED_SEQ
 
 echo 0 > "$cpu" || fail "offlining cpu1 failed"
 echo "cpu1 offline; online CPUs: $(cat /sys/devices/system/cpu/online)"
-n=0
-while [ "$(cat /sys/kernel/sched_ext/enable_seq)" -le "$seq0" ] && [ $n -lt 100 ]; do usleep 100000; n=$((n + 1)); done
-wait_scx_state enabled 20 || { cat /tmp/run.log; fail "not enabled again after offlining cpu1"; }
-seq1=$(cat /sys/kernel/sched_ext/enable_seq)
-[ "$seq1" -gt "$seq0" ] || { cat /tmp/run.log; fail "scheduler was not re-enabled (enable_seq $seq0 -> $seq1)"; }
+wait_enabled_since "$seq0" 30 || { cat /tmp/run.log; fail "scheduler was not re-enabled after offlining cpu1"; }
+seq1=$ENABLED_SEQ
 echo "ok: re-enabled after offline (enable_seq $seq0 -> $seq1)"
 
 echo 1 > "$cpu" || fail "onlining cpu1 failed"
-n=0
-while [ "$(cat /sys/kernel/sched_ext/enable_seq)" -le "$seq1" ] && [ $n -lt 100 ]; do usleep 100000; n=$((n + 1)); done
-wait_scx_state enabled 20 || { cat /tmp/run.log; fail "not enabled again after onlining cpu1"; }
-echo "ok: re-enabled after online (enable_seq $(cat /sys/kernel/sched_ext/enable_seq))"
+wait_enabled_since "$seq1" 30 || { cat /tmp/run.log; fail "scheduler was not re-enabled after onlining cpu1"; }
+echo "ok: re-enabled after online (enable_seq $ENABLED_SEQ)"
 check "workload completes after the restarts" scxx-work mix 2
 
 kill -TERM "$pid"
