@@ -90,20 +90,14 @@ static __always_inline void scxx_kick_cpu(s32 cpu, u64 flags)
 	bpf_rcu_read_unlock();
 }
 
-/* Is @cpu idle right now (a hint: it may be taken the next moment)? From the kernel's idle mask,
- * else from what the CPU runs (the idle task has pid 0). */
-static __always_inline bool scxx_cpu_idle_now(s32 cpu)
+/* Does @cpu run its idle task right now (pid 0)? False when the kernel cannot say
+ * (no scx_bpf_cpu_curr). Exact, unlike the idle mask, which the kernel sets for every CPU when a
+ * scheduler attaches and which a busy CPU clears only once it idles or is claimed. */
+static __always_inline bool scxx_cpu_runs_idle_task(s32 cpu)
 {
-	const struct cpumask *idle;
 	struct task_struct *curr;
-	bool ret = false;
+	bool ret;
 
-	if (scxx_has_idle_masks()) {
-		idle = scx_bpf_get_idle_cpumask();
-		ret = bpf_cpumask_test_cpu(cpu, idle);
-		scx_bpf_put_idle_cpumask(idle);
-		return ret;
-	}
 	if (!bpf_ksym_exists(scx_bpf_cpu_curr))
 		return false;
 	bpf_rcu_read_lock();
@@ -111,6 +105,22 @@ static __always_inline bool scxx_cpu_idle_now(s32 cpu)
 	ret = curr && !curr->pid;
 	bpf_rcu_read_unlock();
 	return ret;
+}
+
+/* Is @cpu idle right now (a hint: it may be taken the next moment)? From the kernel's idle mask,
+ * else from what the CPU runs. */
+static __always_inline bool scxx_cpu_idle_now(s32 cpu)
+{
+	const struct cpumask *idle;
+	bool ret;
+
+	if (scxx_has_idle_masks()) {
+		idle = scx_bpf_get_idle_cpumask();
+		ret = bpf_cpumask_test_cpu(cpu, idle);
+		scx_bpf_put_idle_cpumask(idle);
+		return ret;
+	}
+	return scxx_cpu_runs_idle_task(cpu);
 }
 
 /* Monotonic ns clock: scx_bpf_now() (6.14+, cheap, rq-clock based) else bpf_ktime_get_ns(). */

@@ -86,11 +86,12 @@ int lavd_cpu_util(u32 cpu, u64 now, u64 dur)
 
 	if (!c)
 		return 0;
-	/* a task still running: count its time up to now and move its mark. A CPU idle now whose mark
-	 * is still set went idle unreported (no ops.update_idle while the kernel bypasses the
-	 * scheduler, as during attach): its mark is dropped, not counted */
+	/* a task still running: count its time up to now and move its mark. A CPU running its idle
+	 * task whose mark is still set went idle unreported (no ops.update_idle while the kernel
+	 * bypasses the scheduler, as during attach): its mark is dropped, not counted. Not the idle
+	 * mask: at attach the kernel marks every CPU idle, and a CPU busy with one task keeps the bit */
 	mark = c->run_mark;
-	if (mark && scxx_cpu_idle_now((s32)cpu))
+	if (mark && scxx_cpu_runs_idle_task((s32)cpu))
 		__sync_val_compare_and_swap(&c->run_mark, mark, 0);
 	else if (mark && (s64)(now - mark) > 0 && __sync_val_compare_and_swap(&c->run_mark, mark, now) == mark)
 		__sync_fetch_and_add(&c->busy_ns, now - mark);
