@@ -33,7 +33,7 @@ cputime() { awk '{ print $14 + $15 }' /proc/$1/stat 2>/dev/null; }
 settle() {
     _end=$(( $(date +%s) + $1 )); _last=""; _same=0
     while [ "$(date +%s)" -lt "$_end" ]; do
-        _s="$(scx_state) $(cat $SCX_SYSFS/enable_seq)"
+        _s="$(scx_state) $(enable_seq)"
         if [ "$_s" = "$_last" ] && [ "${_s%% *}" = enabled ]; then
             _same=$((_same + 1)); [ $_same -ge 6 ] && return 0
         else
@@ -46,7 +46,7 @@ settle() {
 
 for s in simple pair nest lavd; do
     echo "=== $s"
-    seq0=$(cat $SCX_SYSFS/enable_seq)
+    seq0=$(enable_seq)
     scx-run --sched "$s" --max-restarts 0 > /tmp/$s.log 2>&1 &
     pid=$!
     wait_scx_state enabled 120 || { cat /tmp/$s.log; fail "$s never enabled"; }
@@ -79,7 +79,7 @@ for s in simple pair nest lavd; do
 
     exits=$(grep -c "code 0x1000100000000" /tmp/$s.log)
     restarts=$(grep -c "restarting after CPU hotplug" /tmp/$s.log)
-    seq1=$(cat $SCX_SYSFS/enable_seq)
+    seq1=$(enable_seq)
     echo "$s: hotplug exits $exits, restarts $restarts, enable_seq $seq0 -> $seq1"
     [ "$restarts" -ge 1 ] || { cat /tmp/$s.log; fail "$s: no hotplug restart reported"; }
     [ "$restarts" = "$exits" ] || { cat /tmp/$s.log; fail "$s: $exits hotplug exits but $restarts restarts reported"; }

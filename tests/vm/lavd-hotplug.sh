@@ -12,13 +12,10 @@ for c in 2 3; do [ -w /sys/devices/system/cpu/cpu$c/online ] || fail "cpu$c cann
 
 # hotplug CPU 0|1: change the CPU and wait until lavd is enabled again after a restart.
 hotplug() {
-    _seq=$(cat /sys/kernel/sched_ext/enable_seq)
+    _seq=$(enable_seq)
     echo "$2" > /sys/devices/system/cpu/cpu$1/online || fail "setting cpu$1 online=$2 failed"
-    _n=0
-    while [ "$(cat /sys/kernel/sched_ext/enable_seq)" -le "$_seq" ] && [ $_n -lt 200 ]; do usleep 100000; _n=$((_n + 1)); done
-    wait_scx_state enabled 30 || { cat /tmp/run.log; fail "not enabled again after cpu$1 online=$2"; }
-    [ "$(cat /sys/kernel/sched_ext/enable_seq)" -gt "$_seq" ] || { cat /tmp/run.log; fail "lavd was not re-enabled after cpu$1 online=$2"; }
-    echo "ok: cpu$1 online=$2: re-enabled (enable_seq $_seq -> $(cat /sys/kernel/sched_ext/enable_seq)), online CPUs $(cat /sys/devices/system/cpu/online)"
+    wait_enabled_since "$_seq" 50 || { cat /tmp/run.log; fail "lavd was not re-enabled after cpu$1 online=$2"; }
+    echo "ok: cpu$1 online=$2: re-enabled (enable_seq $_seq -> $ENABLED_SEQ), online CPUs $(cat /sys/devices/system/cpu/online)"
 }
 
 # wait_cpdoms N: until the last stats line says nr_cpdoms=N (at most 10 s; lib/scxx.sh's parser).

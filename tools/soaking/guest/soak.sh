@@ -49,12 +49,12 @@ while :; do
     ctl=ok; scx-ctl --json status > /dev/null 2>&1 || ctl=fail
     mix_sample
     rss=$(rss_kb $runner) state=$(scx_state)
-    emit "@sample t=$t state=$state enable_seq=$(cat "$SCX_SYSFS/enable_seq") runner=$alive rss_kb=$rss ctl=$ctl $MIX_SAMPLE"
+    emit "@sample t=$t state=$state enable_seq=$(enable_seq) runner=$alive rss_kb=$rss ctl=$ctl $MIX_SAMPLE"
     echo "SOAK $sched t=$t/$secs state=$state rss_kb=$rss ctl=$ctl ${MIX_SAMPLE%% progress=*}"
     [ "$at" -ge "$secs" ] && break
 done
 
-emit "@stopping elapsed_ns=$(($(now) - t0)) state=$(scx_state) enable_seq=$(cat "$SCX_SYSFS/enable_seq") runner_exits=$(grep -c '^exit:' /tmp/scx-run.log)"
+emit "@stopping elapsed_ns=$(($(now) - t0)) state=$(scx_state) enable_seq=$(enable_seq) runner_exits=$(grep -c '^exit:' /tmp/scx-run.log)"
 [ -r "$SCX_SYSFS/root/events" ] && emit "@events $(tr '\n' ' ' < "$SCX_SYSFS/root/events")"
 st=$(scx-ctl --json status 2>&1) && emit "@status $st"
 mix_stop >> "$out"

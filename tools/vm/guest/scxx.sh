@@ -108,7 +108,7 @@ kill_bg() {
 # (state disabled, no scheduler enabled meanwhile, nothing left in bpffs).
 expect_error() {
     _d=$1; _pat=$2; shift 2
-    _seq=$(cat "$SCX_SYSFS/enable_seq")
+    _seq=$(enable_seq)
     "$@" > /tmp/expect_error.log 2>&1
     _rc=$?
     cat /tmp/expect_error.log
@@ -116,7 +116,7 @@ expect_error() {
     [ "$(wc -l < /tmp/expect_error.log)" -eq 1 ] || fail "$_d: error is not one line"
     grep -Eq -- "$_pat" /tmp/expect_error.log || fail "$_d: message does not match /$_pat/"
     [ "$(scx_state)" = disabled ] || fail "$_d: state is $(scx_state) afterwards"
-    [ "$(cat "$SCX_SYSFS/enable_seq")" = "$_seq" ] || fail "$_d: a scheduler was enabled"
+    [ "$(enable_seq)" = "$_seq" ] || fail "$_d: a scheduler was enabled"
     [ -z "$(ls /sys/fs/bpf)" ] || fail "$_d: bpffs has leftovers: $(ls /sys/fs/bpf)"
     echo "ok: $_d (exit $_rc)"
 }
