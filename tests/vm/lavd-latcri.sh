@@ -5,11 +5,11 @@
 # default kernel scheduler (no sched_ext), then under `lavd --monitor 1`, in the same boot.
 #  - Latency: the probes' wake-up latency, all samples of the four pooled, is judged against the
 #    default scheduler's. The VM runs with QEMU --icount (guest time follows executed instructions),
-#    so the figures repeat; plain TCG timing would be noise. Asserted: lavd's p99 at most 1.5x and its
-#    p50 at most 2.5x the default's (measured on 7.3 and 7.2: 1.1-1.3x and 1.6-1.8x; before lavd's
-#    wake-up preemption of issue 11, 3-3.6x and 5-7x). Issue 11's goal, p99 below the default's, is
-#    not reached yet. Not asserted on PREEMPT_RT (wake-ups come from the timer threads there; 2.3x
-#    and 3.4x were measured), only printed.
+#    so the figures repeat; plain TCG timing would be noise. Asserted, as issue 11 asks: lavd's p99
+#    and p50 below the default's, on every kernel. Measured under QEMU 10 (fair vCPU turns; see
+#    docs/benchmarks.md): p99 0.20-0.30x and p50 0.26-0.40x on 7.3 and 7.2, 0.53x and 0.45x on 7.3-rt
+#    (wake-ups come from the timer threads there). Under QEMU 7.2, whose vCPU turns starved the
+#    vCPUs the timer interrupts were for, this test measured that instead (1.1-1.3x and 1.6-1.8x).
 #  - Criticality: the monitor's per-task samples must rate the probes more latency-critical than the
 #    hogs (mean lat_cri of the probe samples > mean of the hog samples; both must be sampled). A
 #    sample is the task a CPU last started, so a probe is caught only while it runs: four probes
@@ -77,12 +77,8 @@ echo "ok: probe lat_cri $probe > hog lat_cri $hog"
 
 dfl50=$(pooled 50 default); lavd50=$(pooled 50 lavd); dfl99=$(pooled 99 default); lavd99=$(pooled 99 lavd)
 case "$dfl50$lavd50$dfl99$lavd99" in *none*) fail "no latency samples (default: $dfl50/$dfl99, lavd: $lavd50/$lavd99)" ;; esac
-# within LAVD DEFAULT FACTOR: is LAVD <= FACTOR x DEFAULT?
-within() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { exit !(a + 0 <= f * b) }'; }
-if uname -v | grep -q PREEMPT_RT; then
-    echo "latency not asserted on PREEMPT_RT: p50 $lavd50 us vs $dfl50 us, p99 $lavd99 us vs $dfl99 us"
-else
-    within "$lavd99" "$dfl99" 1.5 || fail "the probes' wake-up p99 under lavd ($lavd99 us) is above 1.5x the default scheduler's ($dfl99 us)"
-    within "$lavd50" "$dfl50" 2.5 || fail "the probes' wake-up p50 under lavd ($lavd50 us) is above 2.5x the default scheduler's ($dfl50 us)"
-    echo "ok: probes' wake-up p50/p99 $lavd50/$lavd99 us under lavd, $dfl50/$dfl99 us under the default scheduler"
-fi
+# below LAVD DEFAULT: is LAVD < DEFAULT?
+below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'; }
+below "$lavd99" "$dfl99" || fail "the probes' wake-up p99 under lavd ($lavd99 us) is not below the default scheduler's ($dfl99 us)"
+below "$lavd50" "$dfl50" || fail "the probes' wake-up p50 under lavd ($lavd50 us) is not below the default scheduler's ($dfl50 us)"
+echo "ok: probes' wake-up p50/p99 $lavd50/$lavd99 us under lavd, below $dfl50/$dfl99 us under the default scheduler"

@@ -637,6 +637,10 @@ def compare(old_records, new_records):
     head = ["kernel", "scheduler", "workload", "metric", "unit", "old", "new", "change", "ratio old -> new",
             "verdict"]
     out = _text_table(head, rows) if rows else ["no figure is in both"]
+    modes = [", ".join(sorted({r.get("mode", "?") for r in recs})) for recs in (old_records, new_records)]
+    if modes[0] != modes[1]:
+        out = [f"measured differently: old mode {modes[0]}, new mode {modes[1]} (a change may be the "
+               "method's, not the code's)", ""] + out
     verdicts = [r[-1] for r in rows]
     out += ["", ", ".join(f"{verdicts.count(v)} {v}" for v in ("better", "worse", "changed", "~")),
             _spread("median", [(old[k].value, new[k].value) for k in common]),
