@@ -16,9 +16,10 @@ Raw format (tools/benchmark/guest/bench.sh writes it to the VM's virtio port, on
   @done errors=N
 
 Record (one JSON object per line of results.jsonl):
-  kind figure|cdf, kernel, kernel_version, commit, date, mode, boot, scheduler, options, label,
-  workload, metric, unit, better; figure: value (median), min, max, repeats, values, default (median
-  of the default scheduler's values in the same boot, or null), ratio (value / default, or null);
+  kind figure|cdf, kernel, kernel_version, commit, date, mode ("quick|full qemu=VERSION"), boot,
+  scheduler, options, label, workload, metric, unit, better; figure: value (median), min, max,
+  repeats, values, default (median of the default scheduler's values in the same boot, or null),
+  ratio (value / default, or null);
   the default's own figures also have start and end (its medians at the start and the end of the boot);
   cdf: quantiles, values (median across runs at each quantile, us).
 """

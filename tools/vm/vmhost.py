@@ -1,8 +1,9 @@
 """vmhost.py: host-side helpers shared by the drivers that boot VMs of their own (tools/bench,
-tools/soak): the kernel matrix and its cache, the tree's commit, the schedulers scx-run knows, building
-the tree. Problems raise HostError, whose text the driver prints with its own prefix and whose code
+tools/soak) and by tools/vm/boot: the kernel matrix and its cache, the tree's commit, the schedulers
+scx-run knows, building the tree, the QEMU version --icount needs. Problems raise HostError, whose text the driver prints with its own prefix and whose code
 is the exit status it asks for (1: the setup is missing something, 2: bad usage)."""
 import os
+import re
 import subprocess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -85,3 +86,28 @@ def build_tree(build):
     if not os.path.isfile(os.path.join(build, "build.ninja")):
         subprocess.run(["meson", "setup", build, ROOT], check=True, stdout=subprocess.DEVNULL)
     subprocess.run(["ninja", "-C", build], check=True, stdout=subprocess.DEVNULL)
+
+
+def qemu_version(qemu="qemu-system-x86_64"):
+    """The version `qemu --version` prints ("10.0.2"), or None when it cannot be run or does not say."""
+    try:
+        out = subprocess.run([qemu, "--version"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    m = re.search(r"version (\d+\.\d+\S*)", out)
+    return m.group(1) if m else None
+
+
+def icount_qemu_problem(qemu="qemu-system-x86_64"):
+    """Why qemu cannot run an -icount VM (one line naming the fix), or None. Before QEMU 8.1, -icount
+    gave the vCPU that came first after a timer deadline the whole budget up to the next one and the
+    vCPUs after it none until it exited early, so an interrupt or IPI for another vCPU waited
+    milliseconds: latency and lock figures measured that (docs/benchmarks.md, Method)."""
+    v = qemu_version(qemu)
+    if v is None:
+        return f"cannot tell the version of {qemu} (--version): --icount needs QEMU >= 8.1; install it with tools/setup"
+    major, minor = (int(x) for x in re.match(r"(\d+)\.(\d+)", v).groups())
+    if (major, minor) < (8, 1):
+        return (f"{qemu} is QEMU {v}: --icount needs QEMU >= 8.1 (fair vCPU turns); "
+                "install it with tools/setup (bookworm-backports)")
+    return None
