@@ -1,4 +1,4 @@
-set terminal svg size 1322,460 noenhanced font 'sans,11' background '#ffffff'
+set terminal svg size 1636,460 noenhanced font 'sans,11' background '#ffffff'
 set output 'bpf-cost-7.3.svg'
 set title 'BPF time per operation, kernel 7.3'
 set grid ytics
@@ -11,6 +11,7 @@ set yrange [0:*]
 set bmargin 4
 set xtics nomirror
 plot 'bpf-cost-7.3.dat' using 3:4:5:xtic(strcol(1)."\n".strcol(2)) title 'lavd', \
-     '' using 6:7:8 title 'nest', \
-     '' using 9:10:11 title 'pair', \
-     '' using 12:13:14 title 'simple'
+     '' using 6:7:8 title 'lavd:--per-cpu-dsq', \
+     '' using 9:10:11 title 'nest', \
+     '' using 12:13:14 title 'pair', \
+     '' using 15:16:17 title 'simple'

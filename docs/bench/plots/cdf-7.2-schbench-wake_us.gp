@@ -12,6 +12,7 @@ set ytics 10
 set key bottom right
 plot 'cdf-7.2-schbench-wake_us.dat' index 0 using 1:2 with lines lw 2 title 'default', \
      '' index 1 using 1:2 with lines lw 2 title 'lavd', \
-     '' index 2 using 1:2 with lines lw 2 title 'nest', \
-     '' index 3 using 1:2 with lines lw 2 title 'pair', \
-     '' index 4 using 1:2 with lines lw 2 title 'simple'
+     '' index 2 using 1:2 with lines lw 2 title 'lavd:--per-cpu-dsq', \
+     '' index 3 using 1:2 with lines lw 2 title 'nest', \
+     '' index 4 using 1:2 with lines lw 2 title 'pair', \
+     '' index 5 using 1:2 with lines lw 2 title 'simple'
