@@ -1,7 +1,8 @@
 """vmhost.py: host-side helpers shared by the drivers that boot VMs of their own (tools/bench,
 tools/soak) and by tools/vm/boot: the kernel matrix and its cache, the tree's commit, the schedulers
-scx-run knows, building the tree, the QEMU version --icount needs. Problems raise HostError, whose text the driver prints with its own prefix and whose code
-is the exit status it asks for (1: the setup is missing something, 2: bad usage)."""
+scx-run knows, building the tree, the QEMU version --icount needs. Problems raise HostError, whose
+text the driver prints with its own prefix and whose code is the exit status it asks for (1: the
+setup is missing something, 2: bad usage)."""
 import os
 import re
 import subprocess
