@@ -77,8 +77,9 @@ static __always_inline u32 task_boosts(struct task_struct *p, const struct task_
 }
 
 /* Latency criticality, performance criticality and the virtual deadline, from the task's current
- * statistics. Called right before the task is queued. */
-static __always_inline void update_deadline(struct task_struct *p, struct task_ctx *t)
+ * statistics, its sleeps counted at wait_freq (recent_wait_freq). Called right before the task is
+ * queued. */
+static __always_inline void update_deadline(struct task_struct *p, struct task_ctx *t, u64 wait_freq)
 {
 	u64 rt = eff_runtime(t), weight = p->scx.weight ? p->scx.weight : 1;
 	/* 32-bit logarithms: every input is below 2^32 (runtimes clamped to 100 ms, frequencies
@@ -90,7 +91,7 @@ static __always_inline void update_deadline(struct task_struct *p, struct task_c
 	u32 boosts = t->boost | task_boosts(p, t);
 
 	/* latency criticality: sleeps, wakes others, runs briefly */
-	lc = lavd_log2x8((u32)(t->wait_freq + 1)) + lavd_log2x8((u32)(t->wake_freq + 1)) +
+	lc = lavd_log2x8((u32)(wait_freq + 1)) + lavd_log2x8((u32)(t->wake_freq + 1)) +
 	     (lavd_log2x8(LAVD_RUNTIME_MAX_NS) - rlog);
 	/* nice shifts it (nice 0, the common case, needs no logarithm) */
 	if (weight != LAVD_WEIGHT_DFL) {
@@ -191,7 +192,7 @@ int lavd_became_runnable(struct task_struct *p __arg_trusted)
 		wt->last_wake = now;
 	}
 out:
-	update_deadline(p, t);
+	update_deadline(p, t, t->wait_freq);
 	return t->perf_cri;
 }
 
@@ -206,7 +207,7 @@ int lavd_new_task(struct task_struct *p __arg_trusted)
 		return -1;
 	t->woke = 0;  /* it may come back from another scheduling class with a stale flag */
 	t->svc_time = sys_stat.avg_svc_time;
-	update_deadline(p, t);
+	update_deadline(p, t, t->wait_freq);
 	return 0;
 }
 
@@ -329,6 +330,24 @@ void BPF_STRUCT_OPS(lavd_running, struct task_struct *p)
 		take_sample(p, t, c, cpu);
 }
 
+/* wait_freq only moves when the task sleeps, so a task that slept in a burst and then runs on
+ * and on would keep the burst's frequency, and the criticality it gives, for as long as it runs:
+ * seen on 7.3-rt, where CPU hogs that blocked (sleeping spinlocks) while they started up then
+ * stayed rated almost like the interactive tasks (lat_cri 260-290 against their 340) and kept up
+ * with them in the deadline queue. A task that has not slept for D ns sleeps at most once per D,
+ * so its criticality is taken from min(wait_freq, 1 s / D); wait_freq itself stays as measured
+ * (the next sleep updates it). For ops.stopping of a task still runnable: last_quiescent is on
+ * the same clock. */
+static __always_inline u64 recent_wait_freq(const struct task_ctx *t, u64 now)
+{
+	u64 awake = t->last_quiescent ? time_delta(now, t->last_quiescent) : 0, bound;
+
+	if (!awake)
+		return t->wait_freq;
+	bound = LAVD_NSEC_PER_SEC / awake;
+	return bound < t->wait_freq ? bound : t->wait_freq;
+}
+
 void BPF_STRUCT_OPS(lavd_stopping, struct task_struct *p, bool runnable)
 {
 	s32 cpu = scx_bpf_task_cpu(p);
@@ -352,7 +371,8 @@ void BPF_STRUCT_OPS(lavd_stopping, struct task_struct *p, bool runnable)
 	c->running_boosted = 0;
 	c->running_lock_holder = 0;
 	if (runnable) {
-		update_deadline(p, t);  /* slice used up or preempted: queued again */
+		/* slice used up or preempted: queued again */
+		update_deadline(p, t, recent_wait_freq(t, now));
 		return;
 	}
 	/* going to sleep (ops.quiescent's job, done here: one BPF call less per sleep; the rare
