@@ -332,9 +332,9 @@ void BPF_STRUCT_OPS(lavd_running, struct task_struct *p)
 
 /* wait_freq only moves when the task sleeps, so a task that slept in a burst and then runs on
  * and on would keep the burst's frequency, and the criticality it gives, for as long as it runs:
- * seen on 7.3-rt, where CPU hogs that blocked (sleeping spinlocks) while they started up then
- * stayed rated almost like the interactive tasks (lat_cri 260-290 against their 340) and kept up
- * with them in the deadline queue. A task that has not slept for D ns sleeps at most once per D,
+ * seen on 7.3-rt, where CPU hogs that slept thousands of times a second while they started up
+ * then stayed rated almost like the interactive tasks (lat_cri 260-290 against their 340) and
+ * kept up with them in the deadline queue (see the README's departures). A task that has not slept for D ns sleeps at most once per D,
  * so its criticality is taken from min(wait_freq, 1 s / D); wait_freq itself stays as measured
  * (the next sleep updates it). For ops.stopping of a task still runnable: last_quiescent is on
  * the same clock. */
