@@ -330,21 +330,23 @@ void BPF_STRUCT_OPS(lavd_running, struct task_struct *p)
 		take_sample(p, t, c, cpu);
 }
 
-/* wait_freq only moves when the task sleeps, so a task that slept in a burst and then runs on
- * and on would keep the burst's frequency, and the criticality it gives, for as long as it runs:
- * seen on 7.3-rt, where CPU hogs that slept thousands of times a second while they started up
- * then stayed rated almost like the interactive tasks (lat_cri 260-290 against their 340) and
- * kept up with them in the deadline queue (see the README's departures). A task that has not slept for D ns sleeps at most once per D,
- * so its criticality is taken from min(wait_freq, 1 s / D); wait_freq itself stays as measured
- * (the next sleep updates it). For ops.stopping of a task still runnable: last_quiescent is on
- * the same clock. */
-static __always_inline u64 recent_wait_freq(const struct task_ctx *t, u64 now)
+/* wait_freq (an average of the task's sleep rate) only moves when the task sleeps, so a task that
+ * slept in a burst and then runs on and on would keep the burst's rate, and the criticality it
+ * gives, for as long as it runs: seen on 7.3-rt, where CPU hogs that slept thousands of times a
+ * second while they started up then stayed rated almost like the interactive tasks (lat_cri
+ * 260-290 against their 340) and kept up with them in the deadline queue (see the README's
+ * departures). A task that has run R ns since it woke without sleeping again sleeps at most once
+ * per R, so when it is queued again while runnable its criticality takes min(wait_freq, 1 s / R);
+ * wait_freq itself stays as measured. R is CPU time (acc_runtime), not wall time: the sleep before
+ * and the time spent waiting in a queue do not count, so a task the scheduler kept waiting is not
+ * rated less critical for it, and a task that runs no longer than its usual burst keeps its rate. */
+static __always_inline u64 recent_wait_freq(const struct task_ctx *t)
 {
-	u64 awake = t->last_quiescent ? time_delta(now, t->last_quiescent) : 0, bound;
+	u64 bound;
 
-	if (!awake)
+	if (!t->acc_runtime)
 		return t->wait_freq;
-	bound = LAVD_NSEC_PER_SEC / awake;
+	bound = LAVD_NSEC_PER_SEC / t->acc_runtime;
 	return bound < t->wait_freq ? bound : t->wait_freq;
 }
 
@@ -372,7 +374,7 @@ void BPF_STRUCT_OPS(lavd_stopping, struct task_struct *p, bool runnable)
 	c->running_lock_holder = 0;
 	if (runnable) {
 		/* slice used up or preempted: queued again */
-		update_deadline(p, t, recent_wait_freq(t, now));
+		update_deadline(p, t, recent_wait_freq(t));
 		return;
 	}
 	/* going to sleep (ops.quiescent's job, done here: one BPF call less per sleep; the rare
