@@ -8,13 +8,13 @@
 #    default scheduler's. The VM runs with QEMU --icount (guest time follows executed instructions),
 #    so the figures repeat; plain TCG timing would be noise. Asserted, as issue 11 asks: lavd's p99
 #    and p50 below the default's, on every kernel. Measured under QEMU 10 (fair vCPU turns; see
-#    docs/benchmarks.md): p99 0.20-0.30x and p50 0.26-0.40x on 7.3 and 7.2 (0.25-0.29x and
-#    0.27-0.52x in 3 boots with lavd's stale-wait bound, recent_wait_freq in lat_cri.bpf.c); on
-#    7.3-rt (wake-ups come from the timer threads there) p99 0.43-0.65x and p50 0.34-0.47x over 6
-#    boots with that bound, which keeps a hog from being rated by the sleeps of its start-up
-#    (without it, 3 of 8 boots failed at 1.07-1.26x here and one in CI at 2.1x). A boot repeats
-#    exactly; one whose command line or binaries differ diverges, so one run is one sample: the
-#    spreads are from boots given a dummy kernel argument (scxx.pad=N). Under QEMU 7.2, whose vCPU
+#    docs/benchmarks.md), in boots given a dummy kernel argument (scxx.pad=N: a boot repeats
+#    exactly, one whose command line or binaries differ diverges, so one run is one sample):
+#    p99 0.21-0.36x / 0.20-0.39x / 0.54-0.63x and p50 0.12-0.16x / 0.20-0.30x / 0.35-0.45x on 7.3 /
+#    7.2 / 7.3-rt, 2 boots each of this test. With four probes and no fifth, 7.3-rt gave p99
+#    0.43-0.65x over 6 boots once lavd stopped rating a hog by the sleeps of its start-up
+#    (recent_wait_freq in lat_cri.bpf.c); before that 3 of 8 boots failed at 1.07-1.26x, and one
+#    in CI at 2.1x (wake-ups come from the timer threads on PREEMPT_RT). Under QEMU 7.2, whose vCPU
 #    turns starved the vCPUs the timer interrupts were for, this test measured that instead
 #    (1.1-1.3x and 1.6-1.8x).
 #  - Criticality: the monitor's per-task samples must rate the probes more latency-critical than the
