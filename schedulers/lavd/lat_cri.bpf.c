@@ -206,6 +206,7 @@ int lavd_new_task(struct task_struct *p __arg_trusted)
 	if (!t)
 		return -1;
 	t->woke = 0;  /* it may come back from another scheduling class with a stale flag */
+	t->acc_runtime = 0;  /* and with the runtime of a stop while runnable (recent_wait_freq) */
 	t->svc_time = sys_stat.avg_svc_time;
 	update_deadline(p, t, t->wait_freq);
 	return 0;

@@ -22,12 +22,18 @@
 #    sample is the task a CPU last started, so a probe is caught only while it runs. The four
 #    5 ms probes keep one phase against the monitor's 1 s reads, and one boot in about 30 read
 #    only hogs every time (in others all 10 reads caught them); the 7 ms probe's phase moves by
-#    1 ms per read, so 10 reads meet its 2 ms run at least twice.
+#    about 1 ms per read, so about 2 of every 7 reads meet its 2 ms run (3-21 probe samples in 6
+#    boots).
 . /lib/scxx.sh
 
 SECS=10
 PIDS=""
-cleanup() { for p in $PIDS; do kill -KILL "$p" 2>/dev/null; done; [ -n "${pid:-}" ] && kill -TERM "$pid" 2>/dev/null; return 0; }
+cleanup() {
+    for p in $PIDS ${CRI:-}; do kill -KILL "$p" 2>/dev/null; done
+    for e in ${PROBES:-}; do kill -KILL "${e%%:*}" 2>/dev/null; done
+    [ -n "${pid:-}" ] && kill -TERM "$pid" 2>/dev/null
+    return 0
+}
 trap cleanup EXIT
 
 # run_mix LABEL: the hogs and the probes for SECS seconds; every process must finish with status 0.
@@ -45,10 +51,12 @@ run_mix() {
     # monitor's 1 s reads fall 1 ms earlier in its period each time and meet its run in 2 of every
     # 7 (1 s = 200 periods of the others: a boot whose reads kept landing between their runs
     # sampled no probe at all)
-    scxx-latency 7000 2000 $SECS lat-probe > /tmp/cri.$1 & PIDS="$PIDS $!"
-    for p in $PIDS; do wait "$p" || { cat /tmp/cri.$1; fail "$1: a hog or the 7 ms probe failed"; }; done
+    scxx-latency 7000 2000 $SECS lat-probe > /tmp/cri.$1 &
+    CRI=$!
+    for p in $PIDS; do wait "$p" || fail "$1: a hog failed"; done
+    wait "$CRI" || { cat /tmp/cri.$1; fail "$1: the 7 ms probe failed"; }
     for e in $PROBES; do wait "${e%%:*}" || { cat /tmp/lat.$1.${e#*:}; fail "$1: probe ${e#*:} failed"; }; done
-    PIDS=""
+    PIDS=""; PROBES=""; CRI=""
     cat /tmp/lat.$1.*
 }
 
