@@ -340,7 +340,8 @@ void BPF_STRUCT_OPS(lavd_running, struct task_struct *p)
  * per R, so when it is queued again while runnable its criticality takes min(wait_freq, 1 s / R);
  * wait_freq itself stays as measured. R is CPU time (acc_runtime), not wall time: the sleep before
  * and the time spent waiting in a queue do not count, so a task the scheduler kept waiting is not
- * rated less critical for it, and a task that runs no longer than its usual burst keeps its rate. */
+ * rated less critical for it, and a task preempted within its usual interval between sleeps
+ * (R below 1 s / wait_freq) keeps its rate. */
 static __always_inline u64 recent_wait_freq(const struct task_ctx *t)
 {
 	u64 bound;
