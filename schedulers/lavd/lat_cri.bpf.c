@@ -346,7 +346,7 @@ static __always_inline u64 recent_wait_freq(const struct task_ctx *t)
 {
 	u64 bound;
 
-	if (!t->acc_runtime)
+	if (!t->acc_runtime || !t->wait_freq)  /* nothing to bound (a hog that never slept): no division */
 		return t->wait_freq;
 	bound = LAVD_NSEC_PER_SEC / t->acc_runtime;
 	return bound < t->wait_freq ? bound : t->wait_freq;
