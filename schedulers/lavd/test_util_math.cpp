@@ -126,9 +126,9 @@ TEST_CASE("LavdUtilMath: CutAtOrBeforeTheStartIsNoCut", "[lavd][util_math]") {
 // lavd_log2x8 against the obvious definition (the leading one's position x 8 plus the next three
 // bits), over every small value, both sides of every power of two, and the values the policy feeds
 // it (frequencies up to 100,001, runtimes up to 1e8 ns, weights up to 10,000), up to 2^32 - 1, its
-// width. This is g++'s build of the function; the BPF object's (clang's expansion of the count of
-// leading zeros) is covered by the VM scenarios that read the criticality lavd computes
-// (lavd-latcri: periodic tasks ~250+).
+// width: every entry of its table is reached (values below 256 directly, larger ones shifted down
+// to 8..255). This is g++'s build of the function; the BPF object's is covered by the VM scenarios
+// that read the criticality lavd computes (lavd-latcri: periodic tasks ~250+).
 TEST_CASE("LavdUtilMath: Log2x8", "[lavd][util_math]") {
     // floor(log2(v)) by counting, and the three bits as eighths of the way to the next power of two
     auto reference = [](__u64 v) -> __u32 {

@@ -113,21 +113,48 @@ LAVD_UTIL_INLINE int lavd_idle_cut(struct lavd_idle_acct *a, __u64 now, __u64 ir
 }
 
 /* log2(v) in 1/8 steps: floor(log2(v)) * 8 + the three bits after the leading one; 0 for v <= 1.
- * Branch-free apart from the v <= 1 test (clang expands the count of leading zeros into constant
- * shifts and masks, as BPF has no such instruction), so a chain of calls does not multiply the
- * verifier's paths. 32 bits wide: everything lavd takes the logarithm of is below 2^32
- * (frequencies capped at 100 kHz, runtimes clamped to 100 ms, weights up to 10000), and the 32-bit
- * expansion is a quarter shorter than the 64-bit one, without its 64-bit mask constants (~20
- * guest instructions less per wake-up on 7.3). (A shorter binary search
- * measured slower: its variable shifts cost the x86 JIT more than the constant ones.) */
+ * 32 bits wide: everything lavd takes the logarithm of is below 2^32 (frequencies capped at
+ * 100 kHz, runtimes clamped to 100 ms, weights up to 10000). The value of 0..255 is read from a
+ * table; a larger v is shifted right by a multiple of 5 that leaves its leading one at bit 3..7, so
+ * the table's entry for what remains holds the leading one's position and the three bits after it,
+ * and 8 x the shift is added: three compares, a shift and a load, where the count of leading zeros
+ * (which clang expands into about 30 shifts and masks, as BPF has no such instruction) took about
+ * 40 instructions. Its branches would multiply the verifier's paths through a chain of calls, so
+ * the BPF side calls it through one global function (lavd_log2x8_fn, lat_cri.bpf.c), verified
+ * once. test_util_math.cpp checks every table entry against the definition. */
+static const __u8 lavd_log2x8_small[256] = {
+	 0,  0,  8, 12, 16, 18, 20, 22, 24, 25, 26, 27, 28, 29, 30, 31,
+	32, 32, 33, 33, 34, 34, 35, 35, 36, 36, 37, 37, 38, 38, 39, 39,
+	40, 40, 40, 40, 41, 41, 41, 41, 42, 42, 42, 42, 43, 43, 43, 43,
+	44, 44, 44, 44, 45, 45, 45, 45, 46, 46, 46, 46, 47, 47, 47, 47,
+	48, 48, 48, 48, 48, 48, 48, 48, 49, 49, 49, 49, 49, 49, 49, 49,
+	50, 50, 50, 50, 50, 50, 50, 50, 51, 51, 51, 51, 51, 51, 51, 51,
+	52, 52, 52, 52, 52, 52, 52, 52, 53, 53, 53, 53, 53, 53, 53, 53,
+	54, 54, 54, 54, 54, 54, 54, 54, 55, 55, 55, 55, 55, 55, 55, 55,
+	56, 56, 56, 56, 56, 56, 56, 56, 56, 56, 56, 56, 56, 56, 56, 56,
+	57, 57, 57, 57, 57, 57, 57, 57, 57, 57, 57, 57, 57, 57, 57, 57,
+	58, 58, 58, 58, 58, 58, 58, 58, 58, 58, 58, 58, 58, 58, 58, 58,
+	59, 59, 59, 59, 59, 59, 59, 59, 59, 59, 59, 59, 59, 59, 59, 59,
+	60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60,
+	61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61,
+	62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62,
+	63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
+};
+
 LAVD_UTIL_INLINE __u32 lavd_log2x8(__u32 v)
 {
-	__u32 lz;
-
-	if (v <= 1)
-		return 0;
-	lz = (__u32)__builtin_clz(v);
-	return (31 - lz) * 8 + (((v << lz) >> 28) & 7);
+	if (v < (1U << 8))
+		return lavd_log2x8_small[v & 0xff];
+	if (v < (1U << 18)) {
+		if (v < (1U << 13))
+			return 5 * 8 + lavd_log2x8_small[(v >> 5) & 0xff];
+		return 10 * 8 + lavd_log2x8_small[(v >> 10) & 0xff];
+	}
+	if (v < (1U << 23))
+		return 15 * 8 + lavd_log2x8_small[(v >> 15) & 0xff];
+	if (v < (1U << 28))
+		return 20 * 8 + lavd_log2x8_small[(v >> 20) & 0xff];
+	return 25 * 8 + lavd_log2x8_small[(v >> 25) & 0xff];
 }
 
 /* the round takes what accumulated since the last one */
