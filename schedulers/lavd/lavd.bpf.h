@@ -367,6 +367,7 @@ int lavd_find_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat
 		     u32 wakeup);                      /* preempt.bpf.c: the victim CPU (claimed), or -1 */
 int lavd_became_runnable(struct task_struct *p __arg_trusted); /* lat_cri.bpf.c: a wake-up; perf_cri, or -1 */
 int lavd_new_task(struct task_struct *p __arg_trusted);        /* lat_cri.bpf.c: ops.enable's first deadline */
+int lavd_log2x8_fn(u32 v);                             /* lat_cri.bpf.c: lavd_log2x8 (util_math.h), verified once */
 int lavd_pick_idle(struct task_struct *p __arg_trusted, s32 prev_cpu, u64 wake_flags, u32 perf_cri); /* idle.bpf.c */
 
 #endif /* SCXX_LAVD_BPF_H */

@@ -1,9 +1,10 @@
 /* schedulers/lavd/util_math.h: the utilisation arithmetic of lavd (and its log2 in 1/8 steps), as
  * plain-C inline functions of integers and of struct lavd_idle_acct (intf.h), so that the BPF side
  * (ops.update_idle, the 10 ms round in sys_stat.bpf.c, the criticality in lat_cri.bpf.c) and the
- * host unit test (test_util_math.cpp) run the same code. No helpers, maps or globals here; the
- * only side effects are on the struct passed in, through the __sync builtins both clang's BPF
- * target and g++ provide.
+ * host unit test (test_util_math.cpp) run the same code. No helpers or maps here, and one global:
+ * the log2's read-only table (lavd_log2x8_small, .rodata on the BPF side). The only side effects
+ * are on the struct passed in, through the __sync builtins both clang's BPF target and g++
+ * provide.
  *
  * Per CPU and round of dur ns:
  *   busy    = (dur - idle) + the interrupt/softirq/steal time that fell inside idle periods,
@@ -117,7 +118,7 @@ LAVD_UTIL_INLINE int lavd_idle_cut(struct lavd_idle_acct *a, __u64 now, __u64 ir
  * 100 kHz, runtimes clamped to 100 ms, weights up to 10000). The value of 0..255 is read from a
  * table; a larger v is shifted right by a multiple of 5 that leaves its leading one at bit 3..7, so
  * the table's entry for what remains holds the leading one's position and the three bits after it,
- * and 8 x the shift is added: three compares, a shift and a load, where the count of leading zeros
+ * and 8 x the shift is added: at most four compares, a shift, a load and an add, where the count of leading zeros
  * (which clang expands into about 30 shifts and masks, as BPF has no such instruction) took about
  * 40 instructions. Its branches would multiply the verifier's paths through a chain of calls, so
  * the BPF side calls it through one global function (lavd_log2x8_fn, lat_cri.bpf.c), verified
