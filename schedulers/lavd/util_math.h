@@ -118,11 +118,12 @@ LAVD_UTIL_INLINE int lavd_idle_cut(struct lavd_idle_acct *a, __u64 now, __u64 ir
  * 100 kHz, runtimes clamped to 100 ms, weights up to 10000). The value of 0..255 is read from a
  * table; a larger v is shifted right by a multiple of 5 that leaves its leading one at bit 3..7, so
  * the table's entry for what remains holds the leading one's position and the three bits after it,
- * and 8 x the shift is added: at most four compares, a shift, a load and an add, where the count of leading zeros
- * (which clang expands into about 30 shifts and masks, as BPF has no such instruction) took about
- * 40 instructions. Its branches would multiply the verifier's paths through a chain of calls, so
- * the BPF side calls it through one global function (lavd_log2x8_fn, lat_cri.bpf.c), verified
- * once. test_util_math.cpp checks every table entry against the definition. */
+ * and 8 x the shift is added: at most four compares, a shift, a load and an add, where the count
+ * of leading zeros (which clang expands into about 30 shifts and masks, as BPF has no such
+ * instruction) took about 40 instructions. Its branches would multiply the verifier's paths
+ * through a chain of calls, so the BPF side calls it through one global function (lavd_log2x8_fn,
+ * lat_cri.bpf.c), verified once. test_util_math.cpp checks every table entry against the
+ * definition. */
 static const __u8 lavd_log2x8_small[256] = {
 	 0,  0,  8, 12, 16, 18, 20, 22, 24, 25, 26, 27, 28, 29, 30, 31,
 	32, 32, 33, 33, 34, 34, 35, 35, 36, 36, 37, 37, 38, 38, 39, 39,
