@@ -8,7 +8,8 @@ Raw format (tools/benchmark/guest/bench.sh writes it to the VM's virtio port, on
   @attach exec_to_enabled_ns=N                                   after the scheduler's state is enabled
   @prog id=ID type=T name=NAME verified_insns=N run_cnt=N run_time_ns=N   its programs, after attach
   @run workload=W rep=R stats=0|1                                stats=1: bpf_stats on (BPF cost run)
-  metric NAME VALUE UNIT lower|higher|none | cdf NAME Q:V,... | ops N    the workload's own lines
+  metric NAME VALUE UNIT lower|higher|none | cdf NAME Q:V,... | ops N    the workload's own lines,
+                                                                 and bench.sh's metric switches_per_op
   @bpf name=NAME calls=N ns=N                                    per program, during a stats=1 run
   @runend rc=N guest_ns=N
   @detach rc=N peak_rss_kb=N

@@ -25,6 +25,10 @@ nphases=$(($(wc -l < /tmp/plan) + 2))
 stats() { echo "$1" > /proc/sys/kernel/bpf_stats_enabled; }
 stats 0
 
+# ctxt_total: context switches on all CPUs since boot (/proc/stat's ctxt; switches to and from the
+# idle task included), for every run's switches_per_op
+ctxt_total() { awk '$1 == "ctxt" { n = $2 } END { printf "%.0f\n", n }' /proc/stat; }
+
 # bpf_snapshot FILE: the struct_ops programs' counters, or an error.
 bpf_snapshot() { scxx-bpfstat > "$1" || error "scxx-bpfstat failed: no BPF cost for this run"; }
 
@@ -35,16 +39,22 @@ one_run() {
     echo "BENCH-PROGRESS phase=$1/$nphases workload=$3 run=$4 stats=$5 sched=$2"
     stats "$5"
     [ "$5" = 1 ] && bpf_snapshot /tmp/bpf.before
+    c0=$(ctxt_total)
     t0=$(scxx-clock now)
     BENCH_QUICK=$([ "$reps" = 0 ] && echo 1 || echo 0) sh "/bench/workloads/$3.sh" > /tmp/run.out 2> /tmp/run.err
     rc=$?
     t1=$(scxx-clock now)
+    c1=$(ctxt_total)
     [ "$5" = 1 ] && bpf_snapshot /tmp/bpf.after
     stats 0
     state=$(scx_state)
     [ "$state" = "$6" ] || { [ $rc != 0 ] || rc=125; echo "sched_ext state is '$state' after $3, not '$6'" >> /tmp/run.err; }
     emit "@run workload=$3 rep=$4 stats=$5"
     grep -E '^(metric|cdf|ops) ' /tmp/run.out >> "$out"
+    # context switches per operation, under every scheduler (the default's too): how often tasks
+    # change hands for the same work
+    awk -v c="$((c1 - c0))" '$1 == "ops" && $2 > 0 { n = $2 }
+        END { if (n) printf "metric switches_per_op %.4f count none\n", c / n }' /tmp/run.out >> "$out"
     if [ "$5" = 1 ]; then
         # %.0f: busybox awk's %d stops at 2^31 (2.1 s of BPF time)
         awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] } }
