@@ -10,8 +10,8 @@
 #    and p50 below the default's, on every generic kernel; on PREEMPT_RT the p50 below it and the
 #    p99 below 1.5x it, as one CI boot there gave 1.11x (4770 against 4294 us; all hogs rated 0;
 #    two probes' p99 5.4 and 6.4 ms, the other two 2.4-2.6 ms): lavd is not yet reliably below
-#    the default's tail on PREEMPT_RT, and 1.5x still fails the 2.1x of the bug below. Measured under QEMU 10 (fair vCPU turns; see
-#    docs/benchmarks.md), in boots given a dummy kernel argument (scxx.pad=N: a boot repeats
+#    the default's tail on PREEMPT_RT, and 1.5x still fails the 2.1x of the bug below. Measured
+#    under QEMU 10 (fair vCPU turns; see docs/benchmarks.md), in boots given a dummy kernel argument (scxx.pad=N: a boot repeats
 #    exactly, one whose command line or binaries differ diverges, so one run is one sample):
 #    p99 0.21-0.36x / 0.20-0.39x / 0.54-0.63x and p50 0.12-0.16x / 0.20-0.30x / 0.35-0.45x on 7.3 /
 #    7.2 / 7.3-rt, 2 boots each of this test. With four probes and no fifth, 7.3-rt gave p99
