@@ -2,6 +2,8 @@
  * kernel's current kfunc when present (bpf_ksym_exists on a weak ksym: the dead branch is removed by
  * the verifier), else the older one. Never decide from kernel version numbers.
  *   6.13: scx_bpf_dispatch* -> scx_bpf_dsq_insert*, scx_bpf_consume -> scx_bpf_dsq_move_to_local
+ *   6.13: SCX_ENQ_CPU_SELECTED (ops.select_cpu ran for this wake-up); its value later moved from
+ *         1 << 10 to 1 << 20, so it is read through CO-RE
  *   7.1:  scx_bpf_dsq_move_to_local___v2 (enq_flags) is added; the 1-argument form stays on 7.2/7.3
  *         and is what we call (libbpf resolves "name___flavor" by its essential name, so a ___v2
  *         declaration would bind to the 1-argument kfunc and fail the prototype check)
@@ -59,6 +61,15 @@ static __always_inline void scxx_task_set_dsq_vtime(struct task_struct *p, u64 v
 		scx_bpf_task_set_dsq_vtime(p, vtime);
 	else
 		p->scx.dsq_vtime = vtime;
+}
+
+/* Did ops.select_cpu run for the wake-up being enqueued (SCX_ENQ_CPU_SELECTED)? The running
+ * kernel's value of the flag, through CO-RE. */
+static __always_inline bool scxx_enq_cpu_selected(u64 enq_flags)
+{
+	if (!bpf_core_enum_value_exists(enum scx_enq_flags, SCX_ENQ_CPU_SELECTED))
+		return false;
+	return enq_flags & bpf_core_enum_value(enum scx_enq_flags, SCX_ENQ_CPU_SELECTED);
 }
 
 /* Can scx_bpf_kick_cpu be called on this kernel? (A rodata-free constant: the verifier prunes.) */

@@ -84,7 +84,7 @@ s32 BPF_STRUCT_OPS(lavd_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wak
 
 	/* a wake-up: account it here, on the waking CPU (lat_cri.bpf.c); a fork is no wake-up */
 	if (wake_flags & SCX_WAKE_TTWU) {
-		perf_cri = lavd_became_runnable(p);
+		perf_cri = lavd_became_runnable(p, wake_flags);
 	} else if (have_little_core) {  /* performance criticality only picks a core type */
 		t = get_task_ctx(p);
 		perf_cri = t ? t->perf_cri : 0;

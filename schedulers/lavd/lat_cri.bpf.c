@@ -156,7 +156,7 @@ static __always_inline void update_deadline(struct task_struct *p, struct task_c
  * wake-ups, SCX_OPS_ALLOW_QUEUED_WAKEUP), as ops.runnable did: one BPF call less per wake-up.
  * A migration-disabled task's wake-up reaches neither (the kernel puts it on its CPU's local DSQ
  * directly); ops.running catches up on it (note_unseen_wakeup). */
-int lavd_became_runnable(struct task_struct *p __arg_trusted)
+int lavd_became_runnable(struct task_struct *p __arg_trusted, u64 wake_flags)
 {
 	struct task_struct *waker;
 	struct task_ctx *t, *wt;
@@ -166,6 +166,8 @@ int lavd_became_runnable(struct task_struct *p __arg_trusted)
 	if (!t)
 		return -1;
 	t->woke = 1;  /* until it sleeps again (ops.stopping) */
+	/* the waker says it will sleep soon (pipes, sockets): ops.enqueue lets it yield the CPU */
+	t->wake_sync = !no_wake_sync && (wake_flags & SCX_WAKE_SYNC);
 	if (t->last_runnable)
 		t->run_freq = calc_freq(t->run_freq, time_delta(now, t->last_runnable));
 	t->last_runnable = now;

@@ -94,6 +94,8 @@ struct task_ctx {
 	u32 pinned_cpu;         /* CPU whose nr_pinned counts this task, LAVD_NONE if none */
 	u32 futex_held;         /* futexes taken and not yet released (lock-holder boost) */
 	u32 slice_boosted;
+	u32 wake_sync;          /* the last wake-up was synchronous (the waker will sleep soon):
+	                         * it preempts nobody (ops.enqueue) */
 	u32 woke;               /* this wake-up is accounted (lavd_became_runnable, or
 	                         * note_unseen_wakeup at ops.running); 0 once it stops not runnable
 	                         * (sleeps) and when it joins (ops.enable) */
@@ -365,7 +367,7 @@ int lavd_plan_migration(void);                        /* balance.bpf.c */
 int lavd_steal(s32 cpu, u32 cpdom_id);                /* balance.bpf.c: 1 when a task was moved */
 int lavd_find_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat_cri, u32 dom_id,
 		     u32 wakeup);                      /* preempt.bpf.c: the victim CPU (claimed), or -1 */
-int lavd_became_runnable(struct task_struct *p __arg_trusted); /* lat_cri.bpf.c: a wake-up; perf_cri, or -1 */
+int lavd_became_runnable(struct task_struct *p __arg_trusted, u64 wake_flags); /* lat_cri.bpf.c: a wake-up; perf_cri, or -1 */
 int lavd_new_task(struct task_struct *p __arg_trusted);        /* lat_cri.bpf.c: ops.enable's first deadline */
 int lavd_log2x8_fn(u32 v);                             /* lat_cri.bpf.c: lavd_log2x8 (util_math.h), verified once */
 int lavd_pick_idle(struct task_struct *p __arg_trusted, s32 prev_cpu, u64 wake_flags, u32 perf_cri); /* idle.bpf.c */

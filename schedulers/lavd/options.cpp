@@ -40,7 +40,7 @@ scxx::OptionList<Settings> option_list() {
               "below this system utilisation (percent) tasks go straight to an idle CPU");
     o.flag("no-preemption", &Settings::no_preemption, "never preempt a running task for a latency-critical one")
         .rodata("no_preemption");
-    o.flag("no-wake-sync", &Settings::no_wake_sync, "ignore the waker's CPU hint of synchronous wake-ups")
+    o.flag("no-wake-sync", &Settings::no_wake_sync, "treat synchronous wake-ups as any other: no waker's-CPU hint, and they may preempt")
         .rodata("no_wake_sync");
     o.flag("no-slice-boost", &Settings::no_slice_boost, "never extend a slice beyond the regular one")
         .rodata("no_slice_boost");

@@ -1,13 +1,13 @@
-/* schedulers/lavd/preempt.bpf.c: preemption. A task enqueued with no idle CPU to go to looks for a
- * victim among the active CPUs of its domain that it may run on (the CPUs that would serve it from
- * its queue, so a preemption stays where the task would run anyway): the waking CPU and its own
- * CPU when they are such CPUs, and up to eight CPUs of the domain from a random one on; a waking
- * task may also try two random active CPUs of any domain (may_preempt says how each may be
- * preempted). ops.enqueue then puts the task straight on the victim's CPU (SCX_ENQ_PREEMPT).
- * ops.tick trims slices: a task yields when the task its CPU would dispatch next has an earlier
- * deadline (after --slice-min-us) unless it is far more critical than that task, boosted slices
- * end once others wait, and tasks sharing a CPU with waiting pinned tasks stop after
- * --pinned-slice-us. */
+/* schedulers/lavd/preempt.bpf.c: preemption. A task enqueued with no idle CPU to go to (and not
+ * after a synchronous wake-up: queue.bpf.c) looks for a victim among the active CPUs of its domain
+ * that it may run on (the CPUs that would serve it from its queue, so a preemption stays where the
+ * task would run anyway): the waking CPU and its own CPU when they are such CPUs, and up to eight
+ * CPUs of the domain from a random one on; a waking task may also try two random active CPUs of
+ * any domain (may_preempt says how each may be preempted). ops.enqueue then puts the task
+ * straight on the victim's CPU (SCX_ENQ_PREEMPT). ops.tick trims slices: a task yields when the
+ * task its CPU would dispatch next has an earlier deadline (after --slice-min-us) unless it is far
+ * more critical than that task, boosted slices end once others wait, and tasks sharing a CPU with
+ * waiting pinned tasks stop after --pinned-slice-us. */
 #include "lavd.bpf.h"
 
 /* How may a task of latency criticality lat_cri and deadline vdeadline take CPU c's running task's

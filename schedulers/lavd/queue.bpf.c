@@ -1,13 +1,14 @@
 /* schedulers/lavd/queue.bpf.c: the queues. ops.enqueue accounts a pinned task's wake-up (which
- * ops.select_cpu does not see), then claims an idle active CPU for the task: on a quiet system, or
- * when that CPU is in another domain, the task goes straight to it; otherwise the task waits in its
- * CPU's domain DSQ (or that CPU's own DSQ with --per-cpu-dsq), ordered by virtual deadline, and the
- * idle CPU of its domain is woken for it; with none, a task that may preempt a victim CPU
- * (preempt.bpf.c) goes straight to that CPU's local DSQ instead (SCX_ENQ_PREEMPT); pinned tasks go
- * to their CPU. ops.dispatch serves the domain's queue (with --per-cpu-dsq the CPU's own or, when
- * another CPU's head of the domain goes first (dispatch_src_cpu, lavd.bpf.h), that CPU's, then any
- * task of the domain), and then steals from neighbour domains (balance.bpf.c). ops.dequeue keeps
- * the pinned-task count straight. */
+ * ops.select_cpu does not see), then claims an idle active CPU for the task (unless ops.select_cpu
+ * has just looked for one): on a quiet system, or when that CPU is in another domain, the task goes
+ * straight to it; otherwise the task waits in its CPU's domain DSQ (or that CPU's own DSQ with
+ * --per-cpu-dsq), ordered by virtual deadline, and the idle CPU of its domain is woken for it; with
+ * none, a task that may preempt a victim CPU (preempt.bpf.c; never after a synchronous wake-up)
+ * goes straight to that CPU's local DSQ instead (SCX_ENQ_PREEMPT); pinned tasks go to their CPU.
+ * ops.dispatch serves the domain's queue (with --per-cpu-dsq the CPU's own or, when another CPU's
+ * head of the domain goes first (dispatch_src_cpu, lavd.bpf.h), that CPU's, then any task of the
+ * domain), and then steals from neighbour domains (balance.bpf.c). ops.dequeue keeps the
+ * pinned-task count straight. */
 #include "lavd.bpf.h"
 
 /* Claims an idle CPU that may run p, nearest first: p's CPU, its domain, any active CPU; with no
@@ -49,11 +50,12 @@ void BPF_STRUCT_OPS(lavd_enqueue, struct task_struct *p, u64 enq_flags)
 	s32 cpu = scx_bpf_task_cpu(p), idle, victim;
 	struct lavd_cpu_ctx *c = get_cpu_ctx(cpu), *ic;
 	u64 slice = sys_stat.slice_ns ? sys_stat.slice_ns : slice_max_ns;
+	bool sync_wake;
 	u32 dom;
 
 	/* a wake-up ops.select_cpu did not see (a pinned task's) */
 	if (t && (enq_flags & SCX_ENQ_WAKEUP) && !t->woke)
-		lavd_became_runnable(p);
+		lavd_became_runnable(p, 0);
 	if (!t || !c || c->cpdom_id == LAVD_NONE) {
 		/* not set up yet (or an offline CPU): keep it simple and correct */
 		scxx_dsq_insert(p, SCX_DSQ_GLOBAL, slice, enq_flags);
@@ -74,7 +76,8 @@ void BPF_STRUCT_OPS(lavd_enqueue, struct task_struct *p, u64 enq_flags)
 	}
 
 	dom = c->cpdom_id;
-	idle = claim_idle_cpu(p, cpu, dom);
+	/* ops.select_cpu looked for an idle CPU for this wake-up a moment ago and found none */
+	idle = scxx_enq_cpu_selected(enq_flags) ? -1 : claim_idle_cpu(p, cpu, dom);
 	/* a quiet system: straight to the idle CPU, no deadline queue round trip */
 	if (idle >= 0 && lb_local_dsq_util && sys_stat.avg_util < lb_local_dsq_util) {
 		run_on_idle(p, idle, slice, enq_flags);
@@ -93,7 +96,10 @@ void BPF_STRUCT_OPS(lavd_enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 
-	victim = idle < 0 && !no_preemption ?
+	/* a synchronous wake-up preempts nobody: its waker will leave the CPU soon (pipes, sockets),
+	 * and a sender that goes on writing batches its messages instead of switching per message */
+	sync_wake = (enq_flags & SCX_ENQ_WAKEUP) && t->wake_sync;
+	victim = idle < 0 && !no_preemption && !sync_wake ?
 		 lavd_find_victim(p, t->vdeadline, t->lat_cri, dom, !!(enq_flags & SCX_ENQ_WAKEUP)) : -1;
 	/* the victim's CPU runs it next, ahead of the queue: a victim kicked to take the queue's head
 	 * would often run a task that waited longer (a hog's deadline can be the earlier one), and the
