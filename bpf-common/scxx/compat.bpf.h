@@ -2,8 +2,8 @@
  * kernel's current kfunc when present (bpf_ksym_exists on a weak ksym: the dead branch is removed by
  * the verifier), else the older one. Never decide from kernel version numbers.
  *   6.13: scx_bpf_dispatch* -> scx_bpf_dsq_insert*, scx_bpf_consume -> scx_bpf_dsq_move_to_local
- *   6.13: SCX_ENQ_CPU_SELECTED (ops.select_cpu ran for this wake-up); its value later moved from
- *         1 << 10 to 1 << 20, so it is read through CO-RE
+ *   SCX_ENQ_CPU_SELECTED (ops.select_cpu ran for this wake-up) was 1 << 10 when it was added and
+ *         is 1 << 20 in our vmlinux.h: it is read through CO-RE
  *   7.1:  scx_bpf_dsq_move_to_local___v2 (enq_flags) is added; the 1-argument form stays on 7.2/7.3
  *         and is what we call (libbpf resolves "name___flavor" by its essential name, so a ___v2
  *         declaration would bind to the 1-argument kfunc and fail the prototype check)
