@@ -1,8 +1,9 @@
 /* schedulers/lavd/idle.bpf.c: where a waking task runs. ops.select_cpu accounts the wake-up
  * (lavd_became_runnable) and asks lavd_pick_idle for an idle CPU in the active set (core
  * compaction) and, on big.LITTLE machines, of the core type the task's performance criticality
- * asks for; a task that finds one goes straight to that CPU's local DSQ. Otherwise it stays on
- * prev_cpu's domain and ops.enqueue queues it. */
+ * asks for, or for the waker's CPU after a synchronous wake-up by a briefly running waker; a task
+ * that gets one goes straight to that CPU's local DSQ. Otherwise it stays on prev_cpu's domain and
+ * ops.enqueue queues it. */
 #include "lavd.bpf.h"
 
 /* The domain of the wanted core type near prev_cpu: prev's own, or its alt domain (same node and
@@ -24,7 +25,29 @@ static __always_inline u32 wanted_domain(s32 prev_cpu, u32 perf_cri)
 	return c->cpdom_id;
 }
 
-/* An idle CPU for p (claimed: its idle bit is cleared), or a negative number. */
+/* A synchronous wake-up by a waker that usually runs briefly (under --slice-min-us per wake-up):
+ * the waker's CPU, when nothing else waits in its local DSQ, as the waker is about to leave it. A
+ * pipe's or a socket's ping-pong then stays on one CPU instead of waking an idle CPU per message.
+ * The CPU is not idle: the task waits there for its waker, which no other CPU can take it from. A
+ * waker that runs long, as a sender that keeps writing or a task an interrupt caught, does not
+ * leave soon; its wakee takes the usual path. -1 when it does not apply. */
+static __always_inline s32 sync_wake_cpu(struct task_struct *p, const struct cpumask *active)
+{
+	struct task_struct *waker = bpf_get_current_task_btf();
+	s32 self = bpf_get_smp_processor_id();
+	struct task_ctx *wt;
+
+	if ((waker->flags & PF_EXITING_) || !bpf_cpumask_test_cpu(self, p->cpus_ptr) ||
+	    !bpf_cpumask_test_cpu(self, active) || scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL_ON | self))
+		return -1;
+	wt = get_task_ctx(waker);
+	if (!wt || wt->avg_runtime >= slice_min_ns)
+		return -1;
+	return self;
+}
+
+/* An idle CPU for p (claimed: its idle bit is cleared), the waker's CPU (sync_wake_cpu), or a
+ * negative number. */
 int lavd_pick_idle(struct task_struct *p __arg_trusted, s32 prev_cpu, u64 wake_flags, u32 perf_cri)
 {
 	const struct cpumask *active, *dom;
@@ -58,6 +81,11 @@ int lavd_pick_idle(struct task_struct *p __arg_trusted, s32 prev_cpu, u64 wake_f
 		}
 	}
 
+	if (flags & SCX_WAKE_SYNC) {
+		cpu = sync_wake_cpu(p, active);
+		if (cpu >= 0)
+			return cpu;
+	}
 	/* the kernel's idle policy (prev CPU, SMT, LLC, node, wake sync) within the active set */
 	if (bpf_ksym_exists(scx_bpf_select_cpu_and)) {
 		cpu = scx_bpf_select_cpu_and(p, prev_cpu, flags, active, 0);

@@ -42,6 +42,7 @@
 #define LAVD_BOOST_LOCK (1u << 5)     /* holds a futex */
 
 #define PF_KTHREAD_ 0x00200000        /* include/linux/sched.h PF_KTHREAD */
+#define PF_EXITING_ 0x00000004        /* include/linux/sched.h PF_EXITING */
 #define MAX_RT_PRIO_ 100
 
 /* --- tunables (rodata, defined in main.bpf.c) ------------------------------------------------- */
