@@ -25,30 +25,46 @@ static __always_inline u32 wanted_domain(s32 prev_cpu, u32 perf_cri)
 	return c->cpdom_id;
 }
 
-/* A synchronous wake-up by a waker that usually runs briefly (under --slice-min-us per wake-up):
- * the waker's CPU, when nothing else waits in its local DSQ, as the waker is about to leave it. A
- * pipe's or a socket's ping-pong then stays on one CPU instead of waking an idle CPU per message.
- * The CPU is not idle: the task waits there for its waker, which no other CPU can take it from. A
- * waker that runs long, as a sender that keeps writing or a task an interrupt caught, does not
- * leave soon; its wakee takes the usual path. -1 when it does not apply. */
-static __always_inline s32 sync_wake_cpu(struct task_struct *p, const struct cpumask *active)
+/* Synchronous wakees put on their waker's CPU in a row before one takes the usual path. */
+#define LAVD_SYNC_STREAK_MAX 16
+
+/* A synchronous wake-up by a task that usually runs briefly (LAVD_SYNC_BRIEF_WAKER: non-RT, under
+ * --slice-min-us per wake-up): the waker's CPU, as the waker is about to leave it, when nothing
+ * waits in that CPU's local DSQ. A pipe's or a socket's ping-pong then stays on one CPU instead of
+ * waking an idle CPU per message. The CPU is not idle: the task waits there for its waker, and no
+ * other CPU can take it from there. A pair that keeps handing the CPU to each other this way never
+ * calls ops.dispatch there, so tasks waiting in the domain's queue would never get that CPU: every
+ * LAVD_SYNC_STREAK_MAX-th wakee in a row takes the usual path instead, and the CPU serves its queue
+ * by deadline once the waker leaves. (Asking the domain's queue each time is exact, but its DSQ
+ * lookup cost ~150 ns per wake-up on 7.3.) A waker that runs long (a sender that keeps writing) or
+ * an interrupt does not leave soon; its wakee takes the usual path. -1 when it does not apply. */
+static __always_inline s32 sync_wake_cpu(struct task_struct *p, const struct cpumask *active,
+					 u32 wake_sync)
 {
 	struct task_struct *waker = bpf_get_current_task_btf();
 	s32 self = bpf_get_smp_processor_id();
-	struct task_ctx *wt;
+	struct lavd_cpu_ctx *c;
 
-	if ((waker->flags & PF_EXITING_) || !bpf_cpumask_test_cpu(self, p->cpus_ptr) ||
-	    !bpf_cpumask_test_cpu(self, active) || scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL_ON | self))
+	if (!(wake_sync & LAVD_SYNC_BRIEF_WAKER))
 		return -1;
-	wt = get_task_ctx(waker);
-	if (!wt || wt->avg_runtime >= slice_min_ns)
+	c = get_cpu_ctx(self);
+	if (!c || c->cpdom_id == LAVD_NONE ||
+	    (waker->flags & PF_EXITING_) || !bpf_cpumask_test_cpu(self, p->cpus_ptr) ||
+	    !bpf_cpumask_test_cpu(self, active))
 		return -1;
+	if (scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL_ON | self))
+		return -1;
+	if (++c->sync_streak >= LAVD_SYNC_STREAK_MAX) {
+		c->sync_streak = 0;
+		return -1;
+	}
 	return self;
 }
 
 /* An idle CPU for p (claimed: its idle bit is cleared), the waker's CPU (sync_wake_cpu), or a
  * negative number. */
-int lavd_pick_idle(struct task_struct *p __arg_trusted, s32 prev_cpu, u64 wake_flags, u32 perf_cri)
+int lavd_pick_idle(struct task_struct *p __arg_trusted, s32 prev_cpu, u64 wake_flags, u32 perf_cri,
+		   u32 wake_sync)
 {
 	const struct cpumask *active, *dom;
 	struct bpf_cpumask *tmp;
@@ -82,11 +98,15 @@ int lavd_pick_idle(struct task_struct *p __arg_trusted, s32 prev_cpu, u64 wake_f
 	}
 
 	if (flags & SCX_WAKE_SYNC) {
-		cpu = sync_wake_cpu(p, active);
+		cpu = sync_wake_cpu(p, active, wake_sync);
 		if (cpu >= 0)
 			return cpu;
+		/* not the waker's CPU: the kernel's policy would give it whenever its local DSQ is empty
+		 * and some CPU idles, to the wakee of a long-running waker too, which no other CPU could
+		 * then take it from */
+		flags &= ~(u64)SCX_WAKE_SYNC;
 	}
-	/* the kernel's idle policy (prev CPU, SMT, LLC, node, wake sync) within the active set */
+	/* the kernel's idle policy (prev CPU, SMT, LLC, node) within the active set */
 	if (bpf_ksym_exists(scx_bpf_select_cpu_and)) {
 		cpu = scx_bpf_select_cpu_and(p, prev_cpu, flags, active, 0);
 		if (cpu >= 0)
@@ -108,16 +128,21 @@ int lavd_pick_idle(struct task_struct *p __arg_trusted, s32 prev_cpu, u64 wake_f
 s32 BPF_STRUCT_OPS(lavd_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
 	struct task_ctx *t;
-	s32 cpu, perf_cri = 0;
+	u32 perf_cri = 0, wake_sync = 0;
+	s32 cpu, woke;
 
 	/* a wake-up: account it here, on the waking CPU (lat_cri.bpf.c); a fork is no wake-up */
 	if (wake_flags & SCX_WAKE_TTWU) {
-		perf_cri = lavd_became_runnable(p, wake_flags);
+		woke = lavd_became_runnable(p, wake_flags);
+		if (woke >= 0) {
+			perf_cri = LAVD_WOKE_PERF_CRI(woke);
+			wake_sync = LAVD_WOKE_SYNC(woke);
+		}
 	} else if (have_little_core) {  /* performance criticality only picks a core type */
 		t = get_task_ctx(p);
 		perf_cri = t ? t->perf_cri : 0;
 	}
-	cpu = lavd_pick_idle(p, prev_cpu, wake_flags, perf_cri > 0 ? perf_cri : 0);
+	cpu = lavd_pick_idle(p, prev_cpu, wake_flags, perf_cri, wake_sync);
 
 	if (cpu >= 0) {
 		stat_inc(LAVD_STAT_DIRECT);

@@ -36,7 +36,7 @@ enum lavd_stat {
 	LAVD_STAT_PERF_CRI,     /* ... performance critical (prefers big cores) */
 	LAVD_STAT_ON_BIG,       /* ... on a big core */
 	LAVD_STAT_STEAL,        /* tasks taken from a neighbour domain's queue at dispatch */
-	LAVD_STAT_DIRECT,       /* woke onto an idle CPU: straight to its local DSQ */
+	LAVD_STAT_DIRECT,       /* woke straight to a local DSQ: an idle CPU's, or a sync waker's */
 	LAVD_STAT_SLICE_BOOST,  /* running slices boosted to the task's average runtime */
 	LAVD_STAT_FUTEX_BOOST,  /* runs of tasks holding a futex (lock-holder boost) */
 	LAVD_STAT_YIELD,        /* running tasks cut short at tick: an earlier deadline was waiting */
@@ -107,7 +107,7 @@ struct lavd_cpu_ctx {
 	__u32 running_lat_cri;
 	__u32 running_boosted;           /* the running task has a boosted slice */
 	__u32 running_lock_holder;       /* the running task holds a futex: never a preemption victim */
-	__u32 _pad_running;
+	__u32 sync_streak;               /* synchronous wakees put here in a row (idle.bpf.c) */
 	__u64 run_mark;                  /* run time before this is not yet in busy_ns; 0 when idle (see ops.stopping) */
 	__u64 nr_pinned;                 /* pinned tasks waiting for this CPU */
 	/* BPF: accumulated since the last sys_stat round (reset there) */

@@ -166,8 +166,7 @@ int lavd_became_runnable(struct task_struct *p __arg_trusted, u64 wake_flags)
 	if (!t)
 		return -1;
 	t->woke = 1;  /* until it sleeps again (ops.stopping) */
-	/* the waker says it will sleep soon (pipes, sockets): ops.enqueue lets it yield the CPU */
-	t->wake_sync = !no_wake_sync && (wake_flags & SCX_WAKE_SYNC);
+	t->wake_sync = 0;
 	if (t->last_runnable)
 		t->run_freq = calc_freq(t->run_freq, time_delta(now, t->last_runnable));
 	t->last_runnable = now;
@@ -196,6 +195,12 @@ int lavd_became_runnable(struct task_struct *p __arg_trusted, u64 wake_flags)
 	if (!wt)
 		goto out;
 	t->lat_cri_waker = wt->lat_cri;
+	if (!no_wake_sync && (wake_flags & SCX_WAKE_SYNC)) {
+		t->wake_sync = LAVD_SYNC_WAKE;
+		/* an RT waker's statistics are stale (sched_ext does not run it) */
+		if (wt->avg_runtime < slice_min_ns && waker->prio >= MAX_RT_PRIO_)
+			t->wake_sync |= LAVD_SYNC_BRIEF_WAKER;
+	}
 	/* the waker's wake frequency counts same-family wake-ups only */
 	if (waker->tgid == p->tgid || waker->real_parent == p->real_parent) {
 		if (wt->last_wake)
@@ -204,7 +209,7 @@ int lavd_became_runnable(struct task_struct *p __arg_trusted, u64 wake_flags)
 	}
 out:
 	update_deadline(p, t, t->wait_freq);
-	return t->perf_cri;
+	return LAVD_WOKE(t->perf_cri, t->wake_sync);
 }
 
 /* A task joined the scheduler (ops.enable): it starts at the current clock plus the deadline its

@@ -33,6 +33,17 @@
 #define LAVD_VICTIM_SCAN 8                                /* CPUs of its domain a task looks at for a victim */
 #define LAVD_WEIGHT_DFL 100                               /* p->scx.weight of nice 0 */
 
+/* task_ctx.wake_sync: a synchronous wake-up by a task (the waker says it will sleep soon; an
+ * interrupt says nothing of the task it caught). The wakee preempts nobody (ops.enqueue); when the
+ * waker also runs briefly it may join the waker's CPU (ops.select_cpu, idle.bpf.c). */
+#define LAVD_SYNC_WAKE (1u << 0)
+#define LAVD_SYNC_BRIEF_WAKER (1u << 1)  /* non-RT waker, under slice_min per wake-up on average */
+/* lavd_became_runnable's result: perf_cri (0..LAVD_SCALE) and wake_sync, so that ops.select_cpu
+ * need not look the task's context up again */
+#define LAVD_WOKE(perf_cri, sync) ((int)((perf_cri) | ((sync) << 16)))
+#define LAVD_WOKE_PERF_CRI(r) ((u32)(r) & 0xffff)
+#define LAVD_WOKE_SYNC(r) ((u32)(r) >> 16)
+
 /* boost reasons of the current wake-up (task_ctx.boost) */
 #define LAVD_BOOST_IRQ (1u << 0)      /* woken from interrupt context (idle task / ksoftirqd waker) */
 #define LAVD_BOOST_RT (1u << 1)       /* woken by an RT or deadline task */
@@ -95,8 +106,7 @@ struct task_ctx {
 	u32 pinned_cpu;         /* CPU whose nr_pinned counts this task, LAVD_NONE if none */
 	u32 futex_held;         /* futexes taken and not yet released (lock-holder boost) */
 	u32 slice_boosted;
-	u32 wake_sync;          /* the last wake-up was synchronous (the waker will sleep soon):
-	                         * it preempts nobody (ops.enqueue) */
+	u32 wake_sync;          /* LAVD_SYNC_* of the last wake-up */
 	u32 woke;               /* this wake-up is accounted (lavd_became_runnable, or
 	                         * note_unseen_wakeup at ops.running); 0 once it stops not runnable
 	                         * (sleeps) and when it joins (ops.enable) */
@@ -368,9 +378,10 @@ int lavd_plan_migration(void);                        /* balance.bpf.c */
 int lavd_steal(s32 cpu, u32 cpdom_id);                /* balance.bpf.c: 1 when a task was moved */
 int lavd_find_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat_cri, u32 dom_id,
 		     u32 wakeup);                      /* preempt.bpf.c: the victim CPU (claimed), or -1 */
-int lavd_became_runnable(struct task_struct *p __arg_trusted, u64 wake_flags); /* lat_cri.bpf.c: a wake-up; perf_cri, or -1 */
+int lavd_became_runnable(struct task_struct *p __arg_trusted, u64 wake_flags); /* lat_cri.bpf.c: a wake-up; LAVD_WOKE, or -1 */
 int lavd_new_task(struct task_struct *p __arg_trusted);        /* lat_cri.bpf.c: ops.enable's first deadline */
 int lavd_log2x8_fn(u32 v);                             /* lat_cri.bpf.c: lavd_log2x8 (util_math.h), verified once */
-int lavd_pick_idle(struct task_struct *p __arg_trusted, s32 prev_cpu, u64 wake_flags, u32 perf_cri); /* idle.bpf.c */
+int lavd_pick_idle(struct task_struct *p __arg_trusted, s32 prev_cpu, u64 wake_flags, u32 perf_cri,
+		   u32 wake_sync); /* idle.bpf.c */
 
 #endif /* SCXX_LAVD_BPF_H */

@@ -200,7 +200,7 @@ protected:
         static constexpr std::tuple<const char*, int, const char*> kCounters[] = {
             {"nr_x_migration", LAVD_STAT_X_MIGRATION, "runs that started in another compute domain than the task's last"},
             {"nr_steal", LAVD_STAT_STEAL, "tasks taken from a neighbour domain's queue at dispatch"},
-            {"nr_direct", LAVD_STAT_DIRECT, "wake-ups onto an idle CPU, straight to its local queue"},
+            {"nr_direct", LAVD_STAT_DIRECT, "wake-ups straight to a CPU's local queue: an idle CPU's, or a sync waker's"},
             {"nr_slice_boost", LAVD_STAT_SLICE_BOOST, "running slices boosted to the task's average runtime"},
             {"nr_futex_boost", LAVD_STAT_FUTEX_BOOST, "runs of tasks holding a futex (lock-holder boost)"},
             {"nr_yield", LAVD_STAT_YIELD, "running tasks cut short at tick because an earlier deadline was waiting"},
