@@ -25,7 +25,8 @@ static __always_inline u32 wanted_domain(s32 prev_cpu, u32 perf_cri)
 	return c->cpdom_id;
 }
 
-/* Synchronous wakees put on their waker's CPU in a row before one takes the usual path. */
+/* Synchronous wakees put on their waker's CPU in a row (no ops.dispatch there in between) before
+ * the queue is asked whether a task waits. */
 #define LAVD_SYNC_STREAK_MAX 16
 
 /* A synchronous wake-up by a task that usually runs briefly (LAVD_SYNC_BRIEF_WAKER: non-RT, under
@@ -33,11 +34,12 @@ static __always_inline u32 wanted_domain(s32 prev_cpu, u32 perf_cri)
  * waits in that CPU's local DSQ. A pipe's or a socket's ping-pong then stays on one CPU instead of
  * waking an idle CPU per message. The CPU is not idle: the task waits there for its waker, and no
  * other CPU can take it from there. A pair that keeps handing the CPU to each other this way never
- * calls ops.dispatch there, so tasks waiting in the domain's queue would never get that CPU: every
- * LAVD_SYNC_STREAK_MAX-th wakee in a row takes the usual path instead, and the CPU serves its queue
- * by deadline once the waker leaves. (Asking the domain's queue each time is exact, but its DSQ
- * lookup cost ~150 ns per wake-up on 7.3.) A waker that runs long (a sender that keeps writing) or
- * an interrupt does not leave soon; its wakee takes the usual path. -1 when it does not apply. */
+ * calls ops.dispatch there, so tasks waiting in the domain's queue would never get that CPU: after
+ * LAVD_SYNC_STREAK_MAX wakees in a row, the next one takes the usual path when a task waits in the
+ * CPU's domain queue (with --per-cpu-dsq: always), and the CPU serves its queue by deadline once the
+ * waker leaves. (Asking the queue at every wake-up is exact too, but its DSQ lookup cost ~125 ns
+ * per ops.select_cpu call on 7.3.) A waker that runs long (a sender that keeps writing) or an
+ * interrupt does not leave soon; its wakee takes the usual path. -1 when it does not apply. */
 static __always_inline s32 sync_wake_cpu(struct task_struct *p, const struct cpumask *active,
 					 u32 wake_sync)
 {
@@ -54,9 +56,10 @@ static __always_inline s32 sync_wake_cpu(struct task_struct *p, const struct cpu
 		return -1;
 	if (scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL_ON | self))
 		return -1;
-	if (++c->sync_streak >= LAVD_SYNC_STREAK_MAX) {
+	if (++c->sync_streak > LAVD_SYNC_STREAK_MAX) {
 		c->sync_streak = 0;
-		return -1;
+		if (per_cpu_dsq || scx_bpf_dsq_nr_queued(cpdom_dsq(c->cpdom_id)))
+			return -1;
 	}
 	return self;
 }

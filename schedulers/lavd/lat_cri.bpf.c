@@ -191,16 +191,15 @@ int lavd_became_runnable(struct task_struct *p __arg_trusted, u64 wake_flags)
 	}
 	if (waker->prio < MAX_RT_PRIO_)
 		t->boost |= LAVD_BOOST_RT;
+	if (!no_wake_sync && (wake_flags & SCX_WAKE_SYNC))
+		t->wake_sync = LAVD_SYNC_WAKE;
 	wt = get_task_ctx(waker);
 	if (!wt)
 		goto out;
 	t->lat_cri_waker = wt->lat_cri;
-	if (!no_wake_sync && (wake_flags & SCX_WAKE_SYNC)) {
-		t->wake_sync = LAVD_SYNC_WAKE;
-		/* an RT waker's statistics are stale (sched_ext does not run it) */
-		if (wt->avg_runtime < slice_min_ns && waker->prio >= MAX_RT_PRIO_)
-			t->wake_sync |= LAVD_SYNC_BRIEF_WAKER;
-	}
+	/* an RT waker's statistics are stale (sched_ext does not run it) */
+	if (t->wake_sync && wt->avg_runtime < slice_min_ns && waker->prio >= MAX_RT_PRIO_)
+		t->wake_sync |= LAVD_SYNC_BRIEF_WAKER;
 	/* the waker's wake frequency counts same-family wake-ups only */
 	if (waker->tgid == p->tgid || waker->real_parent == p->real_parent) {
 		if (wt->last_wake)

@@ -157,6 +157,7 @@ void BPF_STRUCT_OPS(lavd_dispatch, s32 cpu, struct task_struct *prev)
 	}
 	if (!c || c->cpdom_id == LAVD_NONE)
 		return;
+	c->sync_streak = 0;  /* the CPU serves its queues: a synchronous pair's run ends (idle.bpf.c) */
 	if (per_cpu_dsq) {
 		d = get_cpdom_ctx(c->cpdom_id);
 		if (d && bpf_ksym_exists(scx_bpf_dsq_peek)) {
