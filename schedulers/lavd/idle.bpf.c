@@ -30,7 +30,7 @@ static __always_inline u32 wanted_domain(s32 prev_cpu, u32 perf_cri)
 #define LAVD_SYNC_STREAK_MAX 16
 
 /* A synchronous wake-up by a task that usually runs briefly (LAVD_SYNC_BRIEF_WAKER: non-RT, under
- * --slice-min-us per wake-up): the waker's CPU, as the waker is about to leave it, when nothing
+ * --slice-min-us per wake-up, not exiting): the waker's CPU, as the waker is about to leave it, when nothing
  * waits in that CPU's local DSQ. A pipe's or a socket's ping-pong then stays on one CPU instead of
  * waking an idle CPU per message. The CPU is not idle: the task waits there for its waker, and no
  * other CPU can take it from there. A pair that keeps handing the CPU to each other this way never
@@ -43,15 +43,13 @@ static __always_inline u32 wanted_domain(s32 prev_cpu, u32 perf_cri)
 static __always_inline s32 sync_wake_cpu(struct task_struct *p, const struct cpumask *active,
 					 u32 wake_sync)
 {
-	struct task_struct *waker = bpf_get_current_task_btf();
 	s32 self = bpf_get_smp_processor_id();
 	struct lavd_cpu_ctx *c;
 
 	if (!(wake_sync & LAVD_SYNC_BRIEF_WAKER))
 		return -1;
 	c = get_cpu_ctx(self);
-	if (!c || c->cpdom_id == LAVD_NONE ||
-	    (waker->flags & PF_EXITING_) || !bpf_cpumask_test_cpu(self, p->cpus_ptr) ||
+	if (!c || c->cpdom_id == LAVD_NONE || !bpf_cpumask_test_cpu(self, p->cpus_ptr) ||
 	    !bpf_cpumask_test_cpu(self, active))
 		return -1;
 	if (scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL_ON | self))
@@ -71,7 +69,7 @@ int lavd_pick_idle(struct task_struct *p __arg_trusted, s32 prev_cpu, u64 wake_f
 {
 	const struct cpumask *active, *dom;
 	struct bpf_cpumask *tmp;
-	u64 flags = no_wake_sync ? wake_flags & ~(u64)SCX_WAKE_SYNC : wake_flags;
+	u64 flags = wake_flags;  /* the sync hint is sync_wake_cpu's to act on, never the kernel's (below) */
 	s32 cpu;
 	u32 d;
 

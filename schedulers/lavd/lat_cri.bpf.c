@@ -197,8 +197,9 @@ int lavd_became_runnable(struct task_struct *p __arg_trusted, u64 wake_flags)
 	if (!wt)
 		goto out;
 	t->lat_cri_waker = wt->lat_cri;
-	/* an RT waker's statistics are stale (sched_ext does not run it) */
-	if (t->wake_sync && wt->avg_runtime < slice_min_ns && waker->prio >= MAX_RT_PRIO_)
+	/* an RT waker's statistics are stale (sched_ext does not run it); an exiting one leaves for good */
+	if (t->wake_sync && wt->avg_runtime < slice_min_ns && waker->prio >= MAX_RT_PRIO_ &&
+	    !(waker->flags & PF_EXITING_))
 		t->wake_sync |= LAVD_SYNC_BRIEF_WAKER;
 	/* the waker's wake frequency counts same-family wake-ups only */
 	if (waker->tgid == p->tgid || waker->real_parent == p->real_parent) {

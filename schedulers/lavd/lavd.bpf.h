@@ -37,7 +37,7 @@
  * interrupt says nothing of the task it caught). The wakee preempts nobody (ops.enqueue); when the
  * waker also runs briefly it may join the waker's CPU (ops.select_cpu, idle.bpf.c). */
 #define LAVD_SYNC_WAKE (1u << 0)
-#define LAVD_SYNC_BRIEF_WAKER (1u << 1)  /* non-RT waker, under slice_min per wake-up on average */
+#define LAVD_SYNC_BRIEF_WAKER (1u << 1)  /* non-RT, not exiting, under slice_min per wake-up on average */
 /* lavd_became_runnable's result: perf_cri (0..LAVD_SCALE) and wake_sync, so that ops.select_cpu
  * need not look the task's context up again */
 #define LAVD_WOKE(perf_cri, sync) ((int)((perf_cri) | ((sync) << 16)))
