@@ -38,6 +38,8 @@ samples_histogram() { cat "$@" | sort -n | uniq -c | awk '{print $2, $1}'; }
 # summary goes to /tmp/hogs.out. hog_work then prints their total bogo ops (after `wait`).
 hogs() { stress-ng --cpu "$1" --cpu-method int64 -t "$2" --metrics-brief > /tmp/hogs.out 2>&1 & }
 hog_work() { awk '/metrc/ && $4 == "cpu" {print $5}' /tmp/hogs.out; }
+# hog_cpu: the hogs' CPU time in seconds, user + system (stress-ng's metrics line)
+hog_cpu() { awk '/metrc/ && $4 == "cpu" {print $7 + $8}' /tmp/hogs.out; }
 
 # probes NAME SECS: 4 periodic tasks (scxx-latency 5000 1000: wake every 5 ms, run 1 ms) for SECS
 # seconds, each sample appended to /tmp/NAME.samples.X and its result line in /tmp/NAME.X (X = a..d);
@@ -59,9 +61,10 @@ probes() {
 probe_metrics() {
     samples_histogram /tmp/"$1".samples.* | latency_metrics wake || { echo "no latency sample"; return 1; }
     awk '/^scxx-latency: n=/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-                               met += v["met"]; periods += v["n"] + v["missed"]; found++ }
+                               met += v["met"]; periods += v["n"] + v["missed"]; cpu += v["cpu_ms"]; found++ }
          END { if (found != 4) exit 1; print "metric periods_met " met " count higher"
-               print "metric periods " periods " count none"; print "ops " periods }' /tmp/"$1".? ||
+               print "metric periods " periods " count none"
+               printf "metric probe_cpu_s %.2f s none\n", cpu / 1000; print "ops " periods }' /tmp/"$1".? ||
         { cat /tmp/"$1".?; echo "a result line is missing"; return 1; }
 }
 

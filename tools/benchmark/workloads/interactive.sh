@@ -17,3 +17,4 @@ rq_trace_metrics || exit 1
 work=$(hog_work)
 [ -n "$work" ] || { cat /tmp/hogs.out; echo "interactive: no stress-ng metrics line"; exit 1; }
 echo "metric hog_work $work bogo-ops higher"
+echo "metric hog_cpu_s $(hog_cpu) s none"

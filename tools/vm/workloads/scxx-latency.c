@@ -7,9 +7,11 @@
 //       period (clock_nanosleep, absolute CLOCK_MONOTONIC), records how late it woke (actual wake
 //       time - intended wake time), busy-runs RUN_US. A period it overran entirely is skipped, not
 //       caught up. At the end one line:
-//       "scxx-latency: n=N p50_us=X p99_us=Y max_us=Z avg_us=A missed=M met=K name=NAME"
-//       (met: periods whose run finished before the next period began). With SCXX_LATENCY_SAMPLES=FILE
-//       in the environment every wakeup latency is also appended to FILE, in us, one per line
+//       "scxx-latency: n=N p50_us=X p99_us=Y max_us=Z avg_us=A missed=M met=K cpu_ms=C name=NAME"
+//       (met: periods whose run finished before the next period began; cpu_ms: the CPU time the task
+//       used, user + system: the run is timed by the clock, so time spent preempted during a run
+//       is not charged to it). With SCXX_LATENCY_SAMPLES=FILE in the environment every wakeup
+//       latency is also appended to FILE, in us, one per line
 //       (tools/bench pools the samples of several probes). With SCXX_LATENCY_PROGRESS=FILE the number
 //       of periods measured so far is kept in FILE (progress-counter.h; tools/soak samples it).
 //       SIGTERM or SIGINT ends the measurement early; the line is printed as usual.
@@ -25,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "progress-counter.h"
@@ -48,6 +51,16 @@ static uint64_t now_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+// The CPU time this process has used so far (user + system), in ms; 0 when it cannot be read.
+static uint64_t cpu_used_ms(void)
+{
+	struct rusage ru;
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		return 0;
+	return (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000u +
+	       (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000u;
 }
 
 // A positive integer argument within [min, max], else usage.
@@ -179,10 +192,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	qsort(lat, n, sizeof(*lat), cmp_u64);
-	printf("scxx-latency: n=%zu p50_us=%llu p99_us=%llu max_us=%llu avg_us=%llu missed=%llu met=%llu name=%s\n", n,
-	       (unsigned long long)(rank(lat, n, 50) / 1000), (unsigned long long)(rank(lat, n, 99) / 1000),
+	printf("scxx-latency: n=%zu p50_us=%llu p99_us=%llu max_us=%llu avg_us=%llu missed=%llu met=%llu cpu_ms=%llu name=%s\n",
+	       n, (unsigned long long)(rank(lat, n, 50) / 1000), (unsigned long long)(rank(lat, n, 99) / 1000),
 	       (unsigned long long)(lat[n - 1] / 1000), (unsigned long long)(sum / n / 1000), (unsigned long long)missed,
-	       (unsigned long long)met, name);
+	       (unsigned long long)met, (unsigned long long)cpu_used_ms(), name);
 	const char *samples = getenv("SCXX_LATENCY_SAMPLES");
 	if (samples && *samples && write_samples(samples, lat, n) != 0)
 		return 1;
