@@ -3,11 +3,11 @@
  * that it may run on (the CPUs that would serve it from its queue, so a preemption stays where the
  * task would run anyway): the waking CPU and its own CPU when they are such CPUs, and up to eight
  * CPUs of the domain from a random one on; a waking task may also try two random active CPUs of
- * any domain (may_preempt says how each may be preempted). ops.enqueue then puts the task
- * straight on the victim's CPU (SCX_ENQ_PREEMPT). ops.tick trims slices: a task yields when the
- * task its CPU would dispatch next has an earlier deadline (after --slice-min-us) unless it is far
- * more critical than that task, boosted slices end once others wait, and tasks sharing a CPU with
- * waiting pinned tasks stop after --pinned-slice-us. */
+ * any domain (may_preempt says how each may be preempted); a pinned task only at its own CPU.
+ * ops.enqueue then puts the task straight on the victim's CPU (SCX_ENQ_PREEMPT). ops.tick trims
+ * slices: a task yields when the task its CPU would dispatch next has an earlier deadline (after
+ * --slice-min-us) unless it is far more critical than that task, boosted slices end once others
+ * wait, and tasks sharing a CPU with waiting pinned tasks stop after --pinned-slice-us. */
 #include "lavd.bpf.h"
 
 /* How may a task of latency criticality lat_cri and deadline vdeadline take CPU c's running task's
@@ -93,13 +93,33 @@ static __always_inline void scan_domain(u32 dom_id, const struct cpumask *allowe
 	}
 }
 
+/* The chosen victim's CPU, claimed, or -1. One preemption per victim: the claim clears its running
+ * deadline, so the next preemptor sees it as taken; a task that loses the claim to a concurrent
+ * preemptor gives up and waits in its queue. */
+static __always_inline s32 claim_victim(s32 cpu, u32 how, u64 deadline)
+{
+	struct lavd_cpu_ctx *victim, *self;
+
+	if (cpu < 0 || !how)
+		return -1;
+	victim = get_cpu_ctx(cpu);
+	if (!victim)
+		return -1;
+	if (__sync_val_compare_and_swap(&victim->running_deadline, deadline, 0) != deadline)
+		return -1;
+	self = get_cpu_ctx(bpf_get_smp_processor_id());
+	if (self)
+		self->nr_preempt++;
+	stat_inc(LAVD_STAT_PREEMPT);
+	return cpu;
+}
+
 int lavd_find_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat_cri, u32 dom_id, u32 wakeup)
 {
 	const struct cpumask *active = active_cpumask(), *dom = cpdom_cpumask(dom_id);
 	struct bpf_cpumask *tmp = scratch_cpumask();
 	struct victim best = { .cpu = -1 };
 	const struct cpumask *allowed;
-	struct lavd_cpu_ctx *victim, *self;
 	s32 self_cpu = bpf_get_smp_processor_id(), own_cpu = scx_bpf_task_cpu(p);
 
 	if (!lat_cri || !active || !dom || !tmp)
@@ -124,20 +144,23 @@ int lavd_find_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat
 		consider_victim(bpf_cpumask_any_distribute(allowed), allowed, vdeadline, lat_cri, wakeup, true, &best);
 		consider_victim(bpf_cpumask_any_distribute(allowed), allowed, vdeadline, lat_cri, wakeup, true, &best);
 	}
-	if (best.cpu < 0 || !best.how)
+	return claim_victim(best.cpu, best.how, best.deadline);
+}
+
+/* A pinned task's victim: its own CPU's running task, by the same rules (may_preempt), or -1. Its
+ * CPU is the only one it can run on, so upstream's power-of-two choice has nothing to choose from;
+ * without this it waited behind a CPU hog for the hog's slice (up to --pinned-slice-us): cyclictest
+ * pins its threads one per CPU. */
+int lavd_find_pinned_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat_cri, u32 wakeup)
+{
+	s32 cpu = scx_bpf_task_cpu(p);
+	struct lavd_cpu_ctx *c = get_cpu_ctx(cpu);
+	u64 deadline;
+
+	if (!lat_cri || !c)
 		return -1;
-	victim = get_cpu_ctx(best.cpu);
-	if (!victim)
-		return -1;
-	/* one preemption per victim: claim it (the next preemptor sees it as taken); lost to a
-	 * concurrent preemptor, give up: the task waits in its queue */
-	if (__sync_val_compare_and_swap(&victim->running_deadline, best.deadline, 0) != best.deadline)
-		return -1;
-	self = get_cpu_ctx(self_cpu);
-	if (self)
-		self->nr_preempt++;
-	stat_inc(LAVD_STAT_PREEMPT);
-	return best.cpu;
+	deadline = c->running_deadline;
+	return claim_victim(cpu, may_preempt(c, vdeadline, lat_cri, wakeup), deadline);
 }
 
 /* Is the running task (t) far more critical than the queue's head, as a waking task must be to take a
