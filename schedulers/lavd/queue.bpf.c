@@ -3,7 +3,8 @@
  * has just looked for one): on a quiet system, or when that CPU is in another domain, the task goes
  * straight to it; otherwise the task waits in its CPU's domain DSQ (or that CPU's own DSQ with
  * --per-cpu-dsq), ordered by virtual deadline, and the idle CPU of its domain is woken for it; with
- * none, a task that may preempt a victim CPU (preempt.bpf.c; never after a synchronous wake-up)
+ * none, a task that may preempt a victim CPU (preempt.bpf.c; never after a synchronous wake-up,
+ * which a pinned task's never is: ops.select_cpu does not see it)
  * goes straight to that CPU's local DSQ instead (SCX_ENQ_PREEMPT); pinned tasks go to their CPU's
  * local DSQ, ahead of its running task when they may preempt it.
  * ops.dispatch serves the domain's queue (with --per-cpu-dsq the CPU's own or, when another CPU's
