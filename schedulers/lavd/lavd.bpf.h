@@ -378,7 +378,7 @@ int lavd_plan_migration(void);                        /* balance.bpf.c */
 int lavd_steal(s32 cpu, u32 cpdom_id);                /* balance.bpf.c: 1 when a task was moved */
 int lavd_find_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat_cri, u32 dom_id,
 		     u32 wakeup);                      /* preempt.bpf.c: the victim CPU (claimed), or -1 */
-int lavd_find_pinned_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat_cri,
+int lavd_find_pinned_victim(s32 cpu, u64 vdeadline, u32 lat_cri,
 			    u32 wakeup);               /* preempt.bpf.c: a pinned task's own CPU (claimed), or -1 */
 int lavd_became_runnable(struct task_struct *p __arg_trusted, u64 wake_flags); /* lat_cri.bpf.c: a wake-up; LAVD_WOKE, or -1 */
 int lavd_new_task(struct task_struct *p __arg_trusted);        /* lat_cri.bpf.c: ops.enable's first deadline */

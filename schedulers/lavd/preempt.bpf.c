@@ -147,13 +147,12 @@ int lavd_find_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat
 	return claim_victim(best.cpu, best.how, best.deadline);
 }
 
-/* A pinned task's victim: its own CPU's running task, by the same rules (may_preempt), or -1. Its
+/* A pinned task's victim: its own CPU's (cpu) running task, by the same rules (may_preempt), or -1. Its
  * CPU is the only one it can run on, so upstream's power-of-two choice has nothing to choose from;
  * without this it waited behind a CPU hog for the hog's slice (up to --pinned-slice-us): cyclictest
  * pins its threads one per CPU. */
-int lavd_find_pinned_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat_cri, u32 wakeup)
+int lavd_find_pinned_victim(s32 cpu, u64 vdeadline, u32 lat_cri, u32 wakeup)
 {
-	s32 cpu = scx_bpf_task_cpu(p);
 	struct lavd_cpu_ctx *c = get_cpu_ctx(cpu);
 	u64 deadline;
 

@@ -4,9 +4,9 @@
  * straight to it; otherwise the task waits in its CPU's domain DSQ (or that CPU's own DSQ with
  * --per-cpu-dsq), ordered by virtual deadline, and the idle CPU of its domain is woken for it; with
  * none, a task that may preempt a victim CPU (preempt.bpf.c; never after a synchronous wake-up,
- * which a pinned task's never is: ops.select_cpu does not see it)
- * goes straight to that CPU's local DSQ instead (SCX_ENQ_PREEMPT); pinned tasks go to their CPU's
- * local DSQ, ahead of its running task when they may preempt it.
+ * which a pinned task's never is, as ops.select_cpu does not see it) goes straight to that CPU's
+ * local DSQ instead (SCX_ENQ_PREEMPT); pinned tasks go to their CPU's local DSQ, ahead of its
+ * running task when they may preempt it.
  * ops.dispatch serves the domain's queue (with --per-cpu-dsq the CPU's own or, when another CPU's
  * head of the domain goes first (dispatch_src_cpu, lavd.bpf.h), that CPU's, then any task of the
  * domain), and then steals from neighbour domains (balance.bpf.c). ops.dequeue keeps the
@@ -72,7 +72,7 @@ void BPF_STRUCT_OPS(lavd_enqueue, struct task_struct *p, u64 enq_flags)
 		/* its CPU's running task may have to make way, as for any other task (ops.select_cpu
 		 * never sees a pinned task's wake-up, so it has no sync hint: see below) */
 		if (!no_preemption &&
-		    lavd_find_pinned_victim(p, t->vdeadline, t->lat_cri, !!(enq_flags & SCX_ENQ_WAKEUP)) >= 0) {
+		    lavd_find_pinned_victim(cpu, t->vdeadline, t->lat_cri, !!(enq_flags & SCX_ENQ_WAKEUP)) >= 0) {
 			scxx_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, slice, enq_flags | SCX_ENQ_PREEMPT);
 			return;
 		}
