@@ -307,9 +307,18 @@ void BPF_STRUCT_OPS(lavd_running, struct task_struct *p)
 	s32 cpu = scx_bpf_task_cpu(p);
 	struct lavd_cpu_ctx *c = get_cpu_ctx(cpu);
 	struct task_ctx *t = get_task_ctx(p);
+	bool resumed, taken;
 
 	if (!c || !t)
 		return;
+	resumed = t->held;
+	t->held = 0;
+	/* held, and meanwhile a preemptor claimed it (claim_victim cleared what ops.stopping kept of
+	 * it) and ran here ahead of it: a victim, as if it had been running, so its slice is over and it
+	 * goes back to its queue (on PREEMPT_RT it otherwise kept its place at the head of the local
+	 * queue, ahead of a pinned task woken meanwhile, for the rest of its slice: up to
+	 * --pinned-slice-us plus a tick) */
+	taken = resumed && c->running_deadline != (t->vdeadline ? t->vdeadline : 1);
 	unpin_task(t);
 	if (!t->woke)
 		note_unseen_wakeup(t, wake_clock());
@@ -321,7 +330,17 @@ void BPF_STRUCT_OPS(lavd_running, struct task_struct *p)
 		__sync_fetch_and_add(&c->nr_x_migration, 1);
 	t->cpdom_id = c->cpdom_id;
 
-	scxx_task_set_slice(p, calc_slice(t, c));
+	/* a task back from a higher sched class's interruption goes on with the slice it had: a fresh
+	 * one at each resume never ran out on PREEMPT_RT, whose per-CPU kernel threads (RT) take the
+	 * CPU at every tick, and a pinned task waited behind a CPU hog for 10-30 ms (ops.tick's
+	 * --pinned-slice-us and yield measure from the slice's start too) */
+	if (taken) {
+		scxx_task_set_slice(p, 0);
+		scxx_kick_cpu(cpu, SCX_KICK_PREEMPT);
+	} else if (!resumed) {
+		t->exec_at_slice = t->exec_at_running;
+		scxx_task_set_slice(p, calc_slice(t, c));
+	}
 
 	c->running_deadline = t->vdeadline ? t->vdeadline : 1;
 	c->running_lat_cri = t->lat_cri;
@@ -387,6 +406,15 @@ void BPF_STRUCT_OPS(lavd_stopping, struct task_struct *p, bool runnable)
 	mark = __sync_lock_test_and_set(&c->run_mark, now);
 	if (mark)
 		__sync_fetch_and_add(&c->busy_ns, time_delta(now, mark));
+	/* runnable with slice left: a higher sched class (an RT or deadline task: on PREEMPT_RT the
+	 * timer and RCU threads, at every tick) takes the CPU, and the kernel keeps p at the head of
+	 * this CPU's local queue to resume it (ops.enqueue is not called). p stays this CPU's task: its
+	 * deadline and criticality stay, so a task woken meanwhile (by the timer thread itself) may
+	 * preempt it and go ahead of it, as it would have preempted it running */
+	if (runnable && p->scx.slice) {
+		t->held = 1;
+		return;
+	}
 	c->running_deadline = 0;
 	c->running_boosted = 0;
 	c->running_lock_holder = 0;

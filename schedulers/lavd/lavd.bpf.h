@@ -87,6 +87,7 @@ extern __u64 cur_logical_clk;                    /* lat_cri.bpf.c */
 struct task_ctx {
 	u64 last_runnable;      /* when it last became runnable (woke up) */
 	u64 exec_at_running;    /* its se.sum_exec_runtime when it last started running */
+	u64 exec_at_slice;      /* ... when its slice began: a resume (held) keeps the slice it had */
 	u64 last_quiescent;     /* when it last went to sleep */
 	u64 last_wake;          /* when it last woke another task */
 	u64 wait_freq;          /* sleeps per second (EWMA) */
@@ -107,6 +108,9 @@ struct task_ctx {
 	u32 futex_held;         /* futexes taken and not yet released (lock-holder boost) */
 	u32 slice_boosted;
 	u32 wake_sync;          /* LAVD_SYNC_* of the last wake-up */
+	u32 held;               /* a higher sched class took its CPU while it ran (ops.stopping): the
+	                         * kernel keeps it at the head of that CPU's local queue with the
+	                         * slice it had left, and it resumes without ops.enqueue */
 	u32 woke;               /* this wake-up is accounted (lavd_became_runnable, or
 	                         * note_unseen_wakeup at ops.running); 0 once it stops not runnable
 	                         * (sleeps) and when it joins (ops.enable) */
@@ -207,6 +211,13 @@ static __always_inline u64 time_delta(u64 after, u64 before)
 static __always_inline u64 ran_since_running(struct task_struct *p, const struct task_ctx *t)
 {
 	return time_delta(p->se.sum_exec_runtime, t->exec_at_running);
+}
+
+/* How much of its slice p has used: as ran_since_running, but across the runs a higher sched class
+ * cut (held), which resume the slice instead of starting a new one. */
+static __always_inline u64 ran_in_slice(struct task_struct *p, const struct task_ctx *t)
+{
+	return time_delta(p->se.sum_exec_runtime, t->exec_at_slice);
 }
 
 /* exponentially weighted moving average, new sample weighted 1/4 */

@@ -3,7 +3,9 @@
  * that it may run on (the CPUs that would serve it from its queue, so a preemption stays where the
  * task would run anyway): the waking CPU and its own CPU when they are such CPUs, and up to eight
  * CPUs of the domain from a random one on; a waking task may also try two random active CPUs of
- * any domain (may_preempt says how each may be preempted); a pinned task only at its own CPU.
+ * any domain (may_preempt says how each may be preempted), but none where pinned tasks wait; a
+ * pinned task only at its own CPU. A CPU's task that a higher sched class interrupted is still its
+ * running task here (ops.stopping keeps it: the kernel resumes it first).
  * ops.enqueue then puts the task straight on the victim's CPU (SCX_ENQ_PREEMPT). ops.tick trims
  * slices: a task yields when the task its CPU would dispatch next has an earlier deadline (after
  * --slice-min-us) unless it is far more critical than that task, boosted slices end once others
@@ -58,7 +60,10 @@ static __always_inline void consider_victim(s32 cpu, const struct cpumask *allow
 	if (cpu < 0 || (u32)cpu >= nr_cpu_ids_lavd || !bpf_cpumask_test_cpu(cpu, allowed))
 		return;
 	c = get_cpu_ctx(cpu);
-	if (!c)
+	/* a CPU where pinned tasks wait is theirs to preempt: a task put ahead of its queue there
+	 * delays tasks that have no other CPU to go to (on PREEMPT_RT, periodic tasks woken by that
+	 * CPU's timer thread chose it again and again, and a pinned one waited 10 ms) */
+	if (!c || c->nr_pinned)
 		return;
 	how = may_preempt(c, vdeadline, lat_cri, wakeup);
 	if (now_only && how != LAVD_PREEMPT_NOW)
@@ -186,7 +191,7 @@ void BPF_STRUCT_OPS(lavd_tick, struct task_struct *p)
 	}
 	if (!c || !t)
 		return;
-	ran = ran_since_running(p, t);
+	ran = ran_in_slice(p, t);
 	if (pinned_slice_ns && c->nr_pinned && p->nr_cpus_allowed != 1) {
 		if (ran >= pinned_slice_ns)
 			scxx_task_set_slice(p, 0);

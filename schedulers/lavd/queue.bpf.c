@@ -58,6 +58,8 @@ void BPF_STRUCT_OPS(lavd_enqueue, struct task_struct *p, u64 enq_flags)
 	/* a wake-up ops.select_cpu did not see (a pinned task's) */
 	if (t && (enq_flags & SCX_ENQ_WAKEUP) && !t->woke)
 		lavd_became_runnable(p, 0);
+	if (t)
+		t->held = 0;  /* queued anew: its next run starts a slice */
 	if (!t || !c || c->cpdom_id == LAVD_NONE) {
 		/* not set up yet (or an offline CPU): keep it simple and correct */
 		scxx_dsq_insert(p, SCX_DSQ_GLOBAL, slice, enq_flags);

@@ -7,24 +7,25 @@
 # threads: before lavd let a pinned task preempt its CPU's task, that probe waited behind a hog
 # (p50 / p99 2518 / 6443 us on 7.3) and the pooled p99 failed (5462 against 4709 us); after it,
 # 331 / 1900 us, pooled p99 1550 against 5887 us (7.3) and 2200 against 5813 us (7.2). On
-# PREEMPT_RT the pinned probe still waits (1941 / 11373 us on 7.3-rt; lavd's README, Production
-# readiness), so there all four probes stay unpinned.
+# PREEMPT_RT the timer thread (an RT task) wakes the probe after taking the CPU from its hog; until
+# lavd let a pinned task go ahead of a hog so interrupted (and stopped renewing the slice of a hog
+# at each such interruption) the pinned probe waited 10-30 ms there: p50 / p99 1941 / 11373 us on
+# 7.3-rt, after it 383 / 1868 us, pooled p99 1574 against 4179 us (lavd's README, Production
+# readiness).
 #  - Latency: the probes' wake-up latency, all samples of the four pooled, is judged against the
 #    default scheduler's. The VM runs with QEMU --icount (guest time follows executed instructions),
 #    so the figures repeat; plain TCG timing would be noise. Asserted, as issue 11 asks: lavd's p99
-#    and p50 below the default's, on every generic kernel; on PREEMPT_RT the p50 below it and the
-#    p99 below 1.5x it, as one CI boot there gave 1.11x (4770 against 4294 us; all hogs rated 0;
-#    two probes' p99 5.4 and 6.4 ms, the other two 2.4-2.6 ms): lavd is not yet reliably below
-#    the default's tail on PREEMPT_RT, and 1.5x still fails the 2.1x of the bug below. Measured
-#    under QEMU 10 (fair vCPU turns; see docs/benchmarks.md), in boots given a dummy kernel argument (scxx.pad=N: a boot repeats
-#    exactly, one whose command line or binaries differ diverges, so one run is one sample):
-#    p99 0.21-0.36x / 0.20-0.39x / 0.54-0.63x and p50 0.12-0.16x / 0.20-0.30x / 0.35-0.45x on 7.3 /
-#    7.2 / 7.3-rt, 2 boots each of this test. With four probes and no fifth, 7.3-rt gave p99
-#    0.43-0.65x over 6 boots once lavd stopped rating a hog by the sleeps of its start-up
-#    (recent_wait_freq in lat_cri.bpf.c); before that 3 of 8 boots failed at 1.07-1.26x, and one
-#    in CI at 2.1x (wake-ups come from the timer threads on PREEMPT_RT). Under QEMU 7.2, whose vCPU
-#    turns starved the vCPUs the timer interrupts were for, this test measured that instead
-#    (1.1-1.3x and 1.6-1.8x).
+#    and p50 below the default's, on every kernel. PREEMPT_RT had a looser bound (p99 below 1.5x
+#    the default's) until lavd let a task preempt one a higher sched class interrupted: there the
+#    probes are woken by the timer threads (RT), and lavd measured 0.54-0.65x with no probe pinned
+#    and failed at 1.07-1.26x in 3 of 8 boots (2.1x once in CI) before it stopped rating hogs by
+#    the sleeps of their start-up (recent_wait_freq in lat_cri.bpf.c). Measured under QEMU 10 (fair vCPU turns;
+#    see docs/benchmarks.md), in boots given a dummy kernel argument (scxx.pad=N: a boot repeats
+#    exactly, one whose command line or binaries differ diverges, so one run is one sample): p99
+#    0.21-0.36x / 0.20-0.39x and p50 0.12-0.16x / 0.20-0.30x on 7.3 / 7.2 (2 boots each, before
+#    probe d was pinned), p99 0.38-0.44x and p50 0.21-0.28x on 7.3-rt (3 boots, probe d pinned).
+#    Under QEMU 7.2, whose vCPU turns starved the vCPUs the timer interrupts were for, this test
+#    measured that instead (1.1-1.3x and 1.6-1.8x).
 #  - Criticality: the monitor's per-task samples must rate the probes more latency-critical than the
 #    hogs (mean lat_cri of the probe samples > mean of the hog samples; both must be sampled). A
 #    sample is the task a CPU last started, so a probe is caught only while it runs. The four
@@ -35,7 +36,6 @@
 . /lib/scxx.sh
 
 SECS=10
-RT=0; uname -v | grep -q PREEMPT_RT && RT=1
 PIDS=""
 cleanup() {
     for p in $PIDS ${CRI:-}; do kill -KILL "$p" 2>/dev/null; done
@@ -53,10 +53,9 @@ run_mix() {
     while [ $i -lt 6 ]; do scxx-latency hog $SECS lat-hog > /dev/null & PIDS="$PIDS $!"; i=$((i + 1)); done
     PROBES=""
     for x in a b c d; do
-        # probe d pinned to CPU 3 on the generic kernels, as cyclictest pins its threads: a pinned
-        # task's wake-up must preempt like any other (lavd once queued it behind its CPU's hog for
-        # the hog's slice). Not on PREEMPT_RT, where a pinned task still waits (see the header).
-        pin=""; [ $x = d ] && [ "$RT" = 0 ] && pin="taskset -c 3"
+        # probe d pinned to CPU 3, as cyclictest pins its threads: a pinned task's wake-up must
+        # preempt like any other (lavd once queued it behind its CPU's hog for the hog's slice)
+        pin=""; [ $x = d ] && pin="taskset -c 3"
         SCXX_LATENCY_SAMPLES=/tmp/samples.$1.$x $pin scxx-latency 5000 1000 $SECS lat-probe > /tmp/lat.$1.$x &
         PROBES="$PROBES $!:$x"
     done
@@ -114,12 +113,6 @@ dfl50=$(pooled 50 default); lavd50=$(pooled 50 lavd); dfl99=$(pooled 99 default)
 case "$dfl50$lavd50$dfl99$lavd99" in *none*) fail "no latency samples (default: $dfl50/$dfl99, lavd: $lavd50/$lavd99)" ;; esac
 # below LAVD DEFAULT: is LAVD < DEFAULT?
 below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'; }
-# PREEMPT_RT: p99 below 1.5x the default's (see the header), p50 below it as everywhere
-p99cap=$dfl99 p99what="the default scheduler's ($dfl99 us)"
-if [ "$RT" = 1 ]; then
-    p99cap=$(awk -v b="$dfl99" 'BEGIN { printf "%.1f", 1.5 * b }')
-    p99what="1.5x the default scheduler's ($dfl99 us), the bound on PREEMPT_RT"
-fi
-below "$lavd99" "$p99cap" || fail "the probes' wake-up p99 under lavd ($lavd99 us) is not below $p99what"
+below "$lavd99" "$dfl99" || fail "the probes' wake-up p99 under lavd ($lavd99 us) is not below the default scheduler's ($dfl99 us)"
 below "$lavd50" "$dfl50" || fail "the probes' wake-up p50 under lavd ($lavd50 us) is not below the default scheduler's ($dfl50 us)"
-echo "ok: probes' wake-up p50/p99 $lavd50/$lavd99 us under lavd, below $dfl50 us and $p99what"
+echo "ok: probes' wake-up p50/p99 $lavd50/$lavd99 us under lavd, below the default scheduler's $dfl50 / $dfl99 us"
