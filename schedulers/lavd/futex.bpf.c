@@ -10,20 +10,20 @@
  * lists, which change between kernel versions. */
 #include "lavd.bpf.h"
 
-static __always_inline struct task_ctx *current_ctx(void)
-{
-	return bpf_task_storage_get(&task_ctxs, bpf_get_current_task_btf(), 0, 0);
-}
-
-/* Marks the current task (and so its CPU) as a lock holder, or no longer one. */
+/* Marks the current task (and so its CPU) as a lock holder, or no longer one. An RT or deadline task
+ * (or one boosted to RT by priority inheritance) marks only itself: the CPU's mark is for the task
+ * lavd runs there, which such a task may have interrupted (held, see ops.stopping). */
 static __always_inline void set_holder(u32 held)
 {
-	struct task_ctx *t = current_ctx();
+	struct task_struct *cur = bpf_get_current_task_btf();
+	struct task_ctx *t = bpf_task_storage_get(&task_ctxs, cur, 0, 0);
 	struct lavd_cpu_ctx *c;
 
 	if (!t)
 		return;
 	t->futex_held = held;
+	if (cur->prio < MAX_RT_PRIO_)
+		return;
 	c = get_cpu_ctx(bpf_get_smp_processor_id());
 	if (c)
 		c->running_lock_holder = held;

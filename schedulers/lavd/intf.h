@@ -107,6 +107,7 @@ struct lavd_cpu_ctx {
 	__u32 running_lat_cri;
 	__u32 running_boosted;           /* the running task has a boosted slice */
 	__u32 running_lock_holder;       /* the running task holds a futex: never a preemption victim */
+	__u32 running_held;              /* ... and a higher sched class interrupted it (ops.stopping) */
 	__u32 sync_streak;               /* sync wakees put here since ops.dispatch ran (idle.bpf.c) */
 	__u64 run_mark;                  /* run time before this is not yet in busy_ns; 0 when idle (see ops.stopping) */
 	__u64 nr_pinned;                 /* pinned tasks waiting for this CPU */

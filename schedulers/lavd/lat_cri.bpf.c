@@ -311,12 +311,14 @@ void BPF_STRUCT_OPS(lavd_running, struct task_struct *p)
 
 	if (!c || !t)
 		return;
-	resumed = t->held;
+	/* back from a hold at this CPU (a slice larger than the one it had is a kernel refill: it was
+	 * re-queued some other way, e.g. in bypass mode, and starts afresh) */
+	resumed = t->held == (u32)cpu + 1 && p->scx.slice <= t->slice;
 	t->held = 0;
-	/* held, and meanwhile a preemptor claimed it (claim_victim cleared what ops.stopping kept of
-	 * it) and ran here ahead of it: a victim, as if it had been running, so its slice is over and it
-	 * goes back to its queue (on PREEMPT_RT it otherwise kept its place at the head of the local
-	 * queue, ahead of a pinned task woken meanwhile, for the rest of its slice: up to
+	/* held, and meanwhile a preemptor claimed it (claim_victim cleared the running deadline
+	 * ops.stopping kept) and ran here ahead of it: a victim, as if it had been running, so its slice
+	 * is over and it goes back to its queue (on PREEMPT_RT it otherwise kept its place at the head
+	 * of the local queue, ahead of a pinned task woken meanwhile, for the rest of its slice: up to
 	 * --pinned-slice-us plus a tick) */
 	taken = resumed && c->running_deadline != (t->vdeadline ? t->vdeadline : 1);
 	unpin_task(t);
@@ -342,7 +344,9 @@ void BPF_STRUCT_OPS(lavd_running, struct task_struct *p)
 		scxx_task_set_slice(p, calc_slice(t, c));
 	}
 
-	c->running_deadline = t->vdeadline ? t->vdeadline : 1;
+	/* a task on its way back to its queue (taken) is nobody's victim again */
+	c->running_deadline = taken ? 0 : (t->vdeadline ? t->vdeadline : 1);
+	c->running_held = 0;
 	c->running_lat_cri = t->lat_cri;
 	c->running_boosted = t->slice_boosted;
 	c->running_lock_holder = t->futex_held;
@@ -407,12 +411,16 @@ void BPF_STRUCT_OPS(lavd_stopping, struct task_struct *p, bool runnable)
 	if (mark)
 		__sync_fetch_and_add(&c->busy_ns, time_delta(now, mark));
 	/* runnable with slice left: a higher sched class (an RT or deadline task: on PREEMPT_RT the
-	 * timer and RCU threads, at every tick) takes the CPU, and the kernel keeps p at the head of
-	 * this CPU's local queue to resume it (ops.enqueue is not called). p stays this CPU's task: its
-	 * deadline and criticality stay, so a task woken meanwhile (by the timer thread itself) may
-	 * preempt it and go ahead of it, as it would have preempted it running */
+	 * timer and RCU threads, at every tick) or core scheduling takes the CPU, and the kernel keeps
+	 * p at the head of this CPU's local queue to resume it (ops.enqueue is not called; in bypass
+	 * mode it is re-queued, which ops.running tells by the refilled slice). p stays this CPU's
+	 * task: its deadline and criticality stay, so a task woken meanwhile (by the timer thread
+	 * itself) may preempt it and go ahead of it, as it would have preempted it running. Should it
+	 * leave the queue without resuming (a migration, a priority boost), ops.update_idle clears
+	 * this when the CPU idles, and the next task to run here overwrites it */
 	if (runnable && p->scx.slice) {
-		t->held = 1;
+		t->held = (u32)cpu + 1;
+		c->running_held = 1;
 		return;
 	}
 	c->running_deadline = 0;

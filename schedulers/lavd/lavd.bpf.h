@@ -108,9 +108,10 @@ struct task_ctx {
 	u32 futex_held;         /* futexes taken and not yet released (lock-holder boost) */
 	u32 slice_boosted;
 	u32 wake_sync;          /* LAVD_SYNC_* of the last wake-up */
-	u32 held;               /* a higher sched class took its CPU while it ran (ops.stopping): the
-	                         * kernel keeps it at the head of that CPU's local queue with the
-	                         * slice it had left, and it resumes without ops.enqueue */
+	u32 held;               /* CPU + 1 when a higher sched class took that CPU while it ran
+	                         * (ops.stopping): the kernel keeps it at the head of the CPU's local
+	                         * queue with the slice it had left and resumes it without ops.enqueue;
+	                         * 0 otherwise */
 	u32 woke;               /* this wake-up is accounted (lavd_became_runnable, or
 	                         * note_unseen_wakeup at ops.running); 0 once it stops not runnable
 	                         * (sleeps) and when it joins (ops.enable) */

@@ -3,9 +3,10 @@
  * that it may run on (the CPUs that would serve it from its queue, so a preemption stays where the
  * task would run anyway): the waking CPU and its own CPU when they are such CPUs, and up to eight
  * CPUs of the domain from a random one on; a waking task may also try two random active CPUs of
- * any domain (may_preempt says how each may be preempted), but none where pinned tasks wait; a
- * pinned task only at its own CPU. A CPU's task that a higher sched class interrupted is still its
- * running task here (ops.stopping keeps it: the kernel resumes it first).
+ * any domain (may_preempt says how each may be preempted); none of these where pinned tasks wait.
+ * A pinned task looks only at its own CPU. A CPU's task that a higher sched class interrupted is
+ * still its running task here (ops.stopping keeps it: the kernel resumes it first), a victim for
+ * a pinned task and, at the waking CPU only, for others.
  * ops.enqueue then puts the task straight on the victim's CPU (SCX_ENQ_PREEMPT). ops.tick trims
  * slices: a task yields when the task its CPU would dispatch next has an earlier deadline (after
  * --slice-min-us) unless it is far more critical than that task, boosted slices end once others
@@ -47,6 +48,7 @@ struct victim {
 	s32 cpu;
 	u32 how;
 	u64 deadline;
+	s32 self;  /* the waking CPU */
 };
 
 /* Candidate victim cpu (any value; out-of-range and disallowed ones are skipped): it becomes the best
@@ -62,8 +64,10 @@ static __always_inline void consider_victim(s32 cpu, const struct cpumask *allow
 	c = get_cpu_ctx(cpu);
 	/* a CPU where pinned tasks wait is theirs to preempt: a task put ahead of its queue there
 	 * delays tasks that have no other CPU to go to (on PREEMPT_RT, periodic tasks woken by that
-	 * CPU's timer thread chose it again and again, and a pinned one waited 10 ms) */
-	if (!c || c->nr_pinned)
+	 * CPU's timer thread chose it again and again, and a pinned one waited 10 ms). A CPU whose
+	 * task a higher sched class interrupted serves the preemptor only when that class's task
+	 * leaves: only the waking CPU's, whose RT task is the waker (the timer thread) about to sleep */
+	if (!c || c->nr_pinned || (c->running_held && cpu != best->self))
 		return;
 	how = may_preempt(c, vdeadline, lat_cri, wakeup);
 	if (now_only && how != LAVD_PREEMPT_NOW)
@@ -123,9 +127,9 @@ int lavd_find_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat
 {
 	const struct cpumask *active = active_cpumask(), *dom = cpdom_cpumask(dom_id);
 	struct bpf_cpumask *tmp = scratch_cpumask();
-	struct victim best = { .cpu = -1 };
 	const struct cpumask *allowed;
 	s32 self_cpu = bpf_get_smp_processor_id(), own_cpu = scx_bpf_task_cpu(p);
+	struct victim best = { .cpu = -1, .self = self_cpu };
 
 	if (!lat_cri || !active || !dom || !tmp)
 		return -1;

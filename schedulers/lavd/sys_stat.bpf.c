@@ -55,6 +55,10 @@ void BPF_STRUCT_OPS(lavd_update_idle, s32 cpu, bool idle)
 	/* the run mark (ops.stopping): none while idle, from now on when the CPU leaves idle */
 	if (idle) {
 		__sync_lock_test_and_set(&c->run_mark, 0);
+		/* no task of ours runs or is held here (one held that left without resuming) */
+		c->running_deadline = 0;
+		c->running_held = 0;
+		c->running_lock_holder = 0;
 		lavd_idle_enter(&c->idle, now, irq);
 	} else {
 		__sync_lock_test_and_set(&c->run_mark, now);

@@ -17,7 +17,7 @@
 #    so the figures repeat; plain TCG timing would be noise. Asserted, as issue 11 asks: lavd's p99
 #    and p50 below the default's, on every kernel. PREEMPT_RT had a looser bound (p99 below 1.5x
 #    the default's) until lavd let a task preempt one a higher sched class interrupted: there the
-#    probes are woken by the timer threads (RT), and lavd measured 0.54-0.65x with no probe pinned
+#    probes are woken by the timer threads (RT), and lavd measured 0.43-0.65x with no probe pinned
 #    and failed at 1.07-1.26x in 3 of 8 boots (2.1x once in CI) before it stopped rating hogs by
 #    the sleeps of their start-up (recent_wait_freq in lat_cri.bpf.c). Measured under QEMU 10 (fair vCPU turns;
 #    see docs/benchmarks.md), in boots given a dummy kernel argument (scxx.pad=N: a boot repeats
