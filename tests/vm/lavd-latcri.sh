@@ -17,13 +17,14 @@
 #    so the figures repeat; plain TCG timing would be noise. Asserted, as issue 11 asks: lavd's p99
 #    and p50 below the default's, on every kernel. PREEMPT_RT had a looser bound (p99 below 1.5x
 #    the default's) until lavd let a task preempt one a higher sched class interrupted: there the
-#    probes are woken by the timer threads (RT), and lavd measured 0.43-0.65x with no probe pinned
-#    and failed at 1.07-1.26x in 3 of 8 boots (2.1x once in CI) before it stopped rating hogs by
-#    the sleeps of their start-up (recent_wait_freq in lat_cri.bpf.c). Measured under QEMU 10 (fair vCPU turns;
-#    see docs/benchmarks.md), in boots given a dummy kernel argument (scxx.pad=N: a boot repeats
-#    exactly, one whose command line or binaries differ diverges, so one run is one sample): p99
-#    0.21-0.36x / 0.20-0.39x and p50 0.12-0.16x / 0.20-0.30x on 7.3 / 7.2 (2 boots each, before
-#    probe d was pinned), p99 0.38-0.44x and p50 0.21-0.28x on 7.3-rt (3 boots, probe d pinned).
+#    probes are woken by the timer threads (RT). With no probe pinned, lavd failed at 1.07-1.26x in
+#    3 of 8 boots (2.1x once in CI) until it stopped rating hogs by the sleeps of their start-up
+#    (recent_wait_freq in lat_cri.bpf.c), and measured 0.43-0.65x after that. Measured under QEMU
+#    10 (fair vCPU turns; see docs/benchmarks.md), in boots given a dummy kernel argument
+#    (scxx.pad=N: a boot repeats exactly, one whose command line or binaries differ diverges, so
+#    one run is one sample): p99 0.21-0.36x / 0.20-0.39x and p50 0.12-0.16x / 0.20-0.30x on 7.3 /
+#    7.2 (2 boots each, before probe d was pinned), p99 0.38-0.44x and p50 0.21-0.28x on 7.3-rt (3
+#    boots, probe d pinned).
 #    Under QEMU 7.2, whose vCPU turns starved the vCPUs the timer interrupts were for, this test
 #    measured that instead (1.1-1.3x and 1.6-1.8x).
 #  - Criticality: the monitor's per-task samples must rate the probes more latency-critical than the
