@@ -308,9 +308,11 @@ void BPF_STRUCT_OPS(lavd_running, struct task_struct *p)
 	struct lavd_cpu_ctx *c = get_cpu_ctx(cpu);
 	struct task_ctx *t = get_task_ctx(p);
 	bool resumed, taken;
+	u64 dl;
 
 	if (!c || !t)
 		return;
+	dl = t->vdeadline ? t->vdeadline : 1;  /* its running deadline: 0 means "no task" */
 	/* back from a hold at this CPU (a slice larger than the one it had is a kernel refill: it was
 	 * re-queued some other way, e.g. in bypass mode, and starts afresh) */
 	resumed = t->held == (u32)cpu + 1 && p->scx.slice <= t->slice;
@@ -320,7 +322,7 @@ void BPF_STRUCT_OPS(lavd_running, struct task_struct *p)
 	 * is over and it goes back to its queue (on PREEMPT_RT it otherwise kept its place at the head
 	 * of the local queue, ahead of a pinned task woken meanwhile, for the rest of its slice: up to
 	 * --pinned-slice-us plus a tick) */
-	taken = resumed && c->running_deadline != (t->vdeadline ? t->vdeadline : 1);
+	taken = resumed && c->running_deadline != dl;
 	unpin_task(t);
 	if (!t->woke)
 		note_unseen_wakeup(t, wake_clock());
@@ -345,7 +347,7 @@ void BPF_STRUCT_OPS(lavd_running, struct task_struct *p)
 	}
 
 	/* a task on its way back to its queue (taken) is nobody's victim again */
-	c->running_deadline = taken ? 0 : (t->vdeadline ? t->vdeadline : 1);
+	c->running_deadline = taken ? 0 : dl;
 	c->running_held = 0;
 	c->running_lat_cri = t->lat_cri;
 	c->running_boosted = t->slice_boosted;
