@@ -1,6 +1,6 @@
 #!/bin/sh
 # vm: cpus=4 timeout=900
-# hotplug-storm: 20 offline/online cycles of random CPUs (1-3; cpu0 stays) under load, for every
+# hotplug-storm: 12 offline/online cycles of random CPUs (1-3; cpu0 stays) under load, for every
 # scheduler, without waiting for the scheduler between changes: CPUs come and go while the runner
 # is still restarting the last one. Each hotplug exit makes the kernel unload the scheduler asking
 # for a restart (SCX_ECODE_ACT_RESTART | SCX_ECODE_RSN_HOTPLUG); checks:
@@ -14,7 +14,7 @@
 #   - SIGTERM still detaches cleanly.
 . /lib/scxx.sh
 
-CYCLES=${STORM_CYCLES:-20}
+CYCLES=${STORM_CYCLES:-12}
 cpu_online() { echo "$2" > /sys/devices/system/cpu/cpu$1/online; }
 for c in 1 2 3; do [ -w /sys/devices/system/cpu/cpu$c/online ] || fail "cpu$c cannot be taken offline here"; done
 

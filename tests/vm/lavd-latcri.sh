@@ -36,7 +36,7 @@
 #    boots).
 . /lib/scxx.sh
 
-SECS=10
+SECS=7
 PIDS=""
 cleanup() {
     for p in $PIDS ${CRI:-}; do kill -KILL "$p" 2>/dev/null; done

@@ -1,10 +1,10 @@
 #!/bin/sh
 # vm: cpus=4 numa=1 timeout=330
-# lavd-stress: 60 s of mixed stress under `lavd` (default options): 4 CPU hogs, 3 pipe pairs
+# lavd-stress: 40 s of mixed stress under `lavd` (default options): 4 CPU hogs, 3 pipe pairs
 # (dd -> cat through FIFOs, all data must arrive), fork churn (scxx-work fork) and pipe workers,
 # sleepers, and a periodic interactive task. Every workload process must complete successfully and
 # the scheduler must not be ejected (state enabled all along, no exit report before SIGTERM, clean
-# unregister at the end). Then 20 s of the same with --per-cpu-dsq --power-mode powersave --no-wake-sync
+# unregister at the end). Then 13 s of the same with --per-cpu-dsq --power-mode powersave --no-wake-sync
 # --no-slice-boost, which take other paths through the scheduler. SCXX_STRESS_SECS (kernel parameter
 # scxx.stress_secs) shortens both phases on the compatibility kernels (the second to a third of it,
 # at least 5 s).
@@ -71,6 +71,6 @@ stress() {
     echo "ok: $label: no ejection, clean detach"
 }
 
-stress default "${SCXX_STRESS_SECS:-60}"
-opt_secs=$(( ${SCXX_STRESS_SECS:-60} / 3 )); [ "$opt_secs" -ge 5 ] || opt_secs=5  # at least 5 s (compat kernels: 8 / 3)
+stress default "${SCXX_STRESS_SECS:-40}"
+opt_secs=$(( ${SCXX_STRESS_SECS:-40} / 3 )); [ "$opt_secs" -ge 5 ] || opt_secs=5  # at least 5 s (compat kernels: 8 / 3)
 stress options "$opt_secs" --per-cpu-dsq --power-mode powersave --no-wake-sync --no-slice-boost
