@@ -40,6 +40,8 @@ enum lavd_stat {
 	LAVD_STAT_SLICE_BOOST,  /* running slices boosted to the task's average runtime */
 	LAVD_STAT_FUTEX_BOOST,  /* runs of tasks holding a futex (lock-holder boost) */
 	LAVD_STAT_YIELD,        /* running tasks cut short at tick: an earlier deadline was waiting */
+	LAVD_STAT_PREEMPT_PINNED, /* part of PREEMPT: by a pinned task, of its own CPU */
+	LAVD_STAT_PREEMPT_HELD, /* part of PREEMPT: of a task a higher sched class had interrupted */
 	LAVD_NR_STATS,
 };
 

@@ -204,6 +204,9 @@ protected:
             {"nr_slice_boost", LAVD_STAT_SLICE_BOOST, "running slices boosted to the task's average runtime"},
             {"nr_futex_boost", LAVD_STAT_FUTEX_BOOST, "runs of tasks holding a futex (lock-holder boost)"},
             {"nr_yield", LAVD_STAT_YIELD, "running tasks cut short at tick because an earlier deadline was waiting"},
+            {"nr_preempt_pinned", LAVD_STAT_PREEMPT_PINNED, "preemptions by a pinned task, of its own CPU (part of nr_preempt)"},
+            {"nr_preempt_held", LAVD_STAT_PREEMPT_HELD,
+             "preemptions of a task a higher sched class (RT, deadline) had interrupted (part of nr_preempt)"},
         };
         for (const auto& [name, index, help] : kCounters) stats.counter(name, s[static_cast<size_t>(index)], help);
         stats.gauge("avg_lat_cri", double(ss.avg_lat_cri),

@@ -104,8 +104,9 @@ static __always_inline void scan_domain(u32 dom_id, const struct cpumask *allowe
 
 /* The chosen victim's CPU, claimed, or -1. One preemption per victim: the claim clears its running
  * deadline, so the next preemptor sees it as taken; a task that loses the claim to a concurrent
- * preemptor gives up and waits in its queue. */
-static __always_inline s32 claim_victim(s32 cpu, u32 how, u64 deadline)
+ * preemptor gives up and waits in its queue. pinned: the preemptor is a pinned task (counted
+ * apart, as are victims a higher sched class had interrupted). */
+static __always_inline s32 claim_victim(s32 cpu, u32 how, u64 deadline, bool pinned)
 {
 	struct lavd_cpu_ctx *victim, *self;
 
@@ -120,6 +121,10 @@ static __always_inline s32 claim_victim(s32 cpu, u32 how, u64 deadline)
 	if (self)
 		self->nr_preempt++;
 	stat_inc(LAVD_STAT_PREEMPT);
+	if (pinned)
+		stat_inc(LAVD_STAT_PREEMPT_PINNED);
+	if (victim->running_held)
+		stat_inc(LAVD_STAT_PREEMPT_HELD);
 	return cpu;
 }
 
@@ -153,7 +158,7 @@ int lavd_find_victim(struct task_struct *p __arg_trusted, u64 vdeadline, u32 lat
 		consider_victim(bpf_cpumask_any_distribute(allowed), allowed, vdeadline, lat_cri, wakeup, true, &best);
 		consider_victim(bpf_cpumask_any_distribute(allowed), allowed, vdeadline, lat_cri, wakeup, true, &best);
 	}
-	return claim_victim(best.cpu, best.how, best.deadline);
+	return claim_victim(best.cpu, best.how, best.deadline, false);
 }
 
 /* A pinned task's victim: its own CPU's (cpu) running task, by the same rules (may_preempt), or -1. Its
@@ -168,7 +173,7 @@ int lavd_find_pinned_victim(s32 cpu, u64 vdeadline, u32 lat_cri, u32 wakeup)
 	if (!lat_cri || !c)
 		return -1;
 	deadline = c->running_deadline;
-	return claim_victim(cpu, may_preempt(c, vdeadline, lat_cri, wakeup), deadline);
+	return claim_victim(cpu, may_preempt(c, vdeadline, lat_cri, wakeup), deadline, true);
 }
 
 /* Is the running task (t) far more critical than the queue's head, as a waking task must be to take a

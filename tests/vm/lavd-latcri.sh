@@ -27,6 +27,8 @@
 #    boots, probe d pinned).
 #    Under QEMU 7.2, whose vCPU turns starved the vCPUs the timer interrupts were for, this test
 #    measured that instead (1.1-1.3x and 1.6-1.8x).
+#  - Preemption counters (lavd's stats): nr_preempt_pinned > 0 on every kernel, and on PREEMPT_RT
+#    nr_preempt_held > 0 (a probe woken by the timer thread takes the hog that thread interrupted).
 #  - Criticality: the monitor's per-task samples must rate the probes more latency-critical than the
 #    hogs (mean lat_cri of the probe samples > mean of the hog samples; both must be sampled). A
 #    sample is the task a CPU last started, so a probe is caught only while it runs. The four
@@ -117,3 +119,16 @@ below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'; }
 below "$lavd99" "$dfl99" || fail "the probes' wake-up p99 under lavd ($lavd99 us) is not below the default scheduler's ($dfl99 us)"
 below "$lavd50" "$dfl50" || fail "the probes' wake-up p50 under lavd ($lavd50 us) is not below the default scheduler's ($dfl50 us)"
 echo "ok: probes' wake-up p50/p99 $lavd50/$lavd99 us under lavd, below the default scheduler's $dfl50 / $dfl99 us"
+
+# Preemption counters of the last stats line (cumulative): pinned tasks (probe d, and per-CPU kernel
+# threads) take their CPU from its task on every kernel; on PREEMPT_RT the timer thread that wakes a
+# probe has interrupted a hog, which the probe then preempts (lavd's README: tasks interrupted by a
+# higher sched class), so nr_preempt_held must not stay 0 there.
+npre=$(stat_last /tmp/run.log nr_preempt) && npin=$(stat_last /tmp/run.log nr_preempt_pinned) &&
+    nheld=$(stat_last /tmp/run.log nr_preempt_held) || { tail -20 /tmp/run.log; fail "no nr_preempt, nr_preempt_pinned and nr_preempt_held in lavd's stats"; }
+echo "preemptions: $npre, by pinned tasks $npin, of interrupted (held) tasks $nheld"
+[ "$npin" -gt 0 ] || fail "no pinned task preempted its CPU's task (nr_preempt_pinned 0), probe d among 6 hogs"
+case "$(uname -r)" in
+    *-rt-*) [ "$nheld" -gt 0 ] || fail "PREEMPT_RT: no preemption of a task the timer thread interrupted (nr_preempt_held 0)" ;;
+esac
+echo "ok: pinned tasks preempted $npin times, held tasks were preempted $nheld times"
