@@ -30,16 +30,19 @@ static __always_inline u32 wanted_domain(s32 prev_cpu, u32 perf_cri)
 #define LAVD_SYNC_STREAK_MAX 16
 
 /* A synchronous wake-up by a task that usually runs briefly (LAVD_SYNC_BRIEF_WAKER: non-RT, under
- * --slice-min-us per wake-up, not exiting): the waker's CPU, as the waker is about to leave it, when nothing
- * waits in that CPU's local DSQ. A pipe's or a socket's ping-pong then stays on one CPU instead of
- * waking an idle CPU per message. The CPU is not idle: the task waits there for its waker, and no
- * other CPU can take it from there. A pair that keeps handing the CPU to each other this way never
- * calls ops.dispatch there, so tasks waiting in the domain's queue would never get that CPU: after
- * LAVD_SYNC_STREAK_MAX wakees in a row, the next one takes the usual path when a task waits in the
- * CPU's domain queue (with --per-cpu-dsq: always), and the CPU serves its queue by deadline once the
- * waker leaves. (Asking the queue at every wake-up is exact too, but its DSQ lookup cost ~125 ns
- * per ops.select_cpu call on 7.3.) A waker that runs long (a sender that keeps writing) or an
- * interrupt does not leave soon; its wakee takes the usual path. -1 when it does not apply. */
+ * --slice-min-us per wake-up, not exiting): the waker's CPU, as the waker is about to leave it, when
+ * nothing waits in that CPU's local DSQ. A pipe's or a socket's ping-pong then stays on one CPU
+ * instead of waking an idle CPU per message. The CPU is not idle: the task waits there for its
+ * waker, and no other CPU can take it from there. A pair that keeps handing the CPU to each other
+ * this way never calls ops.dispatch there, so tasks waiting in the queue that CPU serves would never
+ * get it: after LAVD_SYNC_STREAK_MAX wakees in a row, the next one takes the usual path when a task
+ * waits in that queue (the domain's; with --per-cpu-dsq the CPU's own, as the other CPUs serve
+ * theirs), and the CPU serves it by deadline once the waker leaves. (Asking the queue at every
+ * wake-up is exact too, but its DSQ lookup cost ~125 ns per ops.select_cpu call on 7.3. With
+ * --per-cpu-dsq every 17th wakee used to take the usual path, queue or not: a pipe pair then went
+ * through an idle CPU and ops.dispatch 0.12 times per round trip.) A waker that runs long (a sender
+ * that keeps writing) or an interrupt does not leave soon; its wakee takes the usual path. -1 when
+ * it does not apply. */
 static __always_inline s32 sync_wake_cpu(struct task_struct *p, const struct cpumask *active,
 					 u32 wake_sync)
 {
@@ -56,7 +59,7 @@ static __always_inline s32 sync_wake_cpu(struct task_struct *p, const struct cpu
 		return -1;
 	if (++c->sync_streak > LAVD_SYNC_STREAK_MAX) {
 		c->sync_streak = 0;
-		if (per_cpu_dsq || scx_bpf_dsq_nr_queued(cpdom_dsq(c->cpdom_id)))
+		if (scx_bpf_dsq_nr_queued(per_cpu_dsq ? (u64)self : cpdom_dsq(c->cpdom_id)))
 			return -1;
 	}
 	return self;
