@@ -105,16 +105,19 @@ static __always_inline void scan_domain(u32 dom_id, const struct cpumask *allowe
 /* The chosen victim's CPU, claimed, or -1. One preemption per victim: the claim clears its running
  * deadline, so the next preemptor sees it as taken; a task that loses the claim to a concurrent
  * preemptor gives up and waits in its queue. pinned: the preemptor is a pinned task (counted
- * apart, as are victims a higher sched class had interrupted). */
+ * apart, as are victims a higher sched class had interrupted: read before the claim, as ops.running
+ * and ops.stopping on the victim's CPU may change it after). */
 static __always_inline s32 claim_victim(s32 cpu, u32 how, u64 deadline, bool pinned)
 {
 	struct lavd_cpu_ctx *victim, *self;
+	u32 held;
 
 	if (cpu < 0 || !how)
 		return -1;
 	victim = get_cpu_ctx(cpu);
 	if (!victim)
 		return -1;
+	held = victim->running_held;
 	if (__sync_val_compare_and_swap(&victim->running_deadline, deadline, 0) != deadline)
 		return -1;
 	self = get_cpu_ctx(bpf_get_smp_processor_id());
@@ -123,7 +126,7 @@ static __always_inline s32 claim_victim(s32 cpu, u32 how, u64 deadline, bool pin
 	stat_inc(LAVD_STAT_PREEMPT);
 	if (pinned)
 		stat_inc(LAVD_STAT_PREEMPT_PINNED);
-	if (victim->running_held)
+	if (held)
 		stat_inc(LAVD_STAT_PREEMPT_HELD);
 	return cpu;
 }
