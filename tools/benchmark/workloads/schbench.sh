@@ -10,6 +10,7 @@ awk '
     print "metric rps " v["rps"] " ops/s higher"
     n = split("wake_p50_us wake_p99_us wake_p999_us wake_max_us req_p50_us req_p99_us req_p999_us req_max_us", k, " ")
     for (i = 1; i <= n; i++) print "metric " k[i] " " v[k[i]] " us lower"
+    print "metric request_iters " v["request_iters"] " count none"  # the calibrated work per request
     print "ops " v["requests"]; found = 1
 }
 /^scxx-schbench: cdf / { print "cdf " $3 " " $4 }

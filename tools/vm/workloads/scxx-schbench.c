@@ -8,12 +8,15 @@
 //       Each message thread ("schb-msg") owns its workers ("schb-worker"). A worker posts itself (post
 //       time) to its message thread's queue and sleeps on a futex; the message thread sleeps until some
 //       worker is posted, takes them all and wakes each, noting the wake time just before the wake.
-//       The woken worker measures wake latency = now - wake time, busy-spins REQUEST_US (reading
-//       CLOCK_MONOTONIC), measures request latency = now - post time (queueing + wake + work), and
-//       posts itself again. Requests posted during the warm-up or finished after the end are dropped.
+//       The woken worker measures wake latency = now - wake time, does a fixed amount of work (as
+//       upstream schbench's arithmetic: a loop whose iteration count main calibrates once, before
+//       any thread starts, to take REQUEST_US of the thread's own CPU time when it runs alone),
+//       measures request latency = now - post time (queueing + wake + work), and posts itself
+//       again. A worker preempted during a request thus finishes it late instead of having done
+//       less. Requests posted during the warm-up or finished after the end are dropped.
 //       Output: one summary line, then two CDF lines (quantiles 0,1,...,99,99.5,99.9,100):
 //       "scxx-schbench: requests=N rps=R wake_p50_us=A wake_p99_us=B wake_p999_us=C wake_max_us=D
-//        req_p50_us=E req_p99_us=F req_p999_us=G req_max_us=H"   (one line)
+//        req_p50_us=E req_p99_us=F req_p999_us=G req_max_us=H request_iters=I"   (one line)
 //       "scxx-schbench: cdf wake_us 0:V,1:V,...,99.5:V,99.9:V,100:V"
 //       "scxx-schbench: cdf req_us 0:V,...,100:V"
 //       rps = requests / SECS; latencies in microseconds with one decimal, nearest-rank percentiles.
@@ -54,7 +57,7 @@ struct msg {
 	pthread_t tid;
 };
 
-static uint64_t request_ns, t_meas, t_end;
+static uint64_t request_iters, t_meas, t_end;
 static uint32_t go, stop, nomem, total_samples;  // go: start gate, opened once all threads exist
 
 static void usage(const char *problem)
@@ -108,6 +111,49 @@ static void kick(struct msg *m)
 	futex_wake(&m->futex, 1);
 }
 
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+// A request's work: iters steps of a 64-bit LCG, kept from being folded away by the compiler.
+static uint64_t do_work(uint64_t iters)
+{
+	uint64_t x = 1;
+	for (uint64_t i = 0; i < iters; i++) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		__asm__ volatile("" : "+r"(x));
+	}
+	return x;
+}
+
+// Iterations of do_work that take request_ns of this thread's CPU time: the fastest of ten runs of
+// at least 2 ms each, 1 ms apart. Under QEMU -icount every vCPU's clock counts the instructions of
+// all of them, so a run beside other busy vCPUs (or hit by an interrupt) only comes out slower.
+static uint64_t calibrate(uint64_t request_ns)
+{
+	uint64_t n = 256, best_per_ms = 0;
+	const struct timespec gap = { 0, 1000000 };
+	for (;;) {  // grow n until one run takes 2 ms
+		uint64_t t0 = thread_cpu_ns();
+		do_work(n);
+		if (thread_cpu_ns() - t0 >= 2000000ull)
+			break;
+		n *= 2;
+	}
+	for (int run = 0; run < 10; run++) {
+		nanosleep(&gap, NULL);
+		uint64_t t0 = thread_cpu_ns();
+		do_work(n);
+		uint64_t took = thread_cpu_ns() - t0, per_ms = took ? n * 1000000ull / took : n;
+		if (per_ms > best_per_ms)
+			best_per_ms = per_ms;
+	}
+	return best_per_ms * request_ns / 1000000ull;
+}
+
 static int record(struct worker *w, uint64_t wake, uint64_t req)
 {
 	if (w->n == w->cap) {
@@ -147,8 +193,7 @@ static void *worker_main(void *arg)
 		while (__atomic_load_n(&w->futex, __ATOMIC_ACQUIRE) == 0)
 			futex_wait(&w->futex, 0);
 		uint64_t woke = now_ns(), wake_lat = woke - w->wake_ns;
-		while (now_ns() < woke + request_ns)
-			;
+		do_work(request_iters);
 		uint64_t done = now_ns();
 		int keep = w->post_ns >= t_meas && done <= t_end;
 		int full = keep && record(w, wake_lat, done - w->post_ns) != 0;
@@ -247,7 +292,7 @@ int main(int argc, char **argv)
 			(unsigned long long)(nmsg * (nwork + 1)));
 		return 1;
 	}
-	request_ns = request_us * 1000;
+	request_iters = request_us ? calibrate(request_us * 1000) : 0;
 	for (size_t i = 0; i < nmsg; i++) {
 		struct msg *m = &msgs[i];
 		pthread_mutex_init(&m->lock, NULL);
@@ -307,10 +352,12 @@ int main(int argc, char **argv)
 	qsort(wake, n, sizeof(*wake), cmp_u64);
 	qsort(req, n, sizeof(*req), cmp_u64);
 	printf("scxx-schbench: requests=%zu rps=%.1f wake_p50_us=%.1f wake_p99_us=%.1f wake_p999_us=%.1f"
-	       " wake_max_us=%.1f req_p50_us=%.1f req_p99_us=%.1f req_p999_us=%.1f req_max_us=%.1f\n",
+	       " wake_max_us=%.1f req_p50_us=%.1f req_p99_us=%.1f req_p999_us=%.1f req_max_us=%.1f"
+	       " request_iters=%llu\n",
 	       n, (double)n / (double)secs, quantile_us(wake, n, 500), quantile_us(wake, n, 990),
 	       quantile_us(wake, n, 999), quantile_us(wake, n, 1000), quantile_us(req, n, 500),
-	       quantile_us(req, n, 990), quantile_us(req, n, 999), quantile_us(req, n, 1000));
+	       quantile_us(req, n, 990), quantile_us(req, n, 999), quantile_us(req, n, 1000),
+	       (unsigned long long)request_iters);
 	print_cdf("wake_us", wake, n);
 	print_cdf("req_us", req, n);
 	free(wake);
