@@ -33,7 +33,8 @@
  * inherits up to half of its waker's excess criticality, capped at 1/8 of the scale, so a chain is
  * only as urgent as its head. The 10 ms timer keeps the system-wide average and (smoothed) maximum;
  * the threshold for "latency critical" and for wake-up preemption is max - ((max - avg) >>
- * preempt_shift).
+ * preempt_shift): by default (0) the average, upstream's 6 leaves only the few most critical tasks
+ * of a round above it (see the README).
  *
  * Virtual deadline. A logical clock (cur_logical_clk) advances whenever a task starts running
  * with a deadline beyond it, by the gap divided by the number of waiting tasks, so it follows the
@@ -136,7 +137,7 @@ __u64 slice_min_ns = 500ULL * 1000;
 __u64 slice_max_ns = 5000ULL * 1000;
 __u32 power_request = LAVD_PM_AUTOPILOT; /* a lavd_power_mode, or LAVD_PM_AUTOPILOT */
 const volatile __u64 pinned_slice_ns = 5000ULL * 1000;
-const volatile __u32 preempt_shift = 6;
+const volatile __u32 preempt_shift = 0;  /* upstream: 6 (see the README's departures) */
 /* Derived from options (lavd.cpp's configure sets them every load): no initialiser, so no second
  * copy of a default lives here. */
 const volatile __u32 lat_load_target;

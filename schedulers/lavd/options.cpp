@@ -30,7 +30,8 @@ scxx::OptionList<Settings> option_list() {
                "slice cap for tasks sharing a CPU with waiting pinned tasks (0 = off)")
         .rodata("pinned_slice_ns");
     o.integer("preempt-shift", &Settings::preempt_shift, 0, 10,
-              "preemption threshold: tasks above max - ((max - avg) >> N) latency criticality preempt")
+              "preemption threshold: tasks at or above max - ((max - avg) >> N) latency criticality preempt "
+              "(0: the average; upstream's default is 6)")
         .rodata("preempt_shift");
     o.integer("lat-load-target-pct", &Settings::lat_load_target_pct, 1, 100,
               "core compaction keeps active CPUs loaded up to this percentage");

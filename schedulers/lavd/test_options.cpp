@@ -43,7 +43,7 @@ TEST_CASE("lavd options: the defaults are valid and mean autopilot", "[lavd][opt
     CHECK(b.settings.slice_max == 5000us);
     CHECK(b.settings.slice_min == 500us);
     CHECK(b.settings.pinned_slice == 5000us);
-    CHECK(b.settings.preempt_shift == 6u);
+    CHECK(b.settings.preempt_shift == 0u);
     CHECK(b.settings.lb_low_util_pct == 25u);
     CHECK(b.settings.lb_local_dsq_util_pct == 10u);
 }
