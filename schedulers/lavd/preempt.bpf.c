@@ -21,8 +21,8 @@
  *  - Ours in addition (see the README), for a task far more critical than the victim (at least twice
  *    its criticality plus one boost step): right after a wake-up, LAVD_PREEMPT_NOW, the task goes
  *    to the victim's CPU whatever their deadlines; queued again after its slice,
- *    LAVD_PREEMPT_DEADLINE when the victim's deadline is later. A periodic task among CPU hogs sits
- *    below a threshold set by the few most critical tasks of the round; once it is late (or its
+ *    LAVD_PREEMPT_DEADLINE when the victim's deadline is later. A periodic task among CPU hogs sat
+ *    below upstream's threshold (shift 6), set by the few most critical tasks of the round; once it is late (or its
  *    slice ran out) its runtime and deadline grow like a hog's, and hogs that waited longer sort
  *    ahead of it. A task takes a CPU at once at most once per wake-up, and otherwise at most once
  *    per slice, so hogs keep the rest. */

@@ -108,7 +108,8 @@ phase() {
 }
 
 emit "@boot kernel=$(uname -r) cpus=$(nproc) reps=$reps"
-wait_quiet  # the boot's own work (crypto self-tests) must not run beside the first default runs
+# the boot's own work (crypto self-tests) must not run beside the first default runs
+wait_quiet || error "the machine never went quiet before the first run: the start's default figures ran beside other work"
 phase 1 start default ""
 i=2
 while IFS="$(printf '\t')" read -r name opts <&3; do   # fd 3: the workloads keep stdin

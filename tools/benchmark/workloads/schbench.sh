@@ -1,7 +1,8 @@
 #!/bin/sh
 # schbench: message threads waking worker threads (scxx-schbench, scxx's own: schbench is not
-# packaged by Debian): wake-up and request latency percentiles and requests per second; one request
-# is the operation.
+# packaged by Debian): wake-up and request latency percentiles, requests per second and the
+# calibrated work per request (request_iters: loop iterations for 100 us of CPU); one request is
+# the operation.
 secs=3 warm=1; [ "$BENCH_QUICK" = 1 ] && secs=1 warm=0
 scxx-schbench -m 2 -t 4 -r 100 -s $secs -w $warm > /tmp/schb.out 2>&1 || { cat /tmp/schb.out; exit 1; }
 awk '

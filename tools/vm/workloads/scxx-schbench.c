@@ -113,13 +113,14 @@ static void kick(struct msg *m)
 
 static uint64_t thread_cpu_ns(void)
 {
-	struct timespec ts;
+	struct timespec ts = { 0, 0 };
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-// A request's work: iters steps of a 64-bit LCG, kept from being folded away by the compiler.
-static uint64_t do_work(uint64_t iters)
+// A request's work: iters steps of a 64-bit LCG, kept from being folded away by the compiler; not
+// inlined, so main's calibration and the workers run the same instructions.
+static __attribute__((noinline)) uint64_t do_work(uint64_t iters)
 {
 	uint64_t x = 1;
 	for (uint64_t i = 0; i < iters; i++) {
@@ -129,17 +130,17 @@ static uint64_t do_work(uint64_t iters)
 	return x;
 }
 
-// Iterations of do_work that take request_ns of this thread's CPU time: the fastest of ten runs of
-// at least 2 ms each, 1 ms apart. Under QEMU -icount every vCPU's clock counts the instructions of
+// Iterations of do_work that take request_ns of this thread's CPU time: the fastest of ten runs,
+// 1 ms apart, of the iteration count that first took 2 ms. Under QEMU -icount every vCPU's clock counts the instructions of
 // all of them, so a run beside other busy vCPUs (or hit by an interrupt) only comes out slower.
 static uint64_t calibrate(uint64_t request_ns)
 {
 	uint64_t n = 256, best_per_ms = 0;
 	const struct timespec gap = { 0, 1000000 };
-	for (;;) {  // grow n until one run takes 2 ms
+	for (;;) {  // grow n until one run takes 2 ms (or, with a thread clock that never moves, 2^40)
 		uint64_t t0 = thread_cpu_ns();
 		do_work(n);
-		if (thread_cpu_ns() - t0 >= 2000000ull)
+		if (thread_cpu_ns() - t0 >= 2000000ull || n >= (1ull << 40))
 			break;
 		n *= 2;
 	}
