@@ -22,10 +22,10 @@
  *    its criticality plus one boost step): right after a wake-up, LAVD_PREEMPT_NOW, the task goes
  *    to the victim's CPU whatever their deadlines; queued again after its slice,
  *    LAVD_PREEMPT_DEADLINE when the victim's deadline is later. A periodic task among CPU hogs sat
- *    below upstream's threshold (shift 6), set by the few most critical tasks of the round; once it is late (or its
- *    slice ran out) its runtime and deadline grow like a hog's, and hogs that waited longer sort
- *    ahead of it. A task takes a CPU at once at most once per wake-up, and otherwise at most once
- *    per slice, so hogs keep the rest. */
+ *    below upstream's threshold (shift 6), set by the few most critical tasks of the round; once it
+ *    is late (or its slice ran out) its runtime and deadline grow like a hog's, and hogs that
+ *    waited longer sort ahead of it. A task takes a CPU at once at most once per wake-up, and
+ *    otherwise at most once per slice, so hogs keep the rest. */
 static __always_inline u32 may_preempt(const struct lavd_cpu_ctx *c, u64 vdeadline, u32 lat_cri, bool wakeup)
 {
 	u64 vdl = c->running_deadline;

@@ -131,8 +131,9 @@ static __attribute__((noinline)) uint64_t do_work(uint64_t iters)
 }
 
 // Iterations of do_work that take request_ns of this thread's CPU time: the fastest of ten runs,
-// 1 ms apart, of the iteration count that first took 2 ms. Under QEMU -icount every vCPU's clock counts the instructions of
-// all of them, so a run beside other busy vCPUs (or hit by an interrupt) only comes out slower.
+// 1 ms apart, of the iteration count that first took 2 ms. Under QEMU -icount every vCPU's clock
+// counts the instructions of all of them, so a run beside other busy vCPUs (or hit by an
+// interrupt) only comes out slower.
 static uint64_t calibrate(uint64_t request_ns)
 {
 	uint64_t n = 256, best_per_ms = 0;
