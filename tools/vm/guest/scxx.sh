@@ -95,10 +95,11 @@ busy_snapshot() { awk '/^cpu[0-9]/ { print $1, $2 + $3 + $4 + $7 + $8 + $9 }' /p
 # never goes quiet; the caller decides whether that fails it.
 wait_quiet() {
     _w=0
+    _busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }  # all CPUs, as busy_snapshot
     while [ $_w -lt 60 ]; do
-        _a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)
+        _a=$(_busy)
         usleep 500000
-        _b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)
+        _b=$(_busy)
         _w=$((_w + 1))
         [ $((_b - _a)) -le 2 ] && { echo "quiet after $_w half-second windows"; return 0; }
     done

@@ -67,11 +67,16 @@ static void usage(const char *problem)
 	exit(2);
 }
 
+static uint64_t clock_ns(clockid_t clock)
+{
+	struct timespec ts = { 0, 0 };
+	clock_gettime(clock, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 static uint64_t now_ns(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return clock_ns(CLOCK_MONOTONIC);
 }
 
 // An integer option argument within [min, max], else usage.
@@ -111,13 +116,6 @@ static void kick(struct msg *m)
 	futex_wake(&m->futex, 1);
 }
 
-static uint64_t thread_cpu_ns(void)
-{
-	struct timespec ts = { 0, 0 };
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 // A request's work: iters steps of a 64-bit LCG, kept from being folded away by the compiler; not
 // inlined, so main's calibration and the workers run the same instructions.
 static __attribute__((noinline)) uint64_t do_work(uint64_t iters)
@@ -130,6 +128,14 @@ static __attribute__((noinline)) uint64_t do_work(uint64_t iters)
 	return x;
 }
 
+// The thread's CPU time, in ns, that do_work(iters) took.
+static uint64_t work_ns(uint64_t iters)
+{
+	uint64_t t0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	do_work(iters);
+	return clock_ns(CLOCK_THREAD_CPUTIME_ID) - t0;
+}
+
 // Iterations of do_work that take request_ns of this thread's CPU time: the fastest of ten runs,
 // 1 ms apart, of the iteration count that first took 2 ms. Under QEMU -icount every vCPU's clock
 // counts the instructions of all of them, so a run beside other busy vCPUs (or hit by an
@@ -138,18 +144,12 @@ static uint64_t calibrate(uint64_t request_ns)
 {
 	uint64_t n = 256, best_per_ms = 0;
 	const struct timespec gap = { 0, 1000000 };
-	for (;;) {  // grow n until one run takes 2 ms (or, with a thread clock that never moves, 2^40)
-		uint64_t t0 = thread_cpu_ns();
-		do_work(n);
-		if (thread_cpu_ns() - t0 >= 2000000ull || n >= (1ull << 40))
-			break;
+	// grow n until one run takes 2 ms (or, with a thread clock that never moves, 2^40)
+	while (work_ns(n) < 2000000ull && n < (1ull << 40))
 		n *= 2;
-	}
 	for (int run = 0; run < 10; run++) {
 		nanosleep(&gap, NULL);
-		uint64_t t0 = thread_cpu_ns();
-		do_work(n);
-		uint64_t took = thread_cpu_ns() - t0, per_ms = took ? n * 1000000ull / took : n;
+		uint64_t took = work_ns(n), per_ms = took ? n * 1000000ull / took : n;
 		if (per_ms > best_per_ms)
 			best_per_ms = per_ms;
 	}
