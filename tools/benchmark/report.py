@@ -87,7 +87,9 @@ Workloads:
 @dataclass(frozen=True)
 class Figure:
     """One (kernel, scheduler, options, workload, metric) over all its records: the median of their
-    medians, the widest [lo, hi], the median ratio to the default and that ratio's widest range."""
+    medians, the widest [lo, hi], the median ratio to the default and that ratio's widest range over
+    the runs; boots: how many boots measured it, boot_ratio_lo/hi: the lowest and highest of those
+    boots' ratios (each boot's median over its own default's)."""
     label: str
     unit: str
     better: str
@@ -97,6 +99,9 @@ class Figure:
     ratio: float | None
     ratio_lo: float | None
     ratio_hi: float | None
+    boots: int = 1
+    boot_ratio_lo: float | None = None
+    boot_ratio_hi: float | None = None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -154,11 +159,14 @@ def _merge(rs):
     with_ratio = [r for r in rs if r["ratio"] is not None]
     bounds = [b for r in with_ratio for b in _ratio_bounds(r)]
     first = rs[0]
+    boot_ratios = [r["ratio"] for r in with_ratio]
     return Figure(label=first["label"], unit=first["unit"], better=first["better"],
                   value=_median(r["value"] for r in rs),
                   lo=min(r["min"] for r in rs), hi=max(r["max"] for r in rs),
-                  ratio=statistics.median(r["ratio"] for r in with_ratio) if with_ratio else None,
-                  ratio_lo=min(bounds, default=None), ratio_hi=max(bounds, default=None))
+                  ratio=statistics.median(boot_ratios) if with_ratio else None,
+                  ratio_lo=min(bounds, default=None), ratio_hi=max(bounds, default=None),
+                  boots=len({r["boot"] for r in rs}),
+                  boot_ratio_lo=min(boot_ratios, default=None), boot_ratio_hi=max(boot_ratios, default=None))
 
 
 def _ratio_bounds(r):
@@ -239,11 +247,19 @@ def _abs_cell(f):
     return "-" if f is None else _with_unit(_range(f.value, f.lo, f.hi), f.unit)
 
 
+def _ratio_text(f):
+    """The ratio to the default with its range: over the boots' ratios when several boots measured
+    it (a boot is one sample), else over the runs of its one boot."""
+    if f.boots > 1:
+        return _range(f.ratio, f.boot_ratio_lo, f.boot_ratio_hi)
+    return _range(f.ratio, f.ratio_lo, f.ratio_hi)
+
+
 def _ratio_cell(f):
     """The ratio to the default with its range, bold when better than the default."""
     if f is None or f.ratio is None:
         return "-"
-    text = _range(f.ratio, f.ratio_lo, f.ratio_hi)
+    text = _ratio_text(f)
     return f"**{text}**" if _is_better(f.ratio, 1, f.better) else text
 
 
@@ -359,12 +375,16 @@ def _cdf_plot(plots, name, title, unit, lines, written):
 def _header(records, kernels):
     figs = [r for r in records if r["kind"] == "figure"]
     repeats = ", ".join(str(n) for n in sorted(set(r["repeats"] for r in figs))) or "-"
+    boots = {}
+    for r in figs:
+        boots.setdefault((r["kernel"], r["scheduler"], r["options"]), set()).add(r["boot"])
+    boots_text = ", ".join(str(n) for n in sorted({len(b) for b in boots.values()})) or "-"
 
     def values(key):
         return ", ".join(str(v) for v in _ordered(r[key] for r in records)) or "-"
     return ["# scxx scheduler benchmarks", "",
             f"- **date** {values('date')} · **commit** {values('commit')} · **mode** {values('mode')}"
-            f" · **repeats** {repeats}",
+            f" · **repeats** {repeats} · **boots per scheduler and kernel** {boots_text}",
             "- **kernels** " + (", ".join(f"`{k.id}` = {k.version}" for k in kernels) or "none"), "",
             METHOD.format(repeats=repeats)]
 
@@ -395,7 +415,8 @@ def _main_section(k, plots, written):
         return []       # no default measured, so no ratios either
     out = ["### Ratios to the default", "",
            "Each cell is the scheduler's median over the default's median in the same boot, "
-           "[min–max] over the repeats; ↓ marks a metric where lower is better, ↑ where higher is. "
+           "[min–max] over the repeats (with several boots per scheduler: the median of the boots' "
+           "ratios, [min–max] over the boots); ↓ marks a metric where lower is better, ↑ where higher is. "
            "**Bold**: better than the default. The default row holds absolute medians.", ""]
     drift = [k.drift.get((w, m)) for w, m in columns]
     if any(drift):
@@ -632,7 +653,8 @@ def compare(old_records, new_records):
     for key in common:
         o, n = old[key], new[key]
         kernel, _, _, workload, metric = key
-        ratio = "-" if o.ratio is None and n.ratio is None else f"{fmt(o.ratio)} -> {fmt(n.ratio)}"
+        ratio = ("-" if o.ratio is None and n.ratio is None else
+                 f"{_compare_ratio(o)} -> {_compare_ratio(n)}")
         rows.append([kernel, o.label, workload, metric, o.unit, fmt(o.value), fmt(n.value),
                      _change(o.value, n.value), ratio, _verdict(o, n)])
     head = ["kernel", "scheduler", "workload", "metric", "unit", "old", "new", "change", "ratio old -> new",
@@ -649,6 +671,14 @@ def compare(old_records, new_records):
                                              if old[k].ratio and new[k].ratio]),
             _only("old", old.keys() - new.keys(), old), _only("new", new.keys() - old.keys(), new)]
     return "\n".join(out) + "\n"
+
+
+def _compare_ratio(f):
+    """The ratio for --compare: the median alone from one boot, with the boots' range and count from
+    several."""
+    if f.ratio is None or f.boots < 2:
+        return fmt(f.ratio)
+    return f"{_ratio_text(f)} ({f.boots} boots)"
 
 
 def _spread(what, pairs):
