@@ -48,7 +48,7 @@ HEADLINE = {
     "fork-exec": ("exec_per_s",),
     "dispatch-tail": ("dispatch_p99_x_p50",),
 }
-BPF_OP_METRICS = {"bpf_ns_per_op": "ns/op", "bpf_calls_per_op": "calls/op"}
+BPF_OP_METRICS = {"bpf_ns_per_op": "ns/op", "bpf_calls_per_op": "calls/op", "bpf_ns_per_switch": "ns/switch"}
 BPF_PROG_WORKLOAD = "pipe"      # the workload whose bpf.<prog>.* figures the per-program table shows
 CDF_COLUMNS = (50, 90, 99, 99.9, 100)
 UNITLESS = ("", "count", "index")

@@ -144,12 +144,17 @@ def finite(text):
 
 
 def bpf_figures(run):
-    """The BPF cost figures of one stats=1 run: (metric, value, unit)."""
+    """The BPF cost figures of one stats=1 run: (metric, value, unit). bpf_ns_per_switch divides by
+    the context switches of that same run, so a scheduler that switches less (batches) is told apart
+    from one whose callbacks cost less."""
     calls = sum(c for _, c, _ in run.bpf)
     ns = sum(t for _, _, t in run.bpf)
     out = [("bpf_ms", ns / 1e6, "ms")]
     if run.ops:
         out += [("bpf_ns_per_op", ns / run.ops, "ns"), ("bpf_calls_per_op", calls / run.ops, "count")]
+        switches = next((v for name, v, _, _ in run.metrics if name == "switches_per_op"), None)
+        if switches:
+            out += [("bpf_ns_per_switch", ns / (run.ops * switches), "ns")]
     for prog, c, t in run.bpf:
         if c:
             out += [(f"bpf.{prog}.ns_per_call", t / c, "ns")]
