@@ -5,12 +5,13 @@
 //   scxx-latency PERIOD_US RUN_US SECS [NAME]
 //       sets its comm to NAME (default "scxx-latency"), then for SECS seconds: sleeps until the next
 //       period (clock_nanosleep, absolute CLOCK_MONOTONIC), records how late it woke (actual wake
-//       time - intended wake time), busy-runs RUN_US. A period it overran entirely is skipped, not
-//       caught up. At the end one line:
+//       time - intended wake time), busy-runs until it has used RUN_US more of its own CPU time
+//       (CLOCK_THREAD_CPUTIME_ID): a period's work is fixed, as an rt-app or schbench task's, so a
+//       run preempted halfway finishes late instead of doing less. A period it overran entirely is
+//       skipped, not caught up. At the end one line:
 //       "scxx-latency: n=N p50_us=X p99_us=Y max_us=Z avg_us=A missed=M met=K cpu_ms=C name=NAME"
 //       (met: periods whose run finished before the next period began; cpu_ms: the CPU time the task
-//       used, user + system: the run is timed by the clock, so time spent preempted during a run
-//       is not charged to it). With SCXX_LATENCY_SAMPLES=FILE in the environment every wakeup
+//       used, user + system: its runs plus the kernel's work on its behalf). With SCXX_LATENCY_SAMPLES=FILE in the environment every wakeup
 //       latency is also appended to FILE, in us, one per line
 //       (tools/bench pools the samples of several probes). With SCXX_LATENCY_PROGRESS=FILE the number
 //       of periods measured so far is kept in FILE (progress-counter.h; tools/soak samples it).
@@ -46,11 +47,16 @@ static void usage(void)
 	exit(2);
 }
 
+static uint64_t clock_ns(clockid_t clock)
+{
+	struct timespec ts = { 0, 0 };
+	clock_gettime(clock, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 static uint64_t now_ns(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return clock_ns(CLOCK_MONOTONIC);
 }
 
 // The CPU time this process has used so far (user + system), in ms; 0 when it cannot be read.
@@ -90,6 +96,15 @@ static uint64_t spin_until(uint64_t until)
 	while (now_ns() < until)
 		loops++;
 	return loops;
+}
+
+// Spins until this thread has used run_ns more CPU time (user + system): time spent preempted
+// does not count.
+static void run_cpu(uint64_t run_ns)
+{
+	const uint64_t until = clock_ns(CLOCK_THREAD_CPUTIME_ID) + run_ns;
+	while (clock_ns(CLOCK_THREAD_CPUTIME_ID) < until)
+		;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -176,7 +191,7 @@ int main(int argc, char **argv)
 		sum += lat[n];
 		n++;
 		progress_set(progress, n);
-		spin_until(woke + run);
+		run_cpu(run);
 		next += period;
 		uint64_t t = now_ns();
 		if (t <= next)
