@@ -11,8 +11,9 @@
 //       skipped, not caught up. At the end one line:
 //       "scxx-latency: n=N p50_us=X p99_us=Y max_us=Z avg_us=A missed=M met=K cpu_ms=C name=NAME"
 //       (met: periods whose run finished before the next period began; cpu_ms: the CPU time the task
-//       used, user + system: its runs plus the kernel's work on its behalf). With SCXX_LATENCY_SAMPLES=FILE in the environment every wakeup
-//       latency is also appended to FILE, in us, one per line
+//       used, user + system: its runs plus the kernel's work on its behalf). With
+//       SCXX_LATENCY_SAMPLES=FILE in the environment every wakeup latency is also appended to FILE,
+//       in us, one per line
 //       (tools/bench pools the samples of several probes). With SCXX_LATENCY_PROGRESS=FILE the number
 //       of periods measured so far is kept in FILE (progress-counter.h; tools/soak samples it).
 //       SIGTERM or SIGINT ends the measurement early; the line is printed as usual.
