@@ -48,7 +48,8 @@ HEADLINE = {
     "fork-exec": ("exec_per_s",),
     "dispatch-tail": ("dispatch_p99_x_p50",),
 }
-BPF_OP_METRICS = {"bpf_ns_per_op": "ns/op", "bpf_calls_per_op": "calls/op", "bpf_ns_per_switch": "ns/switch"}
+BPF_OP_METRICS = {"bpf_ns_per_op": "ns/op", "bpf_calls_per_op": "calls/op",
+                  "bpf_ns_per_switch": "ns/switch"}
 BPF_PROG_WORKLOAD = "pipe"      # the workload whose bpf.<prog>.* figures the per-program table shows
 CDF_COLUMNS = (50, 90, 99, 99.9, 100)
 UNITLESS = ("", "count", "index")
@@ -60,10 +61,13 @@ METHOD = """\
 Every VM runs under QEMU with `-icount shift=0,sleep=off`: guest time follows executed instructions,
 so the figures repeat from run to run. Each boot also measures the kernel's default scheduler (EEVDF)
 at its start and at its end. Every figure is the median of its runs, shown with its [min–max] (runs
-per figure: {repeats}; the default's figures pool its runs at the start and the end of a boot). The
+per figure: {repeats}; the default's figures pool its runs at the start and the end of a boot). A
+boot is one sample: with several boots per scheduler a ratio is the median of the boots' ratios,
+shown with their range. The
 timed runs keep `kernel.bpf_stats_enabled` off (it adds two clock reads to every BPF program run);
 the BPF cost figures come from one more run per workload with it on. In quick mode that run is the
-only one, and its figures are the timed ones too. A program's BPF time under TCG also holds the
+only one, and its figures are the timed ones too; BPF time per context switch divides by that
+run's own switches. A program's BPF time under TCG also holds the
 time other vCPUs ran while it waited (e.g. for a lock held by a vCPU QEMU was not running), so ns
 per call is inflated where vCPUs contend; calls per operation and verified instructions are exact.
 icount inflates absolute numbers under contention
@@ -165,8 +169,9 @@ def _merge(rs):
                   lo=min(r["min"] for r in rs), hi=max(r["max"] for r in rs),
                   ratio=statistics.median(boot_ratios) if with_ratio else None,
                   ratio_lo=min(bounds, default=None), ratio_hi=max(bounds, default=None),
-                  boots=len({r["boot"] for r in rs}),
-                  boot_ratio_lo=min(boot_ratios, default=None), boot_ratio_hi=max(boot_ratios, default=None))
+                  boots=len({r["boot"] for r in (with_ratio or rs)}),
+                  boot_ratio_lo=min(boot_ratios, default=None),
+                  boot_ratio_hi=max(boot_ratios, default=None))
 
 
 def _ratio_bounds(r):
@@ -375,9 +380,10 @@ def _cdf_plot(plots, name, title, unit, lines, written):
 def _header(records, kernels):
     figs = [r for r in records if r["kind"] == "figure"]
     repeats = ", ".join(str(n) for n in sorted(set(r["repeats"] for r in figs))) or "-"
-    boots = {}
+    boots = {}  # the default is in every boot of a kernel, so only the schedulers count
     for r in figs:
-        boots.setdefault((r["kernel"], r["scheduler"], r["options"]), set()).add(r["boot"])
+        if r["scheduler"] != DEFAULT:
+            boots.setdefault((r["kernel"], r["scheduler"], r["options"]), set()).add(r["boot"])
     boots_text = ", ".join(str(n) for n in sorted({len(b) for b in boots.values()})) or "-"
 
     def values(key):
@@ -415,8 +421,9 @@ def _main_section(k, plots, written):
         return []       # no default measured, so no ratios either
     out = ["### Ratios to the default", "",
            "Each cell is the scheduler's median over the default's median in the same boot, "
-           "[min–max] over the repeats (with several boots per scheduler: the median of the boots' "
-           "ratios, [min–max] over the boots); ↓ marks a metric where lower is better, ↑ where higher is. "
+           "[min–max] over the repeats (with several boots per scheduler: the median of the "
+           "boots' ratios, [min–max] over the boots); ↓ marks a metric where lower is better, "
+           "↑ where higher is. "
            "**Bold**: better than the default. The default row holds absolute medians.", ""]
     drift = [k.drift.get((w, m)) for w, m in columns]
     if any(drift):
@@ -439,7 +446,12 @@ def _main_section(k, plots, written):
 
 
 def _ratio_bar(f):
-    return None if f is None or f.ratio is None else (f.ratio, f.ratio_lo, f.ratio_hi)
+    """The plotted ratio and its error bar, over the same range as the tables (_ratio_text)."""
+    if f is None or f.ratio is None:
+        return None
+    if f.boots > 1:
+        return f.ratio, f.boot_ratio_lo, f.boot_ratio_hi
+    return f.ratio, f.ratio_lo, f.ratio_hi
 
 
 def _workload_table(k, w):

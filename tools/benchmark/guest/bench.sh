@@ -10,6 +10,8 @@
 #   scxx.bench_reps=N        timed runs per workload (bpf_stats off); a scheduler also gets one more
 #                            run with bpf_stats on for its BPF cost. N=0: that run is the only one
 #                            (--quick) and its figures are the timed ones too.
+#   scxx.bench_boot=N        the boot's number under tools/bench --boots; read by nothing, it makes
+#                            each boot of a setting differ from the others (one sample each)
 # Exit status: 0 when every run of every phase succeeded; 1 otherwise (the results so far are kept).
 . /lib/scxx.sh
 
@@ -54,7 +56,7 @@ one_run() {
     # context switches per operation, under every scheduler (the default's too): how often tasks
     # change hands for the same work
     awk -v c="$((c1 - c0))" '$1 == "ops" && $2 > 0 { n = $2 }
-        END { if (n) printf "metric switches_per_op %.4f count none\n", c / n }' /tmp/run.out >> "$out"
+        END { if (n) printf "metric switches_per_op %.6g count none\n", c / n }' /tmp/run.out >> "$out"
     if [ "$5" = 1 ]; then
         # %.0f: busybox awk's %d stops at 2^31 (2.1 s of BPF time)
         awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] } }

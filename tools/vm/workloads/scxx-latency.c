@@ -5,10 +5,12 @@
 //   scxx-latency PERIOD_US RUN_US SECS [NAME]
 //       sets its comm to NAME (default "scxx-latency"), then for SECS seconds: sleeps until the next
 //       period (clock_nanosleep, absolute CLOCK_MONOTONIC), records how late it woke (actual wake
-//       time - intended wake time), busy-runs until it has used RUN_US more of its own CPU time
-//       (CLOCK_THREAD_CPUTIME_ID): a period's work is fixed, as an rt-app or schbench task's, so a
-//       run preempted halfway finishes late instead of doing less. A period it overran entirely is
-//       skipped, not caught up. At the end one line:
+//       time - intended wake time), busy-runs until it has run RUN_US on a CPU (its own CPU
+//       time, CLOCK_THREAD_CPUTIME_ID, read every 50 us of the spin): a run preempted halfway
+//       finishes late instead of running less. (Under QEMU -icount a CPU's time also passes while
+//       other vCPUs take their turns, so the instructions a run executes still vary with the load,
+//       as they did when the run was 1 ms by the clock.) A period it overran entirely is skipped,
+//       not caught up. At the end one line:
 //       "scxx-latency: n=N p50_us=X p99_us=Y max_us=Z avg_us=A missed=M met=K cpu_ms=C name=NAME"
 //       (met: periods whose run finished before the next period began; cpu_ms: the CPU time the task
 //       used, user + system: its runs plus the kernel's work on its behalf). With
@@ -99,13 +101,20 @@ static uint64_t spin_until(uint64_t until)
 	return loops;
 }
 
-// Spins until this thread has used run_ns more CPU time (user + system): time spent preempted
-// does not count.
+// The thread's CPU time reads its run queue's clock under the run-queue lock (a system call), so
+// run_cpu spins on the monotonic clock in user space and asks it once per RUN_CHUNK_NS.
+#define RUN_CHUNK_NS 50000ull
+
+// Spins until this thread has run run_ns more on a CPU (user + system): time spent preempted does
+// not count. main checked that the thread's CPU clock works.
 static void run_cpu(uint64_t run_ns)
 {
 	const uint64_t until = clock_ns(CLOCK_THREAD_CPUTIME_ID) + run_ns;
-	while (clock_ns(CLOCK_THREAD_CPUTIME_ID) < until)
-		;
+	for (uint64_t ran = clock_ns(CLOCK_THREAD_CPUTIME_ID); ran < until;
+	     ran = clock_ns(CLOCK_THREAD_CPUTIME_ID)) {
+		uint64_t left = until - ran;
+		spin_until(now_ns() + (left < RUN_CHUNK_NS ? left : RUN_CHUNK_NS));
+	}
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -156,6 +165,11 @@ int main(int argc, char **argv)
 	uint64_t run_us = arg_u64(argv[2], 0, period_us, "RUN_US");
 	uint64_t secs = arg_u64(argv[3], 1, 86400, "SECS");
 	const char *name = argc == 5 ? argv[4] : "scxx-latency";
+	struct timespec probe_clock;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &probe_clock) != 0) {
+		fprintf(stderr, "scxx-latency: the thread CPU clock is unusable: %s\n", strerror(errno));
+		return 1;
+	}
 	set_name(name);
 	const char *progress_file = getenv("SCXX_LATENCY_PROGRESS");
 	volatile uint64_t *progress = NULL;
