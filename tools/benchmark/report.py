@@ -59,7 +59,7 @@ METHOD = """\
 ## Method
 
 Every VM runs under QEMU with `-icount shift=0,sleep=off`: guest time follows executed instructions,
-so the figures repeat from run to run. Each boot also measures the kernel's default scheduler (EEVDF)
+so an identical boot repeats and the host's load does not matter. Each boot also measures the kernel's default scheduler (EEVDF)
 at its start and at its end. Every figure is the median of its runs, shown with its [min–max] (runs
 per figure: {repeats}; the default's figures pool its runs at the start and the end of a boot). A
 boot is one sample: with several boots per scheduler a ratio is the median of the boots' ratios,
