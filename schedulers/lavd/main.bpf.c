@@ -65,9 +65,9 @@
  * queue's head, often another task (see the README). The far-more-critical rule departs from
  * upstream too: periodic tasks among CPU hogs sat below upstream's threshold (shift 6), which the
  * few most critical tasks of a round set. A synchronous wake-up (the waker, writing to a pipe or a
- * socket, says it will sleep soon) preempts nobody: the task waits in its queue, and a sender that keeps writing lets its
- * receivers' messages pile up instead of switching per message (ours, see the README). Below all
- * that, a task gets the CPU at the next tick instead:
+ * socket, says it will sleep soon) preempts nobody: the task waits in its queue, and a sender that
+ * keeps writing lets its receivers' messages pile up instead of switching per message (ours, see
+ * the README). Below all that, a task gets the CPU at the next tick instead:
  * ops.tick ends the running task's slice (after slice_min) when the task its CPU would dispatch
  * next has an earlier deadline, unless the running task is far more critical than that task.
  *

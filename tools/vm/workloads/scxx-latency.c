@@ -34,6 +34,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "clock-ns.h"
 #include "progress-counter.h"
 
 static volatile sig_atomic_t stop;
@@ -48,18 +49,6 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: scxx-latency PERIOD_US RUN_US SECS [NAME] | scxx-latency hog SECS [NAME]\n");
 	exit(2);
-}
-
-static uint64_t clock_ns(clockid_t clock)
-{
-	struct timespec ts = { 0, 0 };
-	clock_gettime(clock, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t now_ns(void)
-{
-	return clock_ns(CLOCK_MONOTONIC);
 }
 
 // The CPU time this process has used so far (user + system), in ms; 0 when it cannot be read.
@@ -109,11 +98,12 @@ static uint64_t spin_until(uint64_t until)
 // not count. main checked that the thread's CPU clock works.
 static void run_cpu(uint64_t run_ns)
 {
-	const uint64_t until = clock_ns(CLOCK_THREAD_CPUTIME_ID) + run_ns;
-	for (uint64_t ran = clock_ns(CLOCK_THREAD_CPUTIME_ID); ran < until;
-	     ran = clock_ns(CLOCK_THREAD_CPUTIME_ID)) {
+	uint64_t ran = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	const uint64_t until = ran + run_ns;
+	while (ran < until) {
 		uint64_t left = until - ran;
 		spin_until(now_ns() + (left < RUN_CHUNK_NS ? left : RUN_CHUNK_NS));
+		ran = clock_ns(CLOCK_THREAD_CPUTIME_ID);
 	}
 }
 

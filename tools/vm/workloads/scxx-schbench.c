@@ -34,6 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock-ns.h"
+
 #define MAX_SAMPLES (1u << 25)  // requests kept in all (2 x 8 bytes each): refuse to go beyond
 #define STACK_SIZE (256 * 1024)
 
@@ -65,18 +67,6 @@ static void usage(const char *problem)
 	fprintf(stderr, "scxx-schbench: %s (usage: scxx-schbench [-m MESSAGE_THREADS]"
 		" [-t WORKERS_PER_MESSAGE_THREAD] [-r REQUEST_US] [-s SECS] [-w WARMUP_SECS])\n", problem);
 	exit(2);
-}
-
-static uint64_t clock_ns(clockid_t clock)
-{
-	struct timespec ts = { 0, 0 };
-	clock_gettime(clock, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t now_ns(void)
-{
-	return clock_ns(CLOCK_MONOTONIC);
 }
 
 // An integer option argument within [min, max], else usage.
