@@ -66,7 +66,13 @@ scxx::Result<Response> Session::exchange(const std::string& request, int id) {
 }
 
 scxx::Result<std::string> Session::raw(const std::string& line, bool no_newline) {
-    if (auto r = client_.send(no_newline ? line : line + "\n", no_newline); !r) return scxx::fail(std::move(r.error()));
+    if (auto r = client_.send(no_newline ? line : line + "\n", no_newline); !r) {
+        // As in exchange(): a refusing server's answer beats the broken pipe.
+        const int e = r.error().errnum();
+        if (e == EPIPE || e == ECONNRESET)
+            if (auto answer = client_.read_line(); answer) return answer;
+        return scxx::fail(std::move(r.error()));
+    }
     return client_.read_line();
 }
 
