@@ -25,7 +25,7 @@ SURFACES = {
 PROCESS_SURFACES = ("scx-run", "scheduler options", "config file", "modes file", "environment", "scx-ctl",
                     "scx-ctl request")
 KEYS = {"id", "surface", "what", "args", "files", "env", "service", "modes", "listen", "stale", "hold", "request",
-        "send_delay", "newline", "exit", "code", "error", "match", "covered_by"}
+        "send_after_close", "newline", "exit", "code", "error", "match", "covered_by"}
 REPEAT = re.compile(r"\{x\*(\d+)\}")
 
 
@@ -125,8 +125,8 @@ def input_text(c):
         cells.append(f"{_code(c['stale'])}: a socket nobody serves")
     if c.get("hold"):
         cells.append(f"{c['hold']} other clients connected")
-    if c.get("send_delay"):
-        cells.append(f"the request sent {c['send_delay']} s after connecting")
+    if c.get("send_after_close"):
+        cells.append("the request sent after the runner closed the connection")
     return "<br>".join(cells)
 
 
