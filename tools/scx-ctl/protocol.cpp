@@ -1,9 +1,25 @@
 // protocol.cpp: request framing and response checking for scx-ctl (see protocol.hpp).
 #include "protocol.hpp"
 
+#include <cerrno>
+#include <optional>
+
 #include <fmt/format.h>
 
 namespace scxctl {
+namespace {
+
+// After a failed send: the line a refusing server (busy, permission) wrote before closing, maybe
+// before the request went out. Such a send fails with EPIPE or ECONNRESET, not with the answer.
+std::optional<std::string> refusal_after(const scxx::Error& send_error, ControlClient& client) {
+    const int e = send_error.errnum();
+    if (e != EPIPE && e != ECONNRESET) return std::nullopt;
+    auto line = client.read_line();
+    if (!line) return std::nullopt;
+    return std::move(*line);
+}
+
+}  // namespace
 
 scxx::Result<Response> parse_response(const std::string& line, int id) {
     auto bad = [&](const std::string& why) {
@@ -49,14 +65,10 @@ scxx::Result<Response> Session::call(const std::string& cmd, json fields) {
 
 scxx::Result<Response> Session::exchange(const std::string& request, int id) {
     if (auto r = client_.send(request); !r) {
-        // A server that refuses the connection (busy, permission) writes its error and closes, maybe
-        // before the request went out: that answer, not the broken pipe, is what to report.
-        const int e = r.error().errnum();
-        if (e == EPIPE || e == ECONNRESET) {
-            if (auto line = client_.read_line(); line) {
-                auto refusal = parse_response(*line, id);
-                if (refusal && !refusal->ok) return refusal;
-            }
+        // that answer, not the broken pipe, is what to report
+        if (auto line = refusal_after(r.error(), client_)) {
+            auto refusal = parse_response(*line, id);
+            if (refusal && !refusal->ok) return refusal;
         }
         return scxx::fail(std::move(r.error()));
     }
@@ -67,10 +79,7 @@ scxx::Result<Response> Session::exchange(const std::string& request, int id) {
 
 scxx::Result<std::string> Session::raw(const std::string& line, bool no_newline) {
     if (auto r = client_.send(no_newline ? line : line + "\n", no_newline); !r) {
-        // As in exchange(): a refusing server's answer beats the broken pipe.
-        const int e = r.error().errnum();
-        if (e == EPIPE || e == ECONNRESET)
-            if (auto answer = client_.read_line(); answer) return answer;
+        if (auto answer = refusal_after(r.error(), client_)) return std::move(*answer);
         return scxx::fail(std::move(r.error()));
     }
     return client_.read_line();
