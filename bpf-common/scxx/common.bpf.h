@@ -58,6 +58,12 @@
 		(var).kind = (ei)->kind;                                                   \
 	})
 
+/* Whether ops.exit has run for this instance (SCXX_EXITED(uei)). A timer callback checks it first
+ * and stops re-arming: the runner loads the next instance (a restart, a switch) while this one's
+ * skeleton, maps and timers still live, and a kfunc called from a callback acts on whichever
+ * scheduler is attached now, so an ended instance's scx_bpf_error would eject its successor. */
+#define SCXX_EXITED(var) (*(volatile int *)&(var).kind != 0)
+
 /* --- loops ----------------------------------------------------------------------------------- */
 /* bpf_for(i, 0, n) { ... }: open-coded numeric iterator; the verifier checks it once, not n times.
  * libbpf's bpf_helpers.h (>= 1.2) defines it; this fallback is for older libbpf headers only. */

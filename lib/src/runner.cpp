@@ -196,6 +196,11 @@ public:
     void serve(ControlServer* server) { server_ = server; }
 
     Scheduler* sched() { return cur_ && cur_->sched ? cur_->sched.get() : nullptr; }
+    // Closes the current (detached) instance: programs, maps and their timers; the entry, config
+    // and mode stay for the next attach.
+    void release() {
+        if (cur_) cur_->sched.reset();
+    }
     // Whether a CPU came or went since the current scheduler read the machine (an unreadable
     // sequence number counts as a change: the kernel said hotplug).
     bool hotplug_seq_moved() const {
@@ -588,6 +593,9 @@ Result<int> run_scheduler(const SchedulerEntry& entry, const Config& config, con
         print_exit(out, info);
 
         if (*outcome != Outcome::ejected) return status_after_stop(info);
+        // Close the ended instance before its successor loads: its BPF timers live as long as its
+        // maps, and a kfunc its callback calls would act on the successor once that is attached.
+        session.release();
         const bool after_hotplug = info.from_hotplug() && session.hotplug_seq_moved();
         if (!policy.should_restart(info, after_hotplug)) {
             if (info.wants_restart()) print_no_restart(out, name, policy.max_restarts());

@@ -75,6 +75,7 @@ extern const volatile bool no_freq_scaling;
 extern const volatile bool no_core_compaction;
 extern const volatile bool per_cpu_dsq;
 extern const volatile bool scxx_bpf_timers;
+extern struct scxx_exit_info uei;              /* main.bpf.c: ops.exit's record (SCXX_EXITED) */
 extern __u32 power_request;
 extern const volatile bool have_little_core;
 extern const volatile bool monitor_on;

@@ -8,7 +8,7 @@
  * counted per CPU to the monotonic counters of the stats map (lavd_count_cpu), then lets
  * power.bpf.c (autopilot, core compaction, frequency) and balance.bpf.c (migration plan) act on
  * them. The timer is started from ops.init and never cancelled (a sched_ext callback cannot cancel
- * a timer on these kernels; it dies with the maps). */
+ * a timer on these kernels); after ops.exit its next firing ends it, and the maps' end frees it. */
 #include "lavd.bpf.h"
 
 struct lavd_sys_stat sys_stat;
@@ -260,9 +260,15 @@ static int sys_timer_cb(void *map, int *key, struct bpf_timer *timer)
 {
 	int err;
 
+	if (SCXX_EXITED(uei))
+		return 0; /* this instance has ended: no round, no re-arm (common.bpf.h says why) */
 	sys_stat_round();
-	/* without the next round the slice, thresholds and active set freeze: leave, saying why */
-	if ((err = bpf_timer_start(timer, LAVD_SYS_STAT_INTERVAL_NS, 0)))
+	/* Without the next round the slice, thresholds and active set freeze: leave, saying why. Not
+	 * on -EINVAL: with no flags that only means the map's last user reference is gone and the
+	 * kernel is freeing its timers (the runner closing this instance), and an error from here
+	 * would land on whatever scheduler is attached by then. */
+	err = bpf_timer_start(timer, LAVD_SYS_STAT_INTERVAL_NS, 0);
+	if (err && err != -SCXX_EINVAL)
 		scxx_error("lavd: re-arm the sys_stat timer: %d", err);
 	return 0;
 }

@@ -263,8 +263,11 @@ static s64 compact_if_due(s32 cpu, struct cpu_ctx *c, bool sweeping)
 /* Compaction timer: a stale firing from an earlier arm waits for this arm's deadline. */
 static int compaction_fired(void *map, int *key, struct cpu_ctx *c)
 {
-	s64 left = compact_if_due(*key, c, false);
+	s64 left;
 
+	if (SCXX_EXITED(uei))
+		return 0; /* this instance has ended: leave the CPU to its successor (common.bpf.h) */
+	left = compact_if_due(*key, c, false);
 	if (left > 0 && bpf_timer_start(&c->timer, left, BPF_F_TIMER_CPU_PIN))
 		stat_inc(NEST_STAT_TIMER_ERRORS);
 	return 0;
@@ -603,6 +606,8 @@ static void sample_sets(void)
 /* Sampling timer: sample, then re-arm. */
 static int sample_fired(void *map, int *key, struct sampler *s)
 {
+	if (SCXX_EXITED(uei))
+		return 0; /* ended: stop sampling (scx_bpf_get_idle_cpumask would act on the successor) */
 	sample_sets();
 	if (bpf_timer_start(&s->timer, sampling_ns, 0))
 		stat_inc(NEST_STAT_TIMER_ERRORS);  /* the CPU-set lines stop changing; counted, seen */

@@ -1,7 +1,8 @@
 // test_runner.cpp: scxx::run_scheduler (lib/src/runner.cpp), the run loop driven with a fake
 // scheduler: attach (context: options, environment, hotplug_seq read before the topology), the poll
 // hook, stats (text, JSON, off, a failed read), duration, SIGTERM, ejection, bounded restarts with a
-// re-read topology, attach errors, and the caller's signal mask.
+// re-read topology (each ended instance closed before the next loads), attach errors, and the
+// caller's signal mask.
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 
@@ -44,11 +45,16 @@ struct FakeState {
     std::vector<unsigned> seen_nr_cpus;  // ctx.topology.nr_cpu_ids() at each attach
     std::vector<uint64_t> seen_hotplug_seq;  // ctx.hotplug_seq at each attach
     bool saw_partial = false;
+    int alive = 0;                       // FakeScheduler objects not yet destroyed
+    std::vector<int> alive_at_load;      // `alive` at each load(), the loading one included
 };
 
 class FakeScheduler : public scxx::Scheduler {
 public:
-    explicit FakeScheduler(std::shared_ptr<FakeState> s) : s_(std::move(s)) {}
+    explicit FakeScheduler(std::shared_ptr<FakeState> s) : s_(std::move(s)) { ++s_->alive; }
+    ~FakeScheduler() override { --s_->alive; }
+    FakeScheduler(const FakeScheduler&) = delete;
+    FakeScheduler& operator=(const FakeScheduler&) = delete;
     scxx::Result<void> load(const scxx::SchedulerContext& ctx) override {
         if (s_->fail_attach) return scxx::fail(EPERM, "load fake: verifier rejected fake_enqueue");
         CHECK(ctx.timeout_ms == 1234u);
@@ -58,6 +64,7 @@ public:
         s_->seen_nr_cpus.push_back(ctx.topology.nr_cpu_ids());
         s_->seen_hotplug_seq.push_back(ctx.hotplug_seq);
         s_->saw_partial = ctx.partial;
+        s_->alive_at_load.push_back(s_->alive);
         ++s_->attached;
         return {};
     }
@@ -250,6 +257,8 @@ TEST_CASE_METHOD(RunnerTest, "Runner: RestartsBounded", "[runner]") {
     CHECK_THAT(o, ContainsSubstring("fake: restarting (exit code asks for it, restart 2/2)"));
     CHECK_THAT(o, !ContainsSubstring("restart 3/2"));
     CHECK_THAT(o, ContainsSubstring("not restarting"));
+    // Each ended instance was closed before the next one loaded (its BPF timers die with it).
+    CHECK(state->alive_at_load == std::vector<int>{1, 1, 1});
 }
 
 TEST_CASE_METHOD(RunnerTest, "Runner: hotplug restarts are not bounded by the restart budget", "[runner]") {
@@ -266,6 +275,7 @@ TEST_CASE_METHOD(RunnerTest, "Runner: hotplug restarts are not bounded by the re
                                     "restart budget, 0/1 used)"));
     CHECK_THAT(o, ContainsSubstring("hotplug restart 4;"));
     CHECK_THAT(o, !ContainsSubstring("not restarting"));
+    CHECK(state->alive_at_load == std::vector<int>(5, 1));
 }
 
 TEST_CASE_METHOD(RunnerTest, "Runner: RestartRereadsTopology", "[runner]") {
