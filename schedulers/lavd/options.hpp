@@ -32,7 +32,7 @@ enum class PowerMode : uint32_t {
 struct Settings {
     PowerMode power_mode = PowerMode::autopilot;
     bool no_core_compaction = false;
-    scxx::Duration slice_max = 5000us, slice_min = 500us, pinned_slice = 5000us;
+    scxx::Duration slice_max = 5000us, slice_min = 4000us, pinned_slice = 5000us;  // slice_min: README, departures
     unsigned preempt_shift = 0;  // upstream: 6 (README, departures)
     unsigned lat_load_target_pct = 50, lb_low_util_pct = 25, lb_local_dsq_util_pct = 10;
     bool no_preemption = false, no_wake_sync = false, no_slice_boost = false, no_freq_scaling = false;

@@ -41,7 +41,7 @@ TEST_CASE("lavd options: the defaults are valid and mean autopilot", "[lavd][opt
     CHECK(lavd::power_choice(b.settings).autopilot);
     CHECK_FALSE(lavd::user_order(b.settings));
     CHECK(b.settings.slice_max == 5000us);
-    CHECK(b.settings.slice_min == 500us);
+    CHECK(b.settings.slice_min == 4000us);
     CHECK(b.settings.pinned_slice == 5000us);
     CHECK(b.settings.preempt_shift == 0u);
     CHECK(b.settings.lb_low_util_pct == 25u);
