@@ -59,9 +59,11 @@
 	})
 
 /* Whether ops.exit has run for this instance (SCXX_EXITED(uei)). A timer callback checks it first
- * and stops re-arming: the runner loads the next instance (a restart, a switch) while this one's
- * skeleton, maps and timers still live, and a kfunc called from a callback acts on whichever
- * scheduler is attached now, so an ended instance's scx_bpf_error would eject its successor. */
+ * and then does nothing and stops re-arming. An ended instance's timers live as long as its maps:
+ * until its loader closes it (scx-run does so before anything else attaches, but a callback may be
+ * in flight as the maps go, and other loaders may keep them longer), and on these kernels (seen on
+ * 7.2) a kfunc called from a timer callback acts on whichever scheduler is attached then, so an
+ * ended instance's scx_bpf_error would eject its successor. */
 #define SCXX_EXITED(var) (*(volatile int *)&(var).kind != 0)
 
 /* --- loops ----------------------------------------------------------------------------------- */

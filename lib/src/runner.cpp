@@ -594,7 +594,8 @@ Result<int> run_scheduler(const SchedulerEntry& entry, const Config& config, con
 
         if (*outcome != Outcome::ejected) return status_after_stop(info);
         // Close the ended instance before its successor loads: its BPF timers live as long as its
-        // maps, and a kfunc its callback calls would act on the successor once that is attached.
+        // maps, and on these kernels a kfunc its callback calls acts on the successor once that is
+        // attached.
         session.release();
         const bool after_hotplug = info.from_hotplug() && session.hotplug_seq_moved();
         if (!policy.should_restart(info, after_hotplug)) {
