@@ -264,9 +264,9 @@ static int sys_timer_cb(void *map, int *key, struct bpf_timer *timer)
 		return 0; /* this instance has ended: no round, no re-arm (common.bpf.h says why) */
 	sys_stat_round();
 	/* Without the next round the slice, thresholds and active set freeze: leave, saying why. Not
-	 * on -EINVAL: with no flags, and no map update of this element, that only means the map's last user reference is gone and the
-	 * kernel is freeing its timers (the runner closing this instance), and an error from here
-	 * would land on whatever scheduler is attached by then. */
+	 * on -EINVAL: with no flags, and no map update of this element, that only means the map's
+	 * last user reference is gone and the kernel is freeing its timers (the runner closing this
+	 * instance), and an error from here would land on whatever scheduler is attached by then. */
 	err = bpf_timer_start(timer, LAVD_SYS_STAT_INTERVAL_NS, 0);
 	if (err && err != -SCXX_EINVAL)
 		scxx_error("lavd: re-arm the sys_stat timer: %d", err);
