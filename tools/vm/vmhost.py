@@ -99,6 +99,11 @@ def qemu_version(qemu="qemu-system-x86_64"):
     return m.group(1) if m else None
 
 
+# tools/vm/boot --icount's default round of vCPU turns, in us of guest time (boot's turn_timer_args
+# says why); tools/bench names it in every record's mode.
+ICOUNT_TURN_US = 100
+
+
 def icount_qemu_problem(qemu="qemu-system-x86_64"):
     """Why qemu cannot run an -icount VM (one line naming the fix), or None. Before QEMU 8.1, -icount
     gave the vCPU that came first after a timer deadline the whole budget up to the next one and the
