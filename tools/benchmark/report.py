@@ -661,7 +661,7 @@ def compare(old_records, new_records):
     """A text table of every figure in both result sets (old and new median, change, ratio to the
     default old -> new, verdict), sorted by kernel, scheduler, workload, metric, then a count of the
     verdicts and the figures only one side has; led by a line saying so when the two sets' modes (quick
-    or full, the QEMU version) differ."""
+    or full, the QEMU version, the round of vCPU turns) differ."""
     old, new = figures(old_records), figures(new_records)
     common = sorted(old.keys() & new.keys(), key=lambda k: [_natural(p) for p in k])
     rows = []

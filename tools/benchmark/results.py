@@ -17,7 +17,7 @@ Raw format (tools/benchmark/guest/bench.sh writes it to the VM's virtio port, on
   @done errors=N
 
 Record (one JSON object per line of results.jsonl):
-  kind figure|cdf, kernel, kernel_version, commit, date, mode ("quick|full qemu=VERSION"), boot,
+  kind figure|cdf, kernel, kernel_version, commit, date, mode ("quick|full qemu=VERSION[ turn=USus]"), boot,
   scheduler, options, label, workload, metric, unit, better; figure: value (median), min, max,
   repeats, values, default (median of the default scheduler's values in the same boot, or null),
   ratio (value / default, or null);
