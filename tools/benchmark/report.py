@@ -61,8 +61,8 @@ METHOD = """\
 Every VM runs under QEMU with `-icount shift=0,sleep=off`: guest time follows executed instructions,
 so an identical boot repeats and the host's load does not matter. A timer of QEMU's own ends every
 round of vCPU turns within the `turn=` of the records' mode (100 us by default; none: QEMU's own
-rounds, up to the next guest timer), so an interrupt for a busy vCPU waits at most that long for
-its turn. Each boot also measures the kernel's default scheduler (EEVDF)
+rounds, up to the next guest timer), so an interrupt for a busy vCPU waits about that long at most
+for its turn. Each boot also measures the kernel's default scheduler (EEVDF)
 at its start and at its end. Every figure is the median of its runs, shown with its [min–max] (runs
 per figure: {repeats}; the default's figures pool its runs at the start and the end of a boot). A
 boot is one sample: with several boots per scheduler a ratio is the median of the boots' ratios,
