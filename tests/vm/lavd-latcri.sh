@@ -29,10 +29,12 @@
 #    it), one boot each: p99 1832 against 4057 us, p50 430 against 1098 us on 7.2; p99 1535
 #    against 4244 us, p50 322 against 1105 us on 7.3-rt.
 #    Under QEMU 7.2, whose vCPU turns starved the vCPUs the timer interrupts were for, this test
-#    measured that instead (1.1-1.3x and 1.6-1.8x). Since 2026-12-07 tools/vm/boot --icount ends
-#    every round of vCPU turns within 100 us (docs/benchmarks.md, "Rounds of vCPU turns"): before,
-#    a probe's timer interrupt could wait a millisecond or more for its vCPU's turn, which set
-#    lavd's p99. First run after it (7.3): p99 395 against 4086 us, p50 136 against 926 us.
+#    measured that instead (1.1-1.3x and 1.6-1.8x). The test still runs under QEMU 10's own rounds
+#    of vCPU turns, where a probe's timer interrupt can wait a millisecond or more for its vCPU
+#    (docs/benchmarks.md, "Rounds of vCPU turns"). With 100 us rounds (2026-12-07, --icount-turn-us
+#    100) it passed on 7.3 (p99 395 against 4086 us, p50 136 against 926 us) and failed on 7.3-rt:
+#    lavd rated the hogs 72-276 (wake_freq up to 2,298) and the pinned probe missed 442 periods,
+#    p99 6294 against 3876 us (lavd's README, Production readiness).
 #  - Preemption counters (lavd's stats): nr_preempt_pinned > 0 on every kernel, and on PREEMPT_RT
 #    nr_preempt_held > 0 (a probe woken by the timer thread takes the hog that thread interrupted).
 #  - Criticality: the monitor's per-task samples must rate the probes more latency-critical than the

@@ -99,8 +99,9 @@ def qemu_version(qemu="qemu-system-x86_64"):
     return m.group(1) if m else None
 
 
-# tools/vm/boot --icount's default round of vCPU turns, in us of guest time (boot's turn_timer_args
-# says why); tools/bench names it in every record's mode.
+# tools/bench's default round of vCPU turns, in us of guest time (tools/vm/boot's turn_timer_args
+# says why; boot's own default is 0, QEMU's rounds, for the VM tests); bench names it in every
+# record's mode.
 ICOUNT_TURN_US = 100
 
 
