@@ -103,6 +103,7 @@ def qemu_version(qemu="qemu-system-x86_64"):
 # says why; boot's own default is 0, QEMU's rounds, for the VM tests); bench names it in every
 # record's mode.
 ICOUNT_TURN_US = 100
+ICOUNT_TURN_MAX_US = 1000000  # the largest --icount-turn-us boot and bench accept
 
 
 def icount_qemu_problem(qemu="qemu-system-x86_64"):
