@@ -85,9 +85,39 @@ __noinline int lavd_log2x8_fn(u32 v)
 	return lavd_log2x8(v);
 }
 
+/* The waker's se.sum_exec_runtime, read at a wake-up (no run-queue lock held), was last brought up
+ * to date at its CPU's tick or its last switch: up to a tick old, 10 ms at HZ=100. */
+#define LAVD_WAKE_EXEC_SLACK_NS (10ULL * 1000 * 1000)
+
+/* wake_freq, like wait_freq, only moves when the task does what it counts (wakes a task of its
+ * family), so a task that did so in a burst and then stops keeps the burst's rate for good. Seen on
+ * 7.3-rt with 100 us rounds of vCPU turns: CPU hogs started together woke each other up to 2,300
+ * times a second while they started (presumably handing a sleeping lock on to a sibling), and from
+ * then on never woke anybody, yet were rated 72-276 against the periodic tasks' 317-406, so a periodic task
+ * pinned among them was no longer far more critical than the hog on its CPU, could not take it, and
+ * missed 442 of its periods (wake-up p99 6,294 us against the default scheduler's 3,876). A task that
+ * has run R ns of CPU time since it last woke one wakes at most once per R, so its criticality takes
+ * min(wake_freq, 1 s / (R - 10 ms)); wake_freq itself stays as measured. R is CPU time, not wall
+ * time, as in recent_wait_freq: time spent asleep or waiting in a queue does not count against it.
+ * The 10 ms are the staleness of the CPU time kept at the last wake-up (LAVD_WAKE_EXEC_SLACK_NS), so
+ * a task that runs on and on and wakes others at its usual pace keeps its rate; a hog that has run
+ * 100 ms since its last one is bounded to 11 per second, 1 s to 1. */
+static __always_inline u64 recent_wake_freq(struct task_struct *p, const struct task_ctx *t)
+{
+	u64 ran, bound;
+
+	if (!t->wake_freq)
+		return 0;
+	ran = p->se.sum_exec_runtime - t->exec_at_wake;
+	if ((s64)ran <= (s64)LAVD_WAKE_EXEC_SLACK_NS)
+		return t->wake_freq;
+	bound = LAVD_NSEC_PER_SEC / (ran - LAVD_WAKE_EXEC_SLACK_NS);
+	return bound < t->wake_freq ? bound : t->wake_freq;
+}
+
 /* Latency criticality, performance criticality and the virtual deadline, from the task's current
- * statistics, its sleeps counted at wait_freq (recent_wait_freq). Called right before the task is
- * queued. */
+ * statistics, its sleeps counted at wait_freq (recent_wait_freq) and its wake-ups of others at
+ * recent_wake_freq. Called right before the task is queued. */
 static __always_inline void update_deadline(struct task_struct *p, struct task_ctx *t, u64 wait_freq)
 {
 	u64 rt = eff_runtime(t), weight = p->scx.weight ? p->scx.weight : 1;
@@ -99,7 +129,7 @@ static __always_inline void update_deadline(struct task_struct *p, struct task_c
 	u32 boosts = t->boost | task_boosts(p, t);
 
 	/* latency criticality: sleeps, wakes others, runs briefly */
-	lc = lavd_log2x8_fn((u32)(wait_freq + 1)) + lavd_log2x8_fn((u32)(t->wake_freq + 1)) +
+	lc = lavd_log2x8_fn((u32)(wait_freq + 1)) + lavd_log2x8_fn((u32)(recent_wake_freq(p, t) + 1)) +
 	     (lavd_log2x8(LAVD_RUNTIME_MAX_NS) - rlog);
 	/* nice shifts it (nice 0, the common case, needs no logarithm) */
 	if (weight != LAVD_WEIGHT_DFL) {
@@ -206,6 +236,7 @@ int lavd_became_runnable(struct task_struct *p __arg_trusted, u64 wake_flags)
 		if (wt->last_wake)
 			wt->wake_freq = calc_freq(wt->wake_freq, time_delta(now, wt->last_wake));
 		wt->last_wake = now;
+		wt->exec_at_wake = waker->se.sum_exec_runtime;
 	}
 out:
 	update_deadline(p, t, t->wait_freq);

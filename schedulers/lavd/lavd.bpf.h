@@ -91,6 +91,7 @@ struct task_ctx {
 	u64 exec_at_slice;      /* ... when its slice began: a resume (held) keeps the slice it had */
 	u64 last_quiescent;     /* when it last went to sleep */
 	u64 last_wake;          /* when it last woke another task */
+	u64 exec_at_wake;       /* its se.sum_exec_runtime then (recent_wake_freq, lat_cri.bpf.c) */
 	u64 wait_freq;          /* sleeps per second (EWMA) */
 	u64 wake_freq;          /* wake-ups of same-family tasks per second (EWMA) */
 	u64 run_freq;           /* wake-ups per second (EWMA) */

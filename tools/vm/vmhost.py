@@ -99,9 +99,8 @@ def qemu_version(qemu="qemu-system-x86_64"):
     return m.group(1) if m else None
 
 
-# tools/bench's default round of vCPU turns, in us of guest time (tools/vm/boot's turn_timer_args
-# says why; boot's own default is 0, QEMU's rounds, for the VM tests); bench names it in every
-# record's mode.
+# tools/vm/boot --icount's (and so the VM tests' and tools/bench's) default round of vCPU turns, in
+# us of guest time (boot's turn_timer_args says why); tools/bench names it in every record's mode.
 ICOUNT_TURN_US = 100
 ICOUNT_TURN_MAX_US = 1000000  # the largest --icount-turn-us boot and bench accept
 
