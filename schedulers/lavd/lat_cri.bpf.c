@@ -93,15 +93,15 @@ __noinline int lavd_log2x8_fn(u32 v)
  * family), so a task that did so in a burst and then stops keeps the burst's rate for good. Seen on
  * 7.3-rt with 100 us rounds of vCPU turns: CPU hogs started together woke each other up to 2,300
  * times a second while they started (presumably handing a sleeping lock on to a sibling), and from
- * then on never woke anybody, yet were rated 72-276 against the periodic tasks' 317-406, so a periodic task
- * pinned among them was no longer far more critical than the hog on its CPU, could not take it, and
- * missed 442 of its periods (wake-up p99 6,294 us against the default scheduler's 3,876). A task that
- * has run R ns of CPU time since it last woke one wakes at most once per R, so its criticality takes
- * min(wake_freq, 1 s / (R - 10 ms)); wake_freq itself stays as measured. R is CPU time, not wall
- * time, as in recent_wait_freq: time spent asleep or waiting in a queue does not count against it.
- * The 10 ms are the staleness of the CPU time kept at the last wake-up (LAVD_WAKE_EXEC_SLACK_NS), so
- * a task that runs on and on and wakes others at its usual pace keeps its rate; a hog that has run
- * 100 ms since its last one is bounded to 11 per second, 1 s to 1. */
+ * then on woke almost nobody, yet were rated 72-276 against the periodic tasks' 317-406, so a
+ * periodic task pinned among them was no longer far more critical than the hog on its CPU, could
+ * not take it, and missed 442 of its periods (wake-up p99 6,294 us against the default scheduler's
+ * 3,876). A task that has run R ns of CPU time since it last woke one wakes at most once per R, so
+ * its criticality takes min(wake_freq, 1 s / (R - 10 ms)); wake_freq itself stays as measured. R is
+ * CPU time, not wall time, as in recent_wait_freq: time spent asleep or waiting in a queue does not
+ * count against it. The 10 ms are the staleness of the CPU time kept at the last wake-up
+ * (LAVD_WAKE_EXEC_SLACK_NS), so a task that runs on and on and wakes others at its usual pace keeps
+ * its rate; a hog that has run 100 ms since its last one is bounded to 11 per second, 1 s to 1. */
 static __always_inline u64 recent_wake_freq(struct task_struct *p, const struct task_ctx *t)
 {
 	u64 ran, bound;

@@ -29,8 +29,8 @@
  * log2(wait_freq), log2(wake_freq) and log2(max_runtime / runtime), shifted by the task's weight
  * (nice), normalised to [0, 1024]; a task that has run R of CPU time since it last slept (when
  * queued again while runnable) or last woke a task of its family counts that frequency as at most
- * 1 / R, so a burst long over no longer rates it (recent_wait_freq, recent_wake_freq). Fixed boosts are added for wake-ups from interrupt context (the
- * waker is the idle task or ksoftirqd), wake-ups by RT/deadline tasks, kernel threads (more for
+ * 1 / R, so a burst long over no longer rates it (recent_wait_freq, recent_wake_freq). Fixed
+ * boosts are added for wake-ups from interrupt context (the waker is the idle task or ksoftirqd), wake-ups by RT/deadline tasks, kernel threads (more for
  * kworkers and ksoftirqd), pinned or affinitized tasks and futex holders (futex.bpf.c). A wakee
  * inherits up to half of its waker's excess criticality, capped at 1/8 of the scale, so a chain is
  * only as urgent as its head. The 10 ms timer keeps the system-wide average and (smoothed) maximum;
