@@ -102,17 +102,28 @@ __noinline int lavd_log2x8_fn(u32 v)
  * count against it. The 10 ms are the staleness of the CPU time kept at the last wake-up
  * (LAVD_WAKE_EXEC_SLACK_NS), so a task that runs on and on and wakes others at its usual pace keeps
  * its rate; a hog that has run 100 ms since its last one is bounded to 11 per second, 1 s to 1. */
+/* freq, or at most once per `ran` ns when that is rarer (ran 0: freq, no division). The bound of
+ * recent_wake_freq and recent_wait_freq. */
+static __always_inline u64 at_most_once_per(u64 freq, u64 ran)
+{
+	u64 bound;
+
+	if (!ran || !freq)
+		return freq;
+	bound = LAVD_NSEC_PER_SEC / ran;
+	return bound < freq ? bound : freq;
+}
+
 static __always_inline u64 recent_wake_freq(struct task_struct *p, const struct task_ctx *t)
 {
-	u64 ran, bound;
+	u64 ran;
 
 	if (!t->wake_freq)
 		return 0;
 	ran = p->se.sum_exec_runtime - t->exec_at_wake;
 	if ((s64)ran <= (s64)LAVD_WAKE_EXEC_SLACK_NS)
 		return t->wake_freq;
-	bound = LAVD_NSEC_PER_SEC / (ran - LAVD_WAKE_EXEC_SLACK_NS);
-	return bound < t->wake_freq ? bound : t->wake_freq;
+	return at_most_once_per(t->wake_freq, ran - LAVD_WAKE_EXEC_SLACK_NS);
 }
 
 /* Latency criticality, performance criticality and the virtual deadline, from the task's current
@@ -416,12 +427,8 @@ void BPF_STRUCT_OPS(lavd_running, struct task_struct *p)
  * (R below 1 s / wait_freq) keeps its rate. */
 static __always_inline u64 recent_wait_freq(const struct task_ctx *t)
 {
-	u64 bound;
-
-	if (!t->acc_runtime || !t->wait_freq)  /* nothing to bound (a hog that never slept): no division */
-		return t->wait_freq;
-	bound = LAVD_NSEC_PER_SEC / t->acc_runtime;
-	return bound < t->wait_freq ? bound : t->wait_freq;
+	/* a hog that never slept has nothing to bound: no division */
+	return at_most_once_per(t->wait_freq, t->acc_runtime);
 }
 
 void BPF_STRUCT_OPS(lavd_stopping, struct task_struct *p, bool runnable)

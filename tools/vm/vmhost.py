@@ -105,6 +105,13 @@ ICOUNT_TURN_US = 100
 ICOUNT_TURN_MAX_US = 1000000  # the largest --icount-turn-us boot and bench accept
 
 
+def icount_turn_problem(us):
+    """Why --icount-turn-us US is refused (one line), or None: boot and bench check it alike."""
+    if not 0 <= us <= ICOUNT_TURN_MAX_US:
+        return f"--icount-turn-us {us} is out of range (0..{ICOUNT_TURN_MAX_US}; 0: QEMU's own rounds)"
+    return None
+
+
 def icount_qemu_problem(qemu="qemu-system-x86_64"):
     """Why qemu cannot run an -icount VM (one line naming the fix), or None. Before QEMU 8.1, -icount
     gave the vCPU that came first after a timer deadline the whole budget up to the next one and the
