@@ -90,6 +90,17 @@ Workloads:
   program, time from exec to enabled, peak RSS).
 """
 
+# A mode with " insns" (tools/bench --insns) measured otherwise: the report says so after METHOD.
+METHOD_INSNS = """\
+**This set counts instructions (mode `insns`).** Its boots ran without `-icount`, a host thread per
+vCPU, with a QEMU plugin (tools/insns) counting the instructions each call of a scheduler's BPF
+callbacks executed on its own vCPU, between the BPF trampoline's enter and exit helpers. Its figures
+are instructions per operation, per context switch and per call, and `ops.dispatch`'s p50/p99/p99.9/
+max per call (`dispatch_p99_x_p50`: its tail); they do not depend on timing, except where a call
+spins on a lock another vCPU holds. Times of such boots are host noise and are not kept, so there is
+no ratio to the default.
+"""
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -391,11 +402,12 @@ def _header(records, kernels):
 
     def values(key):
         return ", ".join(str(v) for v in _ordered(r[key] for r in records)) or "-"
-    return ["# scxx scheduler benchmarks", "",
-            f"- **date** {values('date')} · **commit** {values('commit')} · **mode** {values('mode')}"
-            f" · **repeats** {repeats} · **boots per scheduler and kernel** {boots_text}",
-            "- **kernels** " + (", ".join(f"`{k.id}` = {k.version}" for k in kernels) or "none"), "",
-            METHOD.format(repeats=repeats)]
+    return (["# scxx scheduler benchmarks", "",
+             f"- **date** {values('date')} · **commit** {values('commit')} · **mode** {values('mode')}"
+             f" · **repeats** {repeats} · **boots per scheduler and kernel** {boots_text}",
+             "- **kernels** " + (", ".join(f"`{k.id}` = {k.version}" for k in kernels) or "none"), "",
+             METHOD.format(repeats=repeats)]
+            + ([METHOD_INSNS] if any(" insns" in r["mode"] for r in records) else []))
 
 
 def _headline(k):

@@ -7,7 +7,8 @@ Raw format (tools/benchmark/guest/bench.sh writes it to the VM's virtio port, on
   @phase idx=I role=start|sched|end sched=NAME opts=BASE64     role start/end: the default scheduler
   @attach exec_to_enabled_ns=N                                   after the scheduler's state is enabled
   @prog id=ID type=T name=NAME verified_insns=N run_cnt=N run_time_ns=N   its programs, after attach
-  @run workload=W rep=R stats=0|1                                stats=1: bpf_stats on (BPF cost run)
+  @run workload=W rep=R stats=0|1 [mark=M]                       stats=1: bpf_stats on (BPF cost run);
+                                                                 mark: its number for tools/bench --insns
   metric NAME VALUE UNIT lower|higher|none | cdf NAME Q:V,... | ops N    the workload's own lines,
                                                                  and bench.sh's metric switches_per_op
   @bpf name=NAME calls=N ns=N                                    per program, during a stats=1 run
@@ -48,6 +49,7 @@ class Run:
         self.bpf = []       # (prog, calls, ns)
         self.rc = None      # the workload's exit status; None: the run is dropped
         self.bad = None     # why a line of it did not parse
+        self.mark = None    # its number for the instruction counter (tools/bench --insns), if any
 
 
 class Phase:
@@ -96,6 +98,7 @@ def parse_raw(lines):
             elif head == "@run":
                 f = fields(rest)
                 run = Run(phase, f["workload"], int(f["rep"]), f["stats"] == "1")
+                run.mark = int(f["mark"]) if "mark" in f else None
                 boot.runs.append(run)
             elif head == "metric":
                 name, value, unit, better = rest.split()
@@ -182,7 +185,7 @@ def samples(boot):
                 add(who + (r.workload, name), unit, better, value, r.phase.role)
             for name, curve in r.cdfs:
                 cdfs.setdefault(who + (r.workload, name), []).append(curve)
-        if r.stats and r.phase.sched != "default":
+        if r.stats and r.phase.sched != "default" and r.bpf:
             for name, value, unit in bpf_figures(r):
                 add(who + (r.workload, name), unit, "lower", value)
     for p in boot.phases:

@@ -12,6 +12,9 @@
 #                            (--quick) and its figures are the timed ones too.
 #   scxx.bench_boot=N        the boot's number under tools/bench --boots; read by nothing, it makes
 #                            each boot of a setting differ from the others (one sample each)
+#   scxx.bench_insns=1       tools/bench --insns: QEMU counts the instructions of every BPF call
+#                            (tools/insns); each run is numbered (@run ... mark=N) and scxx-mark tells
+#                            QEMU where it begins and ends
 # Exit status: 0 when every run of every phase succeeded; 1 otherwise (the results so far are kept).
 . /lib/scxx.sh
 
@@ -24,6 +27,8 @@ errors=0
 error() { echo "BENCH-ERROR: $*"; emit "@error $*"; errors=$((errors + 1)); }
 
 nphases=$(($(wc -l < /tmp/plan) + 2))
+insns=${SCXX_BENCH_INSNS:-0}
+runs=0
 stats() { echo "$1" > /proc/sys/kernel/bpf_stats_enabled; }
 stats 0
 
@@ -41,17 +46,21 @@ one_run() {
     echo "BENCH-PROGRESS phase=$1/$nphases workload=$3 run=$4 stats=$5 sched=$2"
     stats "$5"
     [ "$5" = 1 ] && bpf_snapshot /tmp/bpf.before
+    runs=$((runs + 1))
+    mark=""
+    [ "$insns" = 1 ] && mark=" mark=$runs" && scxx-mark "$runs"
     c0=$(ctxt_total)
     t0=$(scxx-clock now)
     BENCH_QUICK=$([ "$reps" = 0 ] && echo 1 || echo 0) sh "/bench/workloads/$3.sh" > /tmp/run.out 2> /tmp/run.err
     rc=$?
     t1=$(scxx-clock now)
     c1=$(ctxt_total)
+    [ "$insns" = 1 ] && scxx-mark 0
     [ "$5" = 1 ] && bpf_snapshot /tmp/bpf.after
     stats 0
     state=$(scx_state)
     [ "$state" = "$6" ] || { [ $rc != 0 ] || rc=125; echo "sched_ext state is '$state' after $3, not '$6'" >> /tmp/run.err; }
-    emit "@run workload=$3 rep=$4 stats=$5"
+    emit "@run workload=$3 rep=$4 stats=$5$mark"
     grep -E '^(metric|cdf|ops) ' /tmp/run.out >> "$out"
     # context switches per operation, under every scheduler (the default's too): how often tasks
     # change hands for the same work
