@@ -9,24 +9,29 @@ a host thread per vCPU (tools/vm/boot --multi-thread), so such a boot has no -ic
 host noise, and only the instruction figures of it are kept.
 
 Plugin report (one line each):
-  bpf-insns v1 marks=N enters=N exits=N unmatched_exits=N orphan_exits=N overflows=N read_failures=N
+  bpf-insns v1 marks=N enters=N exits=N lost_exits=N orphan_exits=N overflows=N read_failures=N
                no_register=N oom=N cpu_mismatches=N
-  prog mark=M id=ID name=NAME calls=N hist=V:C,V:C,...   a program's calls during run M (0: between
-                                                          runs), as a histogram of instruction counts
+  prog mark=M id=ID name=NAME calls=N spin=S hist=V:C,V:C,...   a program's calls during run M (0:
+        between runs): a histogram of their instruction counts outside the spinlock slow paths, and S
+        the instructions they spent inside (waiting for a lock another vCPU held)
+  end progs=N                                             the last line: the report is whole
 Figures of a run (unit insns unless said; the run's @run line carries mark=M):
-  bpf_insns_per_op, bpf_calls_per_op (count), bpf_insns_per_switch    all programs of the scheduler
+  bpf_insns_per_op, bpf_calls_per_op (count), bpf_insns_per_switch    all programs of the scheduler (the
+                                                                      phase's @prog names; no other)
+  bpf_spin_insns_per_op                                               their lock waits (not in the above)
   insns.<prog>.per_call                                               each program's mean
   dispatch_insns_p50, _p99, _p999, _max, dispatch_p99_x_p50 (x)       the ops.dispatch program's calls
 """
 import re
 import subprocess
 
-HEADER_COUNTERS = ("marks", "enters", "exits", "unmatched_exits", "orphan_exits", "overflows", "read_failures",
+HEADER_COUNTERS = ("marks", "enters", "exits", "lost_exits", "orphan_exits", "overflows", "read_failures",
                    "no_register", "oom", "cpu_mismatches")
 # counters that say the plugin lost track of a call: any of them makes the boot's figures suspect
-ANOMALIES = ("unmatched_exits", "orphan_exits", "overflows", "read_failures", "no_register", "oom",
+ANOMALIES = ("lost_exits", "orphan_exits", "overflows", "read_failures", "no_register", "oom",
              "cpu_mismatches")
 RE_HELPER = re.compile(r"^BPF-HELPER ([0-9a-f]+) (__bpf_prog_(enter|exit)\w*)$")
+RE_SPIN = re.compile(r"^BPF-SPIN ([0-9a-f]+) ([0-9a-f]+) (\w+)$")
 # (struct, member) -> the plugin argument that takes its byte offset
 OFFSETS = {("bpf_prog", "aux"): "aux_off", ("bpf_prog_aux", "id"): "id_off", ("bpf_prog_aux", "name"): "name_off"}
 
@@ -36,18 +41,25 @@ class InsnsError(Exception):
 
 
 def helper_addresses(lines):
-    """The enter and exit helpers' addresses from the bpf-helpers scenario's output: (enters, exits),
-    hex strings. Fewer than one of each is an error."""
-    enters, exits = [], []
+    """What the bpf-helpers scenario printed: (enters, exits, spins), the enter and exit helpers'
+    addresses and the spinlock slow paths' "START-END" ranges, hex. None of either helper, or no
+    native_queued_spin_lock_slowpath, is an error."""
+    enters, exits, spins = [], [], []
     for line in lines:
         m = RE_HELPER.match(line.strip())
         if m:
             (enters if m.group(3) == "enter" else exits).append("0x" + m.group(1))
+        m = RE_SPIN.match(line.strip())
+        if m:
+            spins.append(f"0x{m.group(1)}-0x{m.group(2)}")
     if not enters or not exits:
         raise InsnsError("the bpf-helpers boot printed no __bpf_prog_enter/__bpf_prog_exit address")
-    if len(enters) > 8 or len(exits) > 8:
-        raise InsnsError(f"{len(enters)} enter and {len(exits)} exit helpers: the plugin takes at most 8 of each")
-    return enters, exits
+    if not spins:
+        raise InsnsError("the bpf-helpers boot printed no spinlock slow path (BPF-SPIN)")
+    if max(len(enters), len(exits), len(spins)) > 8:
+        raise InsnsError(f"{len(enters)} enter, {len(exits)} exit helpers and {len(spins)} spin paths: the plugin "
+                         f"takes at most 8 of each")
+    return enters, exits, spins
 
 
 def btf_offsets(raw_btf):
@@ -83,9 +95,9 @@ def kernel_offsets(vmlinux):
     return btf_offsets(r.stdout)
 
 
-def plugin_arg(plugin, enters, exits, offsets, out):
+def plugin_arg(plugin, enters, exits, spins, offsets, out):
     """The value of QEMU's -plugin option."""
-    parts = [plugin] + [f"enter={a}" for a in enters] + [f"exit={a}" for a in exits]
+    parts = [plugin] + [f"enter={a}" for a in enters] + [f"exit={a}" for a in exits] + [f"spin={r}" for r in spins]
     parts += [f"{k}={v}" for k, v in sorted(offsets.items())] + [f"out={out}"]
     if any("," in p for p in parts):
         raise InsnsError(f"a path with a comma cannot be passed to QEMU's -plugin: {plugin} / {out}")
@@ -93,9 +105,9 @@ def plugin_arg(plugin, enters, exits, offsets, out):
 
 
 def parse_report(lines):
-    """(header counters, {mark: {prog name: {instructions: calls}}}). Programs of the same name in one
-    run (a scheduler loaded twice) are merged."""
-    header, runs = None, {}
+    """(header counters, {mark: {prog name: {instructions: calls}}}, {mark: {prog name: spin
+    instructions}}). Programs of the same name in one run (a scheduler loaded twice) are merged."""
+    header, runs, spins, ended = None, {}, {}, False
     for n, line in enumerate(lines, 1):
         line = line.strip()
         if not line:
@@ -103,22 +115,34 @@ def parse_report(lines):
         head, _, rest = line.partition(" ")
         f = dict(p.split("=", 1) for p in rest.split() if "=" in p)
         try:
+            if ended:
+                raise ValueError("a line after the end line")
             if head == "bpf-insns":
+                if not rest.startswith("v1 "):
+                    raise ValueError("not a version 1 report")
                 header = {k: int(f[k]) for k in HEADER_COUNTERS}
             elif head == "prog":
                 hist = runs.setdefault(int(f["mark"]), {}).setdefault(f["name"], {})
+                calls = 0
                 for pair in filter(None, f["hist"].split(",")):
                     v, c = pair.split(":")
                     hist[int(v)] = hist.get(int(v), 0) + int(c)
-                if sum(hist.values()) < int(f["calls"]):
-                    raise ValueError("the histogram holds fewer calls than calls=")
+                    calls += int(c)
+                if calls != int(f["calls"]):
+                    raise ValueError(f"the histogram holds {calls} calls, not calls={f['calls']}")
+                per_prog = spins.setdefault(int(f["mark"]), {})
+                per_prog[f["name"]] = per_prog.get(f["name"], 0) + int(f.get("spin", "0"))
+            elif head == "end":
+                ended = True
             else:
                 raise ValueError(f"unknown line kind '{head}'")
         except (KeyError, ValueError) as e:
             raise InsnsError(f"plugin report line {n}: {e}: {line[:120]}") from e
     if header is None:
         raise InsnsError("the plugin report has no header line (did QEMU exit normally?)")
-    return header, runs
+    if not ended:
+        raise InsnsError("the plugin report has no end line: QEMU stopped while writing it")
+    return header, runs, spins
 
 
 def percentile(hist, q):
@@ -133,13 +157,15 @@ def percentile(hist, q):
     raise ValueError("empty histogram")
 
 
-def run_figures(progs, ops, switches_per_op):
-    """(metric, value, unit) of one run: progs {name: hist}, ops the workload's operation count."""
+def run_figures(progs, ops, switches_per_op, spin=0):
+    """(metric, value, unit) of one run: progs {name: hist}, ops the workload's operation count, spin
+    the instructions its calls spent waiting for spinlocks."""
     calls = sum(sum(h.values()) for h in progs.values())
     insns = sum(v * c for h in progs.values() for v, c in h.items())
     out = []
     if ops:
-        out += [("bpf_insns_per_op", insns / ops, "insns"), ("bpf_calls_per_op", calls / ops, "count")]
+        out += [("bpf_insns_per_op", insns / ops, "insns"), ("bpf_calls_per_op", calls / ops, "count"),
+                ("bpf_spin_insns_per_op", spin / ops, "insns")]
         if switches_per_op:
             out += [("bpf_insns_per_switch", insns / (ops * switches_per_op), "insns")]
     for name in sorted(progs):
@@ -157,10 +183,24 @@ def run_figures(progs, ops, switches_per_op):
     return out
 
 
-def apply(boot, header, runs_by_mark):
-    """Replaces the figures of a --insns boot's runs by the plugin's: the workloads' own figures, the
-    BPF times and the attach time of a multi-threaded boot measure the host, not the scheduler.
-    Returns the boot's problems (errors of the boot), [] when there are none."""
+def drop_times(boot):
+    """What a --insns boot measured with the host's clock: the workloads' own figures (switches per
+    operation too: a count, but the run's timing decides it), CDFs, BPF times, the attach time and the
+    runner's peak RSS (no timing, but the same in a timed set). Called on every --insns boot, whatever
+    became of its instruction counts. Returns the runs' switches per operation, by run."""
+    switches = {}
+    for p in boot.phases:
+        p.exec_to_enabled_ns = p.peak_rss_kb = None
+    for r in boot.runs:
+        switches[id(r)] = next((v for name, v, _, _ in r.metrics if name == "switches_per_op"), None)
+        r.metrics, r.cdfs, r.bpf = [], [], []
+    return switches
+
+
+def apply(boot, header, runs_by_mark, spins_by_mark=None, switches_by_run=None):
+    """Gives a --insns boot's runs the plugin's figures (switches_by_run: what drop_times returned, if
+    the caller already dropped the times; else this does). Only the programs the phase's scheduler
+    loaded count (@prog names). Returns the boot's problems, [] when there are none."""
     problems = []
     bad = {k: header[k] for k in ANOMALIES if header[k]}
     if bad:
@@ -168,21 +208,22 @@ def apply(boot, header, runs_by_mark):
                         + ", ".join(f"{k}={v}" for k, v in bad.items()) + "): its figures are not kept")
     if not header["marks"]:
         problems.append("the instruction counter saw no run mark (scxx-mark): no figures")
-    for p in boot.phases:
-        p.exec_to_enabled_ns = p.peak_rss_kb = None
+    if switches_by_run is None:
+        switches_by_run = drop_times(boot)
     for r in boot.runs:
-        switches = next((v for name, v, _, _ in r.metrics if name == "switches_per_op"), None)
-        r.metrics, r.cdfs, r.bpf = [], [], []
+        switches = switches_by_run.get(id(r))
         if problems or r.rc != 0 or r.phase.sched == "default":
             continue
         if r.mark is None:
             problems.append(f"{r.workload} under {r.phase.sched}: the run has no mark (bench.sh without --insns?)")
             continue
-        progs = runs_by_mark.get(r.mark, {})
+        own = {name for name, _ in r.phase.progs}
+        progs = {name: h for name, h in runs_by_mark.get(r.mark, {}).items() if name in own}
         if not progs:
             problems.append(f"{r.workload} run {r.rep} under {r.phase.sched}: the instruction counter saw no BPF "
                             f"call (wrong helper addresses? KASLR on?)")
             r.rc = None
             continue
-        r.metrics = [(name, value, unit, "lower") for name, value, unit in run_figures(progs, r.ops, switches)]
+        spin = sum(v for name, v in (spins_by_mark or {}).get(r.mark, {}).items() if name in own)
+        r.metrics = [(name, value, unit, "lower") for name, value, unit in run_figures(progs, r.ops, switches, spin)]
     return problems

@@ -96,9 +96,10 @@ METHOD_INSNS = """\
 vCPU, with a QEMU plugin (tools/insns) counting the instructions each call of a scheduler's BPF
 callbacks executed on its own vCPU, between the BPF trampoline's enter and exit helpers. Its figures
 are instructions per operation, per context switch and per call, and `ops.dispatch`'s p50/p99/p99.9/
-max per call (`dispatch_p99_x_p50`: its tail); they do not depend on timing, except where a call
-spins on a lock another vCPU holds. Times of such boots are host noise and are not kept, so there is
-no ratio to the default.
+max per call (`dispatch_p99_x_p50`: its tail). Instructions spent waiting in the spinlock slow paths
+are not in them (`bpf_spin_insns_per_op` sums those): they depend on when the host ran which vCPU.
+Which calls happen still follows the run's timing. Times of such boots are host noise and are not
+kept, so there is no ratio to the default.
 """
 
 
