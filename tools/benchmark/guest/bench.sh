@@ -14,7 +14,7 @@
 #                            each boot of a setting differ from the others (one sample each)
 #   scxx.bench_insns=1       tools/bench --insns: QEMU counts the instructions of every BPF call
 #                            (tools/insns); each run is numbered (@run ... mark=N) and scxx-mark tells
-#                            QEMU where it begins and ends
+#                            QEMU where it begins and ends; bpf_stats stays off in every run
 # Exit status: 0 when every run of every phase succeeded; 1 otherwise (the results so far are kept).
 . /lib/scxx.sh
 
