@@ -197,10 +197,10 @@ def drop_times(boot):
     return switches
 
 
-def apply(boot, header, runs_by_mark, spins_by_mark=None, switches_by_run=None):
-    """Gives a --insns boot's runs the plugin's figures (switches_by_run: what drop_times returned, if
-    the caller already dropped the times; else this does). Only the programs the phase's scheduler
-    loaded count (@prog names). Returns the boot's problems, [] when there are none."""
+def apply(boot, header, runs_by_mark, spins_by_mark, switches_by_run):
+    """Gives a --insns boot's runs the plugin's figures, once drop_times has taken their times
+    (switches_by_run: what it returned). Only the programs the phase's scheduler loaded count (@prog
+    names). Returns the boot's problems, [] when there are none."""
     problems = []
     bad = {k: header[k] for k in ANOMALIES if header[k]}
     if bad:
@@ -208,11 +208,10 @@ def apply(boot, header, runs_by_mark, spins_by_mark=None, switches_by_run=None):
                         + ", ".join(f"{k}={v}" for k, v in bad.items()) + "): its figures are not kept")
     if not header["marks"]:
         problems.append("the instruction counter saw no run mark (scxx-mark): no figures")
-    if switches_by_run is None:
-        switches_by_run = drop_times(boot)
+    refused = bool(problems)  # the report as a whole: no run gets figures
     for r in boot.runs:
         switches = switches_by_run.get(id(r))
-        if problems or r.rc != 0 or r.phase.sched == "default":
+        if refused or r.rc != 0 or r.phase.sched == "default":
             continue
         if r.mark is None:
             problems.append(f"{r.workload} under {r.phase.sched}: the run has no mark (bench.sh without --insns?)")
@@ -224,6 +223,6 @@ def apply(boot, header, runs_by_mark, spins_by_mark=None, switches_by_run=None):
                             f"call (wrong helper addresses? KASLR on?)")
             r.rc = None
             continue
-        spin = sum(v for name, v in (spins_by_mark or {}).get(r.mark, {}).items() if name in own)
+        spin = sum(v for name, v in spins_by_mark.get(r.mark, {}).items() if name in own)
         r.metrics = [(name, value, unit, "lower") for name, value, unit in run_figures(progs, r.ops, switches, spin)]
     return problems
