@@ -149,6 +149,7 @@ struct lavd_sys_stat {
 	__u64 avg_irq_steal;             /* interrupt + softirq + steal share, LAVD_SCALE = every online CPU */
 	__u64 nr_queued_task;            /* waiting tasks, smoothed */
 	__u64 nr_queued_now;             /* waiting tasks, last round */
+	__u64 nr_pinned;                 /* pinned tasks counted as waiting for their CPU, last round */
 	__u64 nr_active;                 /* CPUs allowed by core compaction */
 	__u64 nr_stealee;                /* domains marked over-loaded by the migration plan */
 	__u64 slice_ns;                  /* the current time slice (smoothed) */

@@ -221,6 +221,8 @@ protected:
                     "capacity- and frequency-invariant utilisation (100 = every online CPU busy at full speed)", "%");
         stats.gauge("irq_steal_pct", 100.0 * double(ss.avg_irq_steal) / LAVD_SCALE,
                     "CPU time taken by interrupts, softirqs and steal", "%");
+        stats.gauge("nr_pinned", double(ss.nr_pinned),
+                    "pinned tasks counted as waiting for their CPU at the last 10 ms round (slices there are capped)");
         for (auto m : {LAVD_PM_PERFORMANCE, LAVD_PM_BALANCED, LAVD_PM_POWERSAVE}) {
             const std::string name(lavd::mode_name(m));
             stats.gauge("pc_time_" + name, mode_pct(m), "share of time spent in the " + name + " power mode", "%");

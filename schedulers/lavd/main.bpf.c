@@ -1,11 +1,11 @@
 /* schedulers/lavd/main.bpf.c: lavd's tunables, its ops table, ops.init/exit and the task life
- * cycle (init_task, enable, exit_task). The policy itself lives in the sibling files, all linked
+ * cycle (init_task, enable, disable). The policy itself lives in the sibling files, all linked
  * into one object (see schedulers/meson.build):
  *   lat_cri.bpf.c   task accounting (wake-up, running, stopping), latency and performance
  *                   criticality, the virtual deadline and the time slice
  *   idle.bpf.c      ops.select_cpu: wake-up accounting, idle-CPU choice (active set, core type,
  *                   wake sync)
- *   queue.bpf.c     ops.enqueue / ops.dispatch / ops.dequeue: domain and per-CPU DSQs
+ *   queue.bpf.c     ops.enqueue / ops.dispatch: domain and per-CPU DSQs
  *   preempt.bpf.c   preemption (victim choice; the task goes to the victim's local DSQ) and
  *                   ops.tick slice trimming
  *   balance.bpf.c   the cross-domain migration plan and stealing at dispatch
@@ -294,7 +294,9 @@ void BPF_STRUCT_OPS(lavd_enable, struct task_struct *p)
 	lavd_new_task(p);
 }
 
-void BPF_STRUCT_OPS(lavd_exit_task, struct task_struct *p, struct scx_exit_task_args *args)
+/* A task leaves the scheduler (it exits, moves to another sched class, or the scheduler unloads):
+ * a pinned task that was queued and never ran no longer counts on its CPU (queue.bpf.c). */
+void BPF_STRUCT_OPS(lavd_disable, struct task_struct *p)
 {
 	struct task_ctx *t = get_task_ctx(p);
 
@@ -305,7 +307,6 @@ void BPF_STRUCT_OPS(lavd_exit_task, struct task_struct *p, struct scx_exit_task_
 /* callbacks defined in the sibling files (BPF_STRUCT_OPS programs take the raw context) */
 s32 lavd_select_cpu(unsigned long long *ctx);
 void lavd_enqueue(unsigned long long *ctx);
-void lavd_dequeue(unsigned long long *ctx);
 void lavd_dispatch(unsigned long long *ctx);
 void lavd_running(unsigned long long *ctx);
 void lavd_stopping(unsigned long long *ctx);
@@ -315,14 +316,13 @@ void lavd_update_idle(unsigned long long *ctx);
 SCXX_OPS_DEFINE(lavd_ops,
 	.select_cpu = (void *)lavd_select_cpu,
 	.enqueue = (void *)lavd_enqueue,
-	.dequeue = (void *)lavd_dequeue,
 	.dispatch = (void *)lavd_dispatch,
 	.running = (void *)lavd_running,
 	.stopping = (void *)lavd_stopping,
 	.tick = (void *)lavd_tick,
 	.update_idle = (void *)lavd_update_idle,
 	.init_task = (void *)lavd_init_task,
-	.exit_task = (void *)lavd_exit_task,
+	.disable = (void *)lavd_disable,
 	.enable = (void *)lavd_enable,
 	.init = (void *)lavd_init,
 	.exit = (void *)lavd_exit,

@@ -9,8 +9,10 @@
  * running task when they may preempt it.
  * ops.dispatch serves the domain's queue (with --per-cpu-dsq the CPU's own or, when another CPU's
  * head of the domain goes first (dispatch_src_cpu, lavd.bpf.h), that CPU's, then any task of the
- * domain), and then steals from neighbour domains (balance.bpf.c). ops.dequeue keeps the
- * pinned-task count straight. */
+ * domain), and then steals from neighbour domains (balance.bpf.c). The pinned-task count: a
+ * pinned task counts on its CPU from ops.enqueue to ops.running (lat_cri.bpf.c); one that leaves the
+ * queue without running is recounted at its next ops.enqueue, or uncounted by ops.disable
+ * (main.bpf.c) when it leaves the scheduler. */
 #include "lavd.bpf.h"
 
 /* Claims an idle CPU that may run p, nearest first: p's CPU, its domain, any active CPU; with no
@@ -66,6 +68,12 @@ void BPF_STRUCT_OPS(lavd_enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 
+	/* still counted as pinned from an earlier queueing that ended without a run (an affinity
+	 * change dequeues and queues the task again): count it where it belongs now, if anywhere. Done
+	 * here rather than in ops.dequeue, which 7.3 calls at every dispatch from a DSQ: one BPF call
+	 * per switch less (see the README's costs) */
+	if (t->pinned_cpu != LAVD_NONE && (p->nr_cpus_allowed != 1 || t->pinned_cpu != (u32)cpu))
+		unpin_task(t);
 	if (p->nr_cpus_allowed == 1) {
 		if (t->pinned_cpu == LAVD_NONE) {
 			t->pinned_cpu = cpu;
@@ -127,14 +135,6 @@ void BPF_STRUCT_OPS(lavd_enqueue, struct task_struct *p, u64 enq_flags)
 
 	if (idle >= 0)
 		scxx_kick_cpu(idle, SCX_KICK_IDLE);  /* it serves this queue */
-}
-
-void BPF_STRUCT_OPS(lavd_dequeue, struct task_struct *p, u64 deq_flags)
-{
-	struct task_ctx *t = get_task_ctx(p);
-
-	if (t)
-		unpin_task(t);
 }
 
 /* Per-CPU queues: the first task found in the queue of another CPU of domain d, when the queue

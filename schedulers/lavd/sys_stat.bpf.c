@@ -69,6 +69,7 @@ void BPF_STRUCT_OPS(lavd_update_idle, s32 cpu, bool idle)
 /* one round's sums */
 struct round {
 	u64 nr_queued;
+	u64 nr_pinned;
 	u64 util_sum;
 	u64 util_cap_sum;
 	u64 irq_steal_sum;
@@ -167,6 +168,7 @@ static __always_inline void collect_cpus(struct round *r, u64 now, u64 dur)
 		r->util_sum += util;
 		r->util_cap_sum += scaled;
 		r->irq_steal_sum += c->irq_steal_util;
+		r->nr_pinned += c->nr_pinned;
 
 		q = scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL_ON | cpu);
 		if (per_cpu_dsq)
@@ -227,6 +229,7 @@ static __always_inline void update_sys_stat(void)
 	sys_stat.util_cap_sum = calc_avg(sys_stat.util_cap_sum, r.util_cap_sum);
 	sys_stat.avg_irq_steal = calc_avg(sys_stat.avg_irq_steal, r.irq_steal_sum / (nr_cpus_onln ? nr_cpus_onln : 1));
 	sys_stat.nr_queued_now = r.nr_queued;
+	sys_stat.nr_pinned = r.nr_pinned;
 	sys_stat.nr_queued_task = calc_avg(sys_stat.nr_queued_task, r.nr_queued);
 
 	if (r.nr_sched) {

@@ -7,7 +7,7 @@
 # unregister at the end). Then 13 s of the same with --per-cpu-dsq --power-mode powersave --no-wake-sync
 # --no-slice-boost, which take other paths through the scheduler. SCXX_STRESS_SECS (kernel parameter
 # scxx.stress_secs) shortens both phases on the compatibility kernels (the second to a third of it,
-# at least 5 s).
+# at least 5 s). Between the two, pins (below) checks lavd's count of pinned waiters.
 . /lib/scxx.sh
 
 PIDS=""
@@ -71,6 +71,44 @@ stress() {
     echo "ok: $label: no ejection, clean detach"
 }
 
+# pins: pinned tasks leave lavd's count of pinned waiters (nr_pinned, which caps the slices on their
+# CPU) however they stop waiting: 4 CPU hogs pinned to CPU 3 (3 of them wait at any time), then 2 of
+# them widened to every CPU and the other 2 moved to SCHED_FIFO, which takes a waiting one out of
+# sched_ext without a run there (ops.disable uncounts it). With the hogs still running, nr_pinned
+# must read 0 in one of the next 3 stats lines (a per-CPU kernel thread may wait at one round).
+pins() {
+    seq_before=$(enable_seq)
+    scx-run --sched lavd --stats 1 > /tmp/pins.log 2>&1 &
+    pid=$!
+    wait_enabled_since "$seq_before" 30 || { cat /tmp/pins.log; dump_scx; fail "pins: lavd never enabled"; }
+    PIDS=""
+    i=0
+    while [ $i -lt 4 ]; do taskset -c 3 scxx-latency hog 30 pin-hog > /dev/null & PIDS="$PIDS $!"; i=$((i + 1)); done
+    n=$(stat_next /tmp/pins.log nr_pinned 5) || { cat /tmp/pins.log; fail "pins: no nr_pinned in lavd's stats"; }
+    echo "pins: 4 hogs pinned to CPU 3: nr_pinned=$n"
+    [ "${n%%.*}" -ge 1 ] || { cat /tmp/pins.log; fail "pins: nr_pinned is $n while 4 hogs share CPU 3"; }
+    i=0
+    for p in $PIDS; do
+        if [ $i -lt 2 ]; then taskset -p -c 0-3 "$p" > /dev/null || fail "pins: widening $p failed"
+        else scxx-sched -p "$p" -s fifo -r 1 > /dev/null || fail "pins: moving $p to SCHED_FIFO failed"; fi
+        i=$((i + 1))
+    done
+    zero=0; seen=""
+    for k in 1 2 3; do
+        n=$(stat_next /tmp/pins.log nr_pinned 5) || { cat /tmp/pins.log; fail "pins: no fresh nr_pinned"; }
+        seen="$seen $n"; [ "${n%%.*}" = 0 ] && zero=1
+    done
+    for p in $PIDS; do kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+    PIDS=""
+    [ $zero = 1 ] || { cat /tmp/pins.log; fail "pins: lavd still counts pinned waiters after they were widened or left for SCHED_FIFO (nr_pinned:$seen)"; }
+    echo "ok: pins: widened and SCHED_FIFO hogs no longer counted (nr_pinned:$seen)"
+    kill -TERM "$pid"; wait "$pid"; rc=$?
+    pid=""
+    [ "$rc" -eq 0 ] || { cat /tmp/pins.log; fail "pins: scx-run exited $rc"; }
+    wait_scx_state disabled 10 || fail "pins: not disabled after SIGTERM"
+}
+
 stress default "${SCXX_STRESS_SECS:-40}"
+pins
 opt_secs=$(( ${SCXX_STRESS_SECS:-40} / 3 )); [ "$opt_secs" -ge 5 ] || opt_secs=5  # at least 5 s (compat kernels: 8 / 3)
 stress options "$opt_secs" --per-cpu-dsq --power-mode powersave --no-wake-sync --no-slice-boost
