@@ -112,7 +112,7 @@ struct lavd_cpu_ctx {
 	__u32 running_held;              /* ... and a higher sched class interrupted it (ops.stopping) */
 	__u32 sync_streak;               /* sync wakees put here since ops.dispatch ran (idle.bpf.c) */
 	__u64 run_mark;                  /* run time before this is not yet in busy_ns; 0 when idle (see ops.stopping) */
-	__u64 nr_pinned;                 /* pinned tasks waiting for this CPU */
+	__u64 nr_pinned;                 /* pinned tasks queued for this CPU since ops.enqueue, not yet run (queue.bpf.c) */
 	/* BPF: accumulated since the last sys_stat round (reset there) */
 	__u64 busy_ns;                   /* time tasks ran here, between switches (ops.stopping) */
 	struct lavd_idle_acct idle;      /* time in the idle task (ops.update_idle) */

@@ -264,7 +264,8 @@ static __always_inline struct lavd_cpu_ctx *get_cpu_ctx(s32 cpu)
 	return bpf_map_lookup_elem(&cpu_ctxs, &key);
 }
 
-/* The task no longer counts as pinned on its CPU (it left the queue, started running or exited). */
+/* The task no longer counts as pinned on its CPU: it started running (ops.running), was queued again
+ * unpinned or on another CPU (ops.enqueue), or left sched_ext (ops.disable). */
 static __always_inline void unpin_task(struct task_ctx *t)
 {
 	struct lavd_cpu_ctx *c;

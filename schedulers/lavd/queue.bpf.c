@@ -70,7 +70,7 @@ void BPF_STRUCT_OPS(lavd_enqueue, struct task_struct *p, u64 enq_flags)
 
 	/* still counted as pinned from an earlier queueing that ended without a run (an affinity
 	 * change dequeues and queues the task again): count it where it belongs now, if anywhere. Done
-	 * here rather than in ops.dequeue, which 7.3 calls at every dispatch from a DSQ: one BPF call
+	 * here rather than in ops.dequeue, which 7.2 and 7.3 call at every dispatch from a DSQ: one BPF call
 	 * per switch less (see the README's costs) */
 	if (t->pinned_cpu != LAVD_NONE && (p->nr_cpus_allowed != 1 || t->pinned_cpu != (u32)cpu))
 		unpin_task(t);

@@ -74,10 +74,12 @@ stress() {
 # pins: pinned tasks leave lavd's count of pinned waiters (nr_pinned, which caps the slices on their
 # CPU) however they stop waiting: 4 CPU hogs pinned to CPU 3 (3 of them wait at any time), then 2 of
 # them widened to every CPU and the other 2 moved to SCHED_FIFO, which takes a waiting one out of
-# sched_ext without a run there (ops.disable uncounts it). Once the FIFO hogs are gone (while they
-# run, CPU 3's per-CPU kernel threads wait behind them: on 6.19 at every round), with the widened
-# ones still running, nr_pinned must read 0 in one of the next 3 stats lines (a per-CPU kernel
-# thread may wait at one round); a count lavd failed to drop would stay.
+# sched_ext without a run there (ops.disable uncounts it). The FIFO hogs are then stopped (SIGSTOP:
+# alive, so no exit path uncounts them, and CPU 3's per-CPU kernel threads no longer wait behind
+# them, which on 6.19 they did at every round); with the widened ones still running, nr_pinned must
+# read 0 in one of the next 3 stats lines (a per-CPU kernel thread may wait at one round). The
+# widened hogs run soon after, and ops.running uncounts them too, so that half checks the gauge,
+# not ops.enqueue's recount.
 pins() {
     seq_before=$(enable_seq)
     scx-run --sched lavd --stats 1 > /tmp/pins.log 2>&1 &
@@ -86,6 +88,7 @@ pins() {
     PIDS=""
     i=0
     while [ $i -lt 4 ]; do taskset -c 3 scxx-latency hog 30 pin-hog > /dev/null & PIDS="$PIDS $!"; i=$((i + 1)); done
+    sleep 1  # the next stats line is then from a round with the hogs on CPU 3
     n=$(stat_next /tmp/pins.log nr_pinned 5) || { cat /tmp/pins.log; fail "pins: no nr_pinned in lavd's stats"; }
     echo "pins: 4 hogs pinned to CPU 3: nr_pinned=$n"
     [ "${n%%.*}" -ge 1 ] || { cat /tmp/pins.log; fail "pins: nr_pinned is $n while 4 hogs share CPU 3"; }
@@ -96,13 +99,14 @@ pins() {
         i=$((i + 1))
     done
     sleep 1
-    for p in $fifo; do kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-    PIDS=$wide
+    for p in $fifo; do kill -STOP "$p" || fail "pins: stopping $p failed"; done
     zero=0; seen=""
     for k in 1 2 3; do
         n=$(stat_next /tmp/pins.log nr_pinned 5) || { cat /tmp/pins.log; fail "pins: no fresh nr_pinned"; }
         seen="$seen $n"; [ "${n%%.*}" = 0 ] && zero=1
     done
+    [ "$(scx_state)" = enabled ] && kill -0 "$pid" && [ "$(enable_seq)" = "$ENABLED_SEQ" ] ||
+        { cat /tmp/pins.log; dump_scx; fail "pins: lavd was ejected or restarted"; }
     for p in $PIDS; do kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
     PIDS=""
     [ $zero = 1 ] || { cat /tmp/pins.log; fail "pins: lavd still counts pinned waiters after they were widened or left for SCHED_FIFO (nr_pinned:$seen)"; }
