@@ -120,8 +120,17 @@ phase() {
 }
 
 emit "@boot kernel=$(uname -r) cpus=$(nproc) reps=$reps"
-# the boot's own work (crypto self-tests) must not run beside the first default runs
-wait_quiet || error "the machine never went quiet before the first run: the start's default figures ran beside other work"
+# the boot's own work (crypto self-tests) must not run beside the first default runs. Under --insns
+# (real time, every BPF instruction counted by a QEMU plugin) a busy host alone keeps the guest's
+# ticks busy, and the figures judged there are instructions per BPF call, which the boot's work
+# does not change: a note, not an error.
+if ! wait_quiet; then
+    if [ "$insns" = 1 ]; then
+        echo "bench: note: the machine never went quiet before the first run (--insns: instruction counts are kept)"
+    else
+        error "the machine never went quiet before the first run: the start's default figures ran beside other work"
+    fi
+fi
 phase 1 start default ""
 i=2
 while IFS="$(printf '\t')" read -r name opts <&3; do   # fd 3: the workloads keep stdin
