@@ -119,5 +119,5 @@ pins() {
 
 stress default "${SCXX_STRESS_SECS:-40}"
 pins
-opt_secs=$(( ${SCXX_STRESS_SECS:-40} / 3 )); [ "$opt_secs" -ge 5 ] || opt_secs=5  # at least 5 s (compat kernels: 8 / 3)
+opt_secs=$(( ${SCXX_STRESS_SECS:-40} / 3 )); [ "$opt_secs" -ge 5 ] || opt_secs=5  # at least 5 s (compat kernels: 8 / 3, rt: 16 / 3)
 stress options "$opt_secs" --per-cpu-dsq --power-mode powersave --no-wake-sync --no-slice-boost
