@@ -46,17 +46,20 @@ until pre0=$(stat_last /tmp/run.log preemptions 2>/dev/null); do
     usleep 100000; n=$((n + 1))
 done
 check "workload completes under pair" scxx-work mix 3
-# No higher-class user task ran: kernel threads (PREEMPT_RT's interrupt, softirq and timer threads)
-# must not have counted as preemptions (each one used to drain the pair and starve its cgroups).
-# Those run many times a second on every CPU, far above 3 in these 4 s if counted. On PREEMPT_RT a user task can still run in
-# a higher class now and then: one that holds a sleeping lock an interrupt thread waits for runs
-# boosted to SCHED_FIFO (priority inheritance), a genuine preemption (the likeliest cause of a
-# single one counted there once, on a loaded host): up to 3 are allowed there, none elsewhere.
+# No user task was started in a higher class: kernel threads (PREEMPT_RT's interrupt, softirq and
+# timer threads) must not have counted as preemptions (each one used to drain the pair and starve
+# its cgroups).
+# Those run many times a second on every CPU, far above 3 in this window (at least 4 s) if counted.
+# On PREEMPT_RT a user task started in the fair class can still run in a higher class now and then:
+# one that holds a sleeping lock an interrupt thread waits for runs boosted to SCHED_FIFO (priority
+# inheritance). That is a guess, not reproduced, for the single one counted there once on a loaded
+# host: up to 3 are allowed there (and shown), none elsewhere.
 usleep 1200000
 pre=$(stat_last /tmp/run.log preemptions) || { cat /tmp/run.log; fail "the last stats line has no preemptions"; }
 allowed=0; { [ "$(cat /sys/kernel/realtime 2>/dev/null)" = 1 ] || uname -v | grep -q PREEMPT_RT; } && allowed=3
-[ $((pre - pre0)) -le "$allowed" ] || { tail -4 /tmp/run.log; fail "preemptions $pre0 -> $pre with no higher-class user task running (at most $allowed allowed)"; }
+[ $((pre - pre0)) -le "$allowed" ] || { tail -4 /tmp/run.log; fail "preemptions $pre0 -> $pre with no user task started in a higher class (at most $allowed allowed)"; }
 [ "$pre0" = 0 ] || echo "note: $pre0 preemption(s) counted while attaching"
+[ "$pre" = "$pre0" ] || echo "note: $((pre - pre0)) preemption(s) tolerated (PREEMPT_RT)"
 echo "ok: no preemption counted for kernel threads"
 [ "$(scx_state)" = enabled ] || { cat /tmp/run.log; fail "scheduler left during the workload"; }
 
