@@ -145,7 +145,7 @@ npre=$(stat_last /tmp/run.log nr_preempt) && npin=$(stat_last /tmp/run.log nr_pr
     nheld=$(stat_last /tmp/run.log nr_preempt_held) || { tail -20 /tmp/run.log; fail "no nr_preempt, nr_preempt_pinned and nr_preempt_held in lavd's stats"; }
 echo "preemptions: $npre, by pinned tasks $npin, of interrupted (held) tasks $nheld"
 [ "$npin" -gt 0 ] || fail "no pinned task preempted its CPU's task (nr_preempt_pinned 0), though probe d is pinned among 6 hogs"
-rt=no; { [ "$(cat /sys/kernel/realtime 2>/dev/null)" = 1 ] || uname -v | grep -q PREEMPT_RT; } && rt=yes
+rt=no; preempt_rt && rt=yes
 echo "PREEMPT_RT kernel: $rt"
 if [ $rt = yes ]; then
     [ "$nheld" -gt 0 ] || fail "PREEMPT_RT: no preemption of a task the timer thread interrupted (nr_preempt_held 0)"

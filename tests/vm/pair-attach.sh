@@ -56,7 +56,7 @@ check "workload completes under pair" scxx-work mix 3
 # host: up to 3 are allowed there (and shown), none elsewhere.
 usleep 1200000
 pre=$(stat_last /tmp/run.log preemptions) || { cat /tmp/run.log; fail "the last stats line has no preemptions"; }
-allowed=0; { [ "$(cat /sys/kernel/realtime 2>/dev/null)" = 1 ] || uname -v | grep -q PREEMPT_RT; } && allowed=3
+allowed=0; preempt_rt && allowed=3
 [ $((pre - pre0)) -le "$allowed" ] || { tail -4 /tmp/run.log; fail "preemptions $pre0 -> $pre with no user task started in a higher class (at most $allowed allowed)"; }
 [ "$pre0" = 0 ] || echo "note: $pre0 preemption(s) counted while attaching"
 [ "$pre" = "$pre0" ] || echo "note: $((pre - pre0)) preemption(s) tolerated (PREEMPT_RT)"

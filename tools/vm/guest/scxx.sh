@@ -16,6 +16,9 @@ check() {
 # scx_state: print /sys/kernel/sched_ext/state (enabled, disabled, enabling, disabling).
 scx_state() { cat "$SCX_SYSFS/state" 2>/dev/null || echo missing; }
 
+# preempt_rt: true on a PREEMPT_RT kernel (interrupt, softirq and timer work in SCHED_FIFO threads).
+preempt_rt() { [ "$(cat /sys/kernel/realtime 2>/dev/null)" = 1 ] || uname -v | grep -q PREEMPT_RT; }
+
 # scx_ops: name of the attached BPF scheduler, empty when none.
 scx_ops() { cat "$SCX_SYSFS/root/ops" 2>/dev/null; }
 
